@@ -1,0 +1,35 @@
+/**
+ * The one storage contract every piece of server-side state sits on: sessions, pre-login
+ * records, per-session MSAL token caches and refresh locks. Implemented in memory (default)
+ * and over Redis; `test/session/kv-store.contract.ts` is the suite both must pass.
+ *
+ * Every operation may reject with `StoreUnavailableError` when the backing service cannot be
+ * reached: callers fail closed (503), never fall back to another store.
+ */
+export interface KeyValueStore {
+  readonly kind: "memory" | "redis";
+  get(key: string): Promise<string | undefined>;
+  /** Writes `value`, which expires by itself after `ttlMs`. */
+  set(key: string, value: string, ttlMs: number): Promise<void>;
+  delete(key: string): Promise<void>;
+  /** Atomically reads and deletes: the single-use read behind pre-login records. */
+  take(key: string): Promise<string | undefined>;
+  /** Writes only if the key is absent (a lock): true when this call wrote it. */
+  setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean>;
+  /** Deletes only if the key still holds `value` (releases a lock this owner holds). */
+  deleteIfEquals(key: string, value: string): Promise<boolean>;
+  /** Resolves when the store answers; rejects with StoreUnavailableError otherwise. */
+  ping(): Promise<void>;
+  /** Number of live keys with this prefix (metrics, tests). May be approximate for Redis. */
+  count(prefix: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** The backing store cannot be reached; the BFF answers 503 `session_store_unavailable`. */
+export class StoreUnavailableError extends Error {
+  readonly code = "session_store_unavailable";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "StoreUnavailableError";
+  }
+}

@@ -1,0 +1,2 @@
+#!/usr/bin/env node
+console.log("entra-emulator: not implemented yet");

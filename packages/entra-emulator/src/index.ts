@@ -1,0 +1,5 @@
+// Skeleton: filled by the emulator issue.
+export interface Emulator {
+  url: string;
+  close(): Promise<void>;
+}
