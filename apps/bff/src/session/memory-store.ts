@@ -2,8 +2,16 @@ import { LRUCache } from "lru-cache";
 import type { KeyValueStore } from "./kv-store.js";
 
 export interface MemoryStoreOptions {
-  /** Upper bound on live keys; the least recently used go first. */
+  /** Upper bound on live keys; the least recently used go first. Default 100 000. */
   maxEntries?: number;
+  /** How often expired entries are swept out without being read. Default 30 000 ms. */
+  sweepIntervalMs?: number;
+}
+
+/** The memory store, plus its raw entry count (expired entries included until swept). */
+export interface MemoryKeyValueStore extends KeyValueStore {
+  readonly kind: "memory";
+  readonly size: number;
 }
 
 /**
@@ -11,23 +19,34 @@ export interface MemoryStoreOptions {
  * sessions cannot grow memory without limit.
  * @see https://github.com/isaacs/node-lru-cache
  */
-export function createMemoryStore(options: MemoryStoreOptions = {}): KeyValueStore {
+export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryKeyValueStore {
+  const maxEntries = options.maxEntries ?? 100_000;
+  if (!Number.isInteger(maxEntries) || maxEntries < 1) {
+    throw new RangeError(`maxEntries must be a whole number ≥ 1 (got ${maxEntries})`);
+  }
+  const sweepIntervalMs = options.sweepIntervalMs ?? 30_000;
+  if (!Number.isFinite(sweepIntervalMs) || sweepIntervalMs <= 0) {
+    throw new RangeError(`sweepIntervalMs must be a positive number (got ${sweepIntervalMs})`);
+  }
   const cache = new LRUCache<string, string>({
-    max: options.maxEntries ?? 100_000,
+    max: maxEntries,
     ttlAutopurge: false,
     allowStale: false,
   });
   // Expired entries are dropped lazily on read and by this sweep, so memory returns to baseline.
-  const sweep = setInterval(() => cache.purgeStale(), 30_000);
+  const sweep = setInterval(() => cache.purgeStale(), sweepIntervalMs);
   sweep.unref();
 
   return {
     kind: "memory",
+    get size() {
+      return cache.size;
+    },
     async get(key) {
       return cache.get(key);
     },
     async set(key, value, ttlMs) {
-      cache.set(key, value, { ttl: Math.max(1, Math.ceil(ttlMs)) });
+      cache.set(key, value, { ttl: ttlToMs(ttlMs) });
     },
     async delete(key) {
       cache.delete(key);
@@ -38,8 +57,9 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): KeyValueSto
       return value;
     },
     async setIfAbsent(key, value, ttlMs) {
+      const ttl = ttlToMs(ttlMs);
       if (cache.has(key)) return false;
-      cache.set(key, value, { ttl: Math.max(1, Math.ceil(ttlMs)) });
+      cache.set(key, value, { ttl });
       return true;
     },
     async deleteIfEquals(key, value) {
@@ -59,4 +79,11 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): KeyValueSto
       cache.clear();
     },
   };
+}
+
+function ttlToMs(ttlMs: number): number {
+  if (!Number.isFinite(ttlMs) || ttlMs <= 0) {
+    throw new RangeError(`ttlMs must be a positive number of milliseconds (got ${ttlMs})`);
+  }
+  return Math.ceil(ttlMs);
 }
