@@ -113,7 +113,7 @@ export function createRedisStore(options: RedisStoreOptions): KeyValueStore {
   const maxDelay = positive(options.maxReconnectDelayMs ?? 2000, "maxReconnectDelayMs");
   const client = connect(options, target, { keyPrefix, commandTimeout, connectTimeout, maxDelay });
   client.defineCommand("deleteIfEquals", { numberOfKeys: 1, lua: DELETE_IF_EQUALS_LUA });
-  watchConnection(client, target, options.logger);
+  const connection = watchConnection(client, target, options.logger);
   const firstConnection = firstReady(client, connectTimeout);
 
   /** Runs one command; any failure becomes a StoreUnavailableError without secrets. */
@@ -122,7 +122,7 @@ export function createRedisStore(options: RedisStoreOptions): KeyValueStore {
       await firstConnection;
       return await command();
     } catch (error) {
-      throw unavailable(operation, error, target);
+      throw unavailable(operation, error, target, connection.lastError);
     }
   }
 
@@ -245,19 +245,28 @@ function firstReady(client: Redis | Cluster, timeoutMs: number): Promise<void> {
   });
 }
 
-/** Logs each change of connection state once, not every failed reconnection attempt. */
-function watchConnection(client: Redis | Cluster, target: ParsedRedisUrl, logger?: RedisStoreLogger): void {
+/**
+ * Logs each change of connection state once, not every failed reconnection attempt, and keeps
+ * the last connection error so "not connected" failures can say why.
+ */
+function watchConnection(
+  client: Redis | Cluster,
+  target: ParsedRedisUrl,
+  logger?: RedisStoreLogger,
+): { readonly lastError: string | undefined } {
+  const state: { lastError: string | undefined } = { lastError: undefined };
   let healthy: boolean | undefined;
-  // Without an "error" listener ioredis prints every connection error to the console.
-  client.on("error", (error: unknown) => {
+  const down = (reason: string) => {
+    state.lastError = reason;
     if (healthy === false) return;
     healthy = false;
-    logger?.warn(
-      { redis: target.redacted, reason: safeMessage(error, target) },
-      "session store unreachable; failing closed",
-    );
-  });
+    logger?.warn({ redis: target.redacted, reason }, "session store unreachable; failing closed");
+  };
+  // Without an "error" listener ioredis prints every connection error to the console.
+  client.on("error", (error: unknown) => down(safeMessage(error, target)));
+  client.on("close", () => down(state.lastError ?? "connection closed"));
   client.on("ready", () => {
+    state.lastError = undefined;
     if (healthy === true) return;
     const recovered = healthy === false;
     healthy = true;
@@ -266,6 +275,7 @@ function watchConnection(client: Redis | Cluster, target: ParsedRedisUrl, logger
       recovered ? "session store reconnected" : "session store connected",
     );
   });
+  return state;
 }
 
 async function countKeys(client: Redis | Cluster, pattern: string): Promise<number> {
@@ -306,14 +316,22 @@ function positive(value: number, name: string): number {
  * ioredis errors may carry the command and its arguments (a value, or AUTH's password), so the
  * cause keeps only the message, with the password scrubbed.
  */
-function unavailable(operation: string, error: unknown, target: ParsedRedisUrl): StoreUnavailableError {
-  const reason = safeMessage(error, target);
+function unavailable(
+  operation: string,
+  error: unknown,
+  target: ParsedRedisUrl,
+  lastConnectionError: string | undefined,
+): StoreUnavailableError {
+  let reason = safeMessage(error, target);
+  if (reason === "not connected" && lastConnectionError) reason += ` (${lastConnectionError})`;
   const cause = new Error(reason);
   cause.name = error instanceof Error ? error.name : "Error";
   return new StoreUnavailableError(`Redis ${operation} failed at ${target.redacted}: ${reason}`, { cause });
 }
 
 function safeMessage(error: unknown, target: ParsedRedisUrl): string {
-  const message = error instanceof Error ? error.message : String(error);
+  let message = error instanceof Error ? error.message : String(error);
+  // ioredis' wording for "rejected at once because we are not connected".
+  if (message.includes("enableOfflineQueue")) message = "not connected";
   return target.password ? message.split(target.password).join("***") : message;
 }
