@@ -1,2 +1,91 @@
-// Skeleton: the benchmarks issue fills this in.
-console.log("pnpm bench: not implemented yet");
+// `pnpm bench [--quick]`: measures the BFF against a bare proxy and bare Fastify in one run, plus
+// memory per session, cold start and SPA size; prints a table and writes bench/results/latest.*.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
+import { performance } from "node:perf_hooks";
+import { buildWorkspace } from "./lib/build.js";
+import { machineInfo } from "./lib/machine.js";
+import { paths } from "./lib/paths.js";
+import { parseOptions } from "./options.js";
+import { computeRatios, evaluateGoals } from "./report/goals.js";
+import { renderMarkdown } from "./report/markdown.js";
+import type { BenchResults, Skipped } from "./report/results.js";
+import { measureColdStart } from "./suites/cold-start.js";
+import { BFF_LOG_LEVEL, measureHttpTargets } from "./suites/http-targets.js";
+import { measureMemoryStore } from "./suites/memory.js";
+import { measureSpaSize } from "./suites/spa-size.js";
+
+const started = performance.now();
+const options = parseOptions(process.argv.slice(2));
+const log = (line: string) => console.error(`[bench] ${line}`);
+
+const results: BenchResults = {
+  mode: options.quick ? "quick" : "full",
+  machine: machineInfo(),
+  settings: {
+    connections: options.connections,
+    durationSeconds: options.durationSeconds,
+    warmupSeconds: options.warmupSeconds,
+    rounds: options.rounds,
+    sessions: options.sessions,
+    bffLogLevel: BFF_LOG_LEVEL,
+    profiled: options.profile,
+  },
+  throughput: {},
+  ratios: {},
+  memory: {},
+  goals: [],
+  errors: [],
+  wallClockSeconds: 0,
+};
+
+/** Runs one section; a failure is recorded and reported, and the other sections still run. */
+async function section<T extends object>(name: string, run: () => Promise<T> | T): Promise<T | Skipped> {
+  log(`${name}…`);
+  try {
+    return await run();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    results.errors.push(`${name}: ${message}`);
+    log(`${name} FAILED: ${message}`);
+    return { skipped: `failed: ${message.split("\n")[0]}` };
+  }
+}
+
+if (options.build) {
+  const built = await section("pnpm build", () => {
+    buildWorkspace();
+    return {};
+  });
+  if ("skipped" in built) {
+    console.error(results.errors.join("\n"));
+    process.exit(1);
+  }
+}
+
+results.spa = await section("SPA size", () => measureSpaSize(paths.webDist));
+results.coldStart = await section("cold start", () => measureColdStart(options.coldStartRuns));
+const http = await section("HTTP targets", () => measureHttpTargets(options, log));
+const sessionEntries = "skipped" in http ? [] : http.sessionEntries;
+if (!("skipped" in http)) {
+  results.throughput = http.throughput;
+  results.memory.redisStore = http.redisSession;
+  if (http.profile) results.profile = http.profile;
+}
+results.memory.memoryStore = await section("memory per session", () =>
+  measureMemoryStore(sessionEntries, options.memorySessionCounts, log),
+);
+
+results.ratios = computeRatios(results);
+results.goals = evaluateGoals(results);
+results.machine.loadAverageAtEnd = loadavg().map((l) => Math.round(l * 100) / 100);
+results.wallClockSeconds = (performance.now() - started) / 1000;
+
+const markdown = renderMarkdown(results);
+mkdirSync(paths.results, { recursive: true });
+writeFileSync(`${paths.results}latest.json`, `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync(`${paths.results}latest.md`, markdown);
+console.log(markdown);
+log(`wrote ${paths.results}latest.json and latest.md`);
+// A failed section is a failed smoke run, so CI notices; no performance threshold is asserted.
+process.exit(results.errors.length > 0 ? 1 : 0);

@@ -1,0 +1,79 @@
+import type { BenchResults, Goal } from "./results.js";
+import { measured } from "./results.js";
+
+const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+const times = (x: number) => `${x.toFixed(2)}×`;
+
+/** Computes BFF/bare ratios from the throughput figures. */
+export function computeRatios(results: BenchResults): BenchResults["ratios"] {
+  const t = results.throughput;
+  const bff = measured(t.bffMeMemory);
+  const redis = measured(t.bffMeRedis);
+  const proxy = measured(t.bareProxyMe);
+  const session = measured(t.bffSession);
+  const bare = measured(t.bareJsonSession);
+  const ratios: BenchResults["ratios"] = {};
+  if (bff && proxy) {
+    ratios.meP50BffOverProxy = bff.p50 / proxy.p50;
+    ratios.meP99BffOverProxy = bff.p99 / proxy.p99;
+    ratios.meRpsBffOverProxy = bff.rps / proxy.rps;
+  }
+  if (redis && proxy) {
+    ratios.meRedisP50OverProxy = redis.p50 / proxy.p50;
+    ratios.meRedisP99OverProxy = redis.p99 / proxy.p99;
+    ratios.meRedisRpsOverProxy = redis.rps / proxy.rps;
+  }
+  if (session && bare) {
+    ratios.sessionRpsBffOverBare = session.rps / bare.rps;
+    ratios.sessionP50BffOverBare = session.p50 / bare.p50;
+    ratios.sessionP99BffOverBare = session.p99 / bare.p99;
+  }
+  return ratios;
+}
+
+/** The issue's targets, each marked met / not met (null = not measured). Reported, never asserted. */
+export function evaluateGoals(results: BenchResults): Goal[] {
+  const r = results.ratios;
+  const goal = (
+    name: string,
+    target: string,
+    value: number | undefined,
+    fmt: (x: number) => string,
+    ok: (x: number) => boolean,
+  ): Goal => ({
+    name,
+    target,
+    actual: value === undefined || !Number.isFinite(value) ? "not measured" : fmt(value),
+    met: value === undefined || !Number.isFinite(value) ? null : ok(value),
+  });
+  const mem = measured(results.memory.memoryStore);
+  const cold = measured(results.coldStart);
+  const spa = measured(results.spa);
+  return [
+    goal("/api/me rps vs bare proxy", "≥ 80 %", r.meRpsBffOverProxy, pct, (x) => x >= 0.8),
+    goal("/api/me p50 vs bare proxy", "≤ 1.3×", r.meP50BffOverProxy, times, (x) => x <= 1.3),
+    goal("/api/me p99 vs bare proxy", "≤ 1.5×", r.meP99BffOverProxy, times, (x) => x <= 1.5),
+    goal("/api/session rps vs bare Fastify", "≥ 80 %", r.sessionRpsBffOverBare, pct, (x) => x >= 0.8),
+    goal(
+      "memory per idle session (heap)",
+      "≤ 2 KB",
+      mem?.heapBytesPerSession,
+      (x) => `${Math.round(x)} B`,
+      (x) => x <= 2048,
+    ),
+    goal(
+      "cold start (median)",
+      "≤ 1 s",
+      cold?.medianMs,
+      (x) => `${x.toFixed(0)} ms`,
+      (x) => x <= 1000,
+    ),
+    goal(
+      "SPA initial JS (gzip)",
+      "≤ 80 KB",
+      spa?.jsGzipBytes,
+      (x) => `${(x / 1024).toFixed(1)} KB`,
+      (x) => x <= 80 * 1024,
+    ),
+  ];
+}

@@ -1,0 +1,90 @@
+import type { HotFrame } from "../lib/cpu-profile.js";
+import type { LoadSummary } from "../lib/load.js";
+import type { MachineInfo } from "../lib/machine.js";
+import type { ColdStart } from "../suites/cold-start.js";
+import type { SpaSize } from "../suites/spa-size.js";
+
+/** Identifiers of the compared HTTP targets, in report order. */
+export const targetIds = [
+  "bffMeMemory",
+  "bffMeRedis",
+  "bareProxyMe",
+  "graphMeDirect",
+  "bffSession",
+  "bareJsonSession",
+] as const;
+export type TargetId = (typeof targetIds)[number];
+
+export const targetLabels: Record<TargetId, string> = {
+  bffMeMemory: "BFF GET /api/me (memory store)",
+  bffMeRedis: "BFF GET /api/me (Redis store)",
+  bareProxyMe: "bare Fastify proxy → Graph /me",
+  graphMeDirect: "emulator Graph /v1.0/me directly",
+  bffSession: "BFF GET /api/session",
+  bareJsonSession: "bare Fastify same JSON",
+};
+
+export type Skipped = { skipped: string };
+
+export interface MemoryFigures {
+  /** Sessions created → heapUsed / RSS after a forced GC, bytes. */
+  points: Array<{ sessions: number; heapUsedBytes: number; rssBytes: number }>;
+  /** Slope between the smallest and largest point. */
+  heapBytesPerSession: number;
+  rssBytesPerSession: number;
+  /** What one "session" consists of in this measurement. */
+  note: string;
+}
+
+export interface RedisMemoryFigures {
+  /** `MEMORY USAGE` per key kind of one signed-in session, bytes. */
+  keys: Array<{ kind: string; bytes: number }>;
+  bytesPerSession: number;
+}
+
+export interface Goal {
+  name: string;
+  target: string;
+  actual: string;
+  met: boolean | null;
+}
+
+/** Everything `pnpm bench` writes to bench/results/latest.json. */
+export interface BenchResults {
+  mode: "quick" | "full";
+  machine: MachineInfo;
+  settings: {
+    connections: number;
+    durationSeconds: number;
+    warmupSeconds: number;
+    rounds: number;
+    sessions: number;
+    bffLogLevel: string;
+    profiled: boolean;
+  };
+  throughput: Partial<Record<TargetId, LoadSummary | Skipped>>;
+  ratios: {
+    meP50BffOverProxy?: number;
+    meP99BffOverProxy?: number;
+    meRpsBffOverProxy?: number;
+    meRedisP50OverProxy?: number;
+    meRedisP99OverProxy?: number;
+    meRedisRpsOverProxy?: number;
+    sessionRpsBffOverBare?: number;
+    sessionP50BffOverBare?: number;
+    sessionP99BffOverBare?: number;
+  };
+  memory: { memoryStore?: MemoryFigures | Skipped; redisStore?: RedisMemoryFigures | Skipped };
+  coldStart?: ColdStart | Skipped;
+  spa?: SpaSize | Skipped;
+  goals: Goal[];
+  /** With --profile: the BFF's hottest functions during the /api/me load (figures include profiler overhead). */
+  profile?: HotFrame[];
+  errors: string[];
+  wallClockSeconds: number;
+}
+
+/** Narrows a figure that may have been skipped. */
+export function measured<T extends object>(value: T | Skipped | undefined): T | undefined {
+  return value !== undefined && !("skipped" in value) ? value : undefined;
+}

@@ -1,0 +1,148 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { request } from "undici";
+import { type BffProcess, bffPublicUrl, signInSession, startBff } from "../lib/bff-process.js";
+import { type Child, spawnChild, stopAll } from "../lib/child.js";
+import { type HotFrame, hottestFrames } from "../lib/cpu-profile.js";
+import { type EmulatorProcess, startEmulatorProcess } from "../lib/emulator-process.js";
+import type { LoadSummary } from "../lib/load.js";
+import { targetCommand } from "../lib/paths.js";
+import { freePort } from "../lib/ports.js";
+import { type RedisInstance, redisUnavailableReason, startRedis } from "../lib/redis.js";
+import type { BenchOptions } from "../options.js";
+import type { RedisMemoryFigures, Skipped, TargetId } from "../report/results.js";
+import { targetLabels } from "../report/results.js";
+import { measureRedisSession, readOneSession, type StoredEntry } from "./redis-memory.js";
+import { measureThroughput, type ThroughputTarget } from "./throughput.js";
+
+export interface HttpFigures {
+  throughput: Partial<Record<TargetId, LoadSummary | Skipped>>;
+  redisSession: RedisMemoryFigures | Skipped;
+  /** One real signed-in session as the BFF stored it, for the memory-store probe. */
+  sessionEntries: StoredEntry[];
+  /** With --profile: the memory-store BFF's hottest functions by self time. */
+  profile?: HotFrame[];
+}
+
+/** Level the BFF logs at during load: request logs are an ops choice, the bare targets log nothing. */
+export const BFF_LOG_LEVEL = "warn";
+
+const REDIS_KEY_PREFIX = "bench:";
+
+/** Signs `count` sessions in, a few at a time, spread over the emulator's demo users. */
+async function signInMany(bff: BffProcess, emulator: EmulatorProcess, count: number): Promise<string[]> {
+  const users = emulator.info.users;
+  const cookies: string[] = [];
+  for (let i = 0; i < count; i += 5) {
+    const batch = Array.from({ length: Math.min(5, count - i) }, (_, j) =>
+      signInSession(bff.url, emulator, users[(i + j) % users.length] as string),
+    );
+    cookies.push(...(await Promise.all(batch)));
+  }
+  return cookies;
+}
+
+/**
+ * Sets up every HTTP target in its own process — emulator, BFF (memory store), BFF (Redis
+ * store), bare proxy, bare JSON route — signs sessions in through the real flow, measures
+ * them all with rotated order, and reads Redis' bytes per session. Stops everything it started.
+ */
+export async function measureHttpTargets(
+  options: BenchOptions,
+  log: (line: string) => void,
+): Promise<HttpFigures> {
+  const children: Array<Child | BffProcess | RedisInstance | EmulatorProcess | undefined> = [];
+  const profileDir = options.profile ? mkdtempSync(join(tmpdir(), "bench-cpu-prof-")) : undefined;
+  try {
+    const redisSkip = redisUnavailableReason();
+    const [memoryPort, redisPort, tokenPort] = [await freePort(), await freePort(), await freePort()];
+    const tokenRedirect = `http://127.0.0.1:${tokenPort}/callback`;
+    log("starting the emulator");
+    const emulator = await startEmulatorProcess([
+      `${bffPublicUrl(memoryPort)}/getAToken`,
+      `${bffPublicUrl(redisPort)}/getAToken`,
+      tokenRedirect,
+    ]);
+    children.push(emulator);
+
+    const redis = redisSkip ? undefined : await startRedis();
+    children.push(redis);
+    log("starting the BFF (memory store)");
+    const bffMemory = await startBff({
+      name: "bff (memory)",
+      port: memoryPort,
+      emulatorUrl: emulator.info.url,
+      logLevel: BFF_LOG_LEVEL,
+      nodeArgs: profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [],
+    });
+    children.push(bffMemory);
+    const bffRedis = redis
+      ? await startBff({
+          name: "bff (redis)",
+          port: redisPort,
+          emulatorUrl: emulator.info.url,
+          redisUrl: redis.url,
+          redisKeyPrefix: REDIS_KEY_PREFIX,
+          logLevel: BFF_LOG_LEVEL,
+        })
+      : undefined;
+    children.push(bffRedis);
+
+    log(`signing ${options.sessions} sessions in per BFF through /login → picker → /getAToken`);
+    const memoryCookies = await signInMany(bffMemory, emulator, options.sessions);
+    const redisCookies = bffRedis ? await signInMany(bffRedis, emulator, options.sessions) : [];
+
+    const token = await emulator.accessToken(emulator.info.users[0] as string, tokenRedirect);
+    const graphMe = `${emulator.info.graphBaseUrl}/v1.0/me`;
+    const proxyCmd = targetCommand("bare-proxy.ts");
+    const proxy = await spawnChild({
+      name: "bare proxy",
+      ...proxyCmd,
+      env: { GRAPH_ME_URL: graphMe, ACCESS_TOKEN: token },
+      ready: "json-line",
+    });
+    children.push(proxy);
+
+    // The bare route answers exactly what the BFF answers for a signed-in session.
+    const sessionRes = await request(`${bffMemory.url}/api/session`, {
+      headers: { cookie: memoryCookies[0] ?? "", "x-csrf": "1" },
+    });
+    const sessionJson = await sessionRes.body.text();
+    const jsonCmd = targetCommand("bare-json.ts");
+    const bareJson = await spawnChild({
+      name: "bare JSON",
+      command: jsonCmd.command,
+      args: [...jsonCmd.args, sessionJson],
+      ready: "json-line",
+    });
+    children.push(bareJson);
+
+    const api = (cookies: string[]) => cookies.map((cookie) => ({ cookie, "x-csrf": "1" }));
+    const targets: ThroughputTarget[] = [
+      { id: "bffMeMemory", url: `${bffMemory.url}/api/me`, headerSets: api(memoryCookies) },
+      ...(bffRedis
+        ? [{ id: "bffMeRedis", url: `${bffRedis.url}/api/me`, headerSets: api(redisCookies) }]
+        : []),
+      { id: "bareProxyMe", url: `${proxy.info.url}/api/me` },
+      { id: "graphMeDirect", url: graphMe, headerSets: [{ authorization: `Bearer ${token}` }] },
+      { id: "bffSession", url: `${bffMemory.url}/api/session`, headerSets: api(memoryCookies) },
+      { id: "bareJsonSession", url: `${bareJson.info.url}/api/session` },
+    ].map((t) => ({ ...t, label: targetLabels[t.id as TargetId] }));
+
+    const throughput: HttpFigures["throughput"] = await measureThroughput(targets, options, log);
+    if (redisSkip) throughput.bffMeRedis = { skipped: redisSkip };
+
+    const redisSession: HttpFigures["redisSession"] = redis
+      ? await measureRedisSession(redis.url, options.sessions)
+      : { skipped: redisSkip ?? "no Redis" };
+    const sessionEntries = redis ? await readOneSession(redis.url, REDIS_KEY_PREFIX) : [];
+    // A graceful stop makes Node write the profile.
+    await bffMemory.stop();
+    const profile = profileDir ? hottestFrames(profileDir) : undefined;
+    return { throughput, redisSession, sessionEntries, ...(profile ? { profile } : {}) };
+  } finally {
+    await stopAll(children.reverse());
+    if (profileDir) rmSync(profileDir, { recursive: true, force: true });
+  }
+}

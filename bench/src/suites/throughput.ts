@@ -1,0 +1,50 @@
+import { type LoadSample, type LoadSummary, type LoadTarget, runLoad, summarize } from "../lib/load.js";
+
+export interface ThroughputTarget extends LoadTarget {
+  id: string;
+  label: string;
+}
+
+export interface ThroughputSettings {
+  connections: number;
+  durationSeconds: number;
+  warmupSeconds: number;
+  rounds: number;
+}
+
+/**
+ * Warms every target up, then measures each for the same duration and connections, in
+ * `rounds` rounds whose order rotates (round r starts at target r), so machine-load drift and
+ * "first run" effects are spread over all targets rather than hitting one.
+ */
+export async function measureThroughput(
+  targets: readonly ThroughputTarget[],
+  settings: ThroughputSettings,
+  log: (line: string) => void,
+): Promise<Record<string, LoadSummary>> {
+  const samples = new Map<string, LoadSample[]>(targets.map((t) => [t.id, []]));
+  for (const target of targets) {
+    log(`warming up ${target.label} (${settings.warmupSeconds} s)`);
+    const warm = await runLoad(target, {
+      connections: settings.connections,
+      durationSeconds: settings.warmupSeconds,
+    });
+    if (warm.ok === 0) {
+      throw new Error(
+        `${target.label} (${target.url}) answered no 2xx during warm-up: ${warm.non2xx} non-2xx, ${warm.errors} errors`,
+      );
+    }
+  }
+  for (let round = 0; round < settings.rounds; round++) {
+    for (let i = 0; i < targets.length; i++) {
+      const target = targets[(i + round) % targets.length] as ThroughputTarget;
+      log(`round ${round + 1}/${settings.rounds}: ${target.label} (${settings.durationSeconds} s)`);
+      const sample = await runLoad(target, {
+        connections: settings.connections,
+        durationSeconds: settings.durationSeconds,
+      });
+      samples.get(target.id)?.push(sample);
+    }
+  }
+  return Object.fromEntries([...samples].map(([id, list]) => [id, summarize(list)]));
+}
