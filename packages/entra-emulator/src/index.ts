@@ -1,5 +1,8 @@
-// Skeleton: filled by the emulator issue.
-export interface Emulator {
-  url: string;
-  close(): Promise<void>;
-}
+export type { ClientRegistration, DemoUser, EmulatorConfig, TenantConfig, TokenLifetimes } from "./config.js";
+export { EmulatorConfigError, loadConfig, parseConfig } from "./config.js";
+export { ControlInputError } from "./control.js";
+export { DEFAULT_CONFIG } from "./default-tenant.js";
+export type { Emulator, StartEmulatorOptions } from "./emulator.js";
+export { startEmulator } from "./emulator.js";
+export type { GrantType, GraphFault, HostileIdTokenKind, RequestLogEntry } from "./state.js";
+export { HOSTILE_ID_TOKEN_KINDS } from "./state.js";

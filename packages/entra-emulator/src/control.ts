@@ -1,0 +1,111 @@
+import type { TokenLifetimes } from "./config.js";
+import {
+  type EmulatorState,
+  type GrantType,
+  type GraphFault,
+  HOSTILE_ID_TOKEN_KINDS,
+  type HostileIdTokenKind,
+  type QueuedError,
+  type RequestLogEntry,
+} from "./state.js";
+
+/** Thrown when a control call gets bad input; the HTTP mirror answers it with 400. */
+export class ControlInputError extends Error {
+  override name = "ControlInputError";
+}
+
+const GRANT_TYPES: readonly GrantType[] = ["authorization_code", "refresh_token", "client_credentials"];
+
+/**
+ * The test-control operations, shared by the library methods and the `/_emulator/*` HTTP mirror,
+ * each validating its input so both surfaces fail the same clear way.
+ */
+export class Controls {
+  constructor(private readonly state: EmulatorState) {}
+
+  queueError(
+    endpoint: "authorize" | "token",
+    aadsts: number,
+    options: { error?: string; description?: string; grantType?: GrantType } = {},
+  ): void {
+    if (endpoint !== "authorize" && endpoint !== "token") {
+      throw new ControlInputError('endpoint must be "authorize" or "token"');
+    }
+    if (!Number.isInteger(aadsts) || aadsts <= 0)
+      throw new ControlInputError("aadsts must be a positive integer");
+    if (options.grantType !== undefined && !GRANT_TYPES.includes(options.grantType)) {
+      throw new ControlInputError(`grantType must be one of ${GRANT_TYPES.join(", ")}`);
+    }
+    const queued: QueuedError = { endpoint, aadsts };
+    if (typeof options.error === "string") queued.error = options.error;
+    if (typeof options.description === "string") queued.description = options.description;
+    if (options.grantType !== undefined) queued.grantType = options.grantType;
+    this.state.queuedErrors.push(queued);
+  }
+
+  graphFault(fault: GraphFault | null): void {
+    if (fault === null) {
+      this.state.graphFault = null;
+      return;
+    }
+    const count = fault.count ?? 1;
+    if (!Number.isInteger(count) || count <= 0)
+      throw new ControlInputError("count must be a positive integer");
+    if ("delayMs" in fault) {
+      if (!Number.isFinite(fault.delayMs) || fault.delayMs < 0 || fault.delayMs > 120_000) {
+        throw new ControlInputError("delayMs must be between 0 and 120000");
+      }
+    } else if (![429, 500, 503].includes(fault.status)) {
+      throw new ControlInputError("status must be 429, 500 or 503");
+    }
+    this.state.graphFault = { ...fault, remaining: count };
+  }
+
+  revokeRefreshTokens(userIdOrUpn: string): void {
+    const user = this.state.findUser(userIdOrUpn);
+    if (!user) throw new ControlInputError(`no such user: ${userIdOrUpn}`);
+    this.state.revokeWhere((rt) => rt.userId === user.id);
+    for (const [id, userId] of this.state.ssoSessions)
+      if (userId === user.id) this.state.ssoSessions.delete(id);
+  }
+
+  setTokenLifetimes(lifetimes: Partial<TokenLifetimes>): void {
+    const next = { ...this.state.lifetimes };
+    for (const key of Object.keys(next) as (keyof TokenLifetimes)[]) {
+      const value = lifetimes[key];
+      if (value === undefined) continue;
+      if (!Number.isInteger(value) || value <= 0)
+        throw new ControlInputError(`${key} must be a positive integer`);
+      next[key] = value;
+    }
+    this.state.lifetimes = next;
+  }
+
+  advanceClock(seconds: number): void {
+    if (!Number.isFinite(seconds)) throw new ControlInputError("seconds must be a number");
+    this.state.clockOffsetSeconds += Math.trunc(seconds);
+  }
+
+  rotateKeys(options: { keepOld?: boolean } = {}): void {
+    this.state.keys.rotate(options.keepOld ?? true);
+  }
+
+  issueHostileIdToken(kind: HostileIdTokenKind): void {
+    if (!HOSTILE_ID_TOKEN_KINDS.includes(kind)) {
+      throw new ControlInputError(`kind must be one of ${HOSTILE_ID_TOKEN_KINDS.join(", ")}`);
+    }
+    this.state.hostileIdToken = kind;
+  }
+
+  requests(filter: { path?: string; grantType?: string } = {}): RequestLogEntry[] {
+    return this.state.log.filter(
+      (entry) =>
+        (filter.path === undefined || entry.path === filter.path || entry.path.endsWith(filter.path)) &&
+        (filter.grantType === undefined || entry.grantType === filter.grantType),
+    );
+  }
+
+  reset(): void {
+    this.state.reset();
+  }
+}

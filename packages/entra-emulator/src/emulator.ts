@@ -1,0 +1,126 @@
+import type { FastifyInstance } from "fastify";
+import { buildApp } from "./app.js";
+import { type DemoUser, type EmulatorConfig, loadConfig, type TokenLifetimes } from "./config.js";
+import { Controls } from "./control.js";
+import { driveSignIn } from "./sign-in.js";
+import {
+  EmulatorState,
+  type GrantType,
+  type GraphFault,
+  type HostileIdTokenKind,
+  type RequestLogEntry,
+} from "./state.js";
+
+export interface StartEmulatorOptions {
+  /** Interface to bind; default "127.0.0.1" (never beyond loopback unless told). */
+  host?: string;
+  /** Default 0 = a free port. */
+  port?: number;
+  /** An object or a path to a JSON file; default: the built-in Contoso tenant. */
+  config?: EmulatorConfig | string;
+  /** Extra redirect URIs registered on the default (first) client. */
+  redirectUris?: string[];
+  /** Extra post-logout redirect URIs registered on the default (first) client. */
+  postLogoutRedirectUris?: string[];
+  /** Fastify's logger; default false. */
+  logger?: boolean;
+  /** Serve the `/_emulator/*` control API; default true. */
+  controlApi?: boolean;
+}
+
+export interface Emulator {
+  readonly url: string;
+  readonly tenantId: string;
+  readonly authority: string;
+  readonly issuer: string;
+  readonly discoveryUrl: string;
+  readonly graphBaseUrl: string;
+  readonly client: {
+    clientId: string;
+    clientSecret: string;
+    redirectUris: string[];
+    postLogoutRedirectUris: string[];
+  };
+  readonly users: readonly DemoUser[];
+  signIn(authorizeUrl: string, username: string): Promise<URL>;
+  queueError(
+    endpoint: "authorize" | "token",
+    aadsts: number,
+    options?: { error?: string; description?: string; grantType?: GrantType },
+  ): void;
+  graphFault(fault: GraphFault | null): void;
+  revokeRefreshTokens(userIdOrUpn: string): void;
+  setTokenLifetimes(l: Partial<TokenLifetimes>): void;
+  advanceClock(seconds: number): void;
+  rotateKeys(options?: { keepOld?: boolean }): void;
+  issueHostileIdToken(kind: HostileIdTokenKind): void;
+  requests(filter?: { path?: string; grantType?: string }): RequestLogEntry[];
+  reset(): void;
+  close(): Promise<void>;
+}
+
+function validateUris(uris: string[], what: string): string[] {
+  for (const uri of uris)
+    if (!URL.canParse(uri)) throw new Error(`startEmulator: ${what} "${uri}" is not a URL`);
+  return uris;
+}
+
+/**
+ * Starts the Entra ID + Graph emulator on loopback (port 0 = a free port) and resolves once it
+ * listens. The default tenant is Contoso with the demo users; pass `config` to replace parts.
+ */
+export async function startEmulator(options: StartEmulatorOptions = {}): Promise<Emulator> {
+  const config = loadConfig(options.config);
+  const primary = config.clients[0];
+  if (!primary) throw new Error("startEmulator: the configuration has no client");
+  for (const uri of validateUris(options.redirectUris ?? [], "redirect URI")) {
+    if (!primary.redirectUris.includes(uri)) primary.redirectUris.push(uri);
+  }
+  for (const uri of validateUris(options.postLogoutRedirectUris ?? [], "post-logout redirect URI")) {
+    if (!primary.postLogoutRedirectUris.includes(uri)) primary.postLogoutRedirectUris.push(uri);
+  }
+  const state = new EmulatorState(config);
+  const app: FastifyInstance = buildApp(state, {
+    logger: options.logger ?? false,
+    controlApi: options.controlApi ?? true,
+  });
+  const host = options.host ?? "127.0.0.1";
+  await app.listen({ host, port: options.port ?? 0 });
+  const address = app.server.address();
+  if (address === null || typeof address === "string") throw new Error("startEmulator: no TCP address");
+  const urlHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  // A wildcard bind is reached through loopback.
+  const reachable = urlHost === "0.0.0.0" || urlHost === "[::]" ? "127.0.0.1" : urlHost;
+  state.baseUrl = `http://${reachable}:${address.port}`;
+  const controls = new Controls(state);
+  const url = state.baseUrl;
+
+  return {
+    url,
+    tenantId: state.tenantId,
+    authority: `${url}/${state.tenantId}`,
+    issuer: state.issuer,
+    discoveryUrl: `${state.issuer}/.well-known/openid-configuration`,
+    graphBaseUrl: url,
+    client: {
+      clientId: primary.clientId,
+      clientSecret: primary.clientSecrets[0] ?? "",
+      redirectUris: primary.redirectUris,
+      postLogoutRedirectUris: primary.postLogoutRedirectUris,
+    },
+    users: config.users,
+    signIn: driveSignIn,
+    queueError: (endpoint, aadsts, opts) => controls.queueError(endpoint, aadsts, opts),
+    graphFault: (fault) => controls.graphFault(fault),
+    revokeRefreshTokens: (user) => controls.revokeRefreshTokens(user),
+    setTokenLifetimes: (l) => controls.setTokenLifetimes(l),
+    advanceClock: (seconds) => controls.advanceClock(seconds),
+    rotateKeys: (opts) => controls.rotateKeys(opts),
+    issueHostileIdToken: (kind) => controls.issueHostileIdToken(kind),
+    requests: (filter) => controls.requests(filter),
+    reset: () => controls.reset(),
+    close: async () => {
+      await app.close();
+    },
+  };
+}

@@ -1,0 +1,73 @@
+import type { FastifyInstance } from "fastify";
+import type { EmulatorState } from "../state.js";
+
+/** The OpenID configuration document, with the fields (and order) Entra publishes. */
+export function openIdConfiguration(state: EmulatorState) {
+  const tenant = `${state.baseUrl}/${state.tenantId}`;
+  return {
+    token_endpoint: `${tenant}/oauth2/v2.0/token`,
+    token_endpoint_auth_methods_supported: ["client_secret_post", "private_key_jwt", "client_secret_basic"],
+    jwks_uri: `${tenant}/discovery/v2.0/keys`,
+    response_modes_supported: ["query", "fragment", "form_post"],
+    subject_types_supported: ["pairwise"],
+    id_token_signing_alg_values_supported: ["RS256"],
+    response_types_supported: ["code", "id_token", "code id_token", "id_token token"],
+    scopes_supported: ["openid", "profile", "email", "offline_access"],
+    issuer: state.issuer,
+    request_uri_parameter_supported: false,
+    userinfo_endpoint: `${state.baseUrl}/oidc/userinfo`,
+    authorization_endpoint: `${tenant}/oauth2/v2.0/authorize`,
+    device_authorization_endpoint: `${tenant}/oauth2/v2.0/devicecode`,
+    http_logout_supported: true,
+    frontchannel_logout_supported: true,
+    end_session_endpoint: `${tenant}/oauth2/v2.0/logout`,
+    claims_supported: [
+      "sub",
+      "iss",
+      "cloud_instance_name",
+      "cloud_instance_host_name",
+      "cloud_graph_host_name",
+      "msgraph_host",
+      "aud",
+      "exp",
+      "iat",
+      "auth_time",
+      "acr",
+      "nonce",
+      "preferred_username",
+      "name",
+      "tid",
+      "ver",
+      "at_hash",
+      "c_hash",
+      "email",
+    ],
+    kerberos_endpoint: `${tenant}/kerberos`,
+    code_challenge_methods_supported: ["S256"],
+    tenant_region_scope: state.config.tenant.regionScope,
+    cloud_instance_name: "microsoftonline.com",
+    cloud_graph_host_name: "graph.windows.net",
+    msgraph_host: new URL(state.baseUrl).host,
+    rbac_url: "https://pas.windows.net",
+  };
+}
+
+/** `/{tenant}/v2.0/.well-known/openid-configuration` and `/common/discovery/instance`. */
+export function registerDiscoveryRoutes(app: FastifyInstance, state: EmulatorState): void {
+  app.get<{ Params: { tenant: string } }>(
+    "/:tenant/v2.0/.well-known/openid-configuration",
+    async (request) => {
+      state.resolveTenant(request.params.tenant);
+      return openIdConfiguration(state);
+    },
+  );
+
+  app.get("/common/discovery/instance", async () => {
+    const host = new URL(state.baseUrl).host;
+    return {
+      tenant_discovery_endpoint: `${state.baseUrl}/${state.tenantId}/v2.0/.well-known/openid-configuration`,
+      "api-version": "1.1",
+      metadata: [{ preferred_network: host, preferred_cache: host, aliases: [host] }],
+    };
+  });
+}

@@ -1,0 +1,171 @@
+import { createHash, createPublicKey, randomUUID } from "node:crypto";
+import { base64url, type JWTPayload, SignJWT } from "jose";
+import type { DemoUser } from "./config.js";
+import { generateSigningKey, type SigningKey } from "./keys.js";
+import { GRAPH_APP_ID, tokenScp } from "./scopes.js";
+import { type EmulatorState, type Grant, type HostileIdTokenKind, opaque } from "./state.js";
+
+/** The v2 `sub`: pairwise per user and app, 43 base64url characters. */
+function pairwiseSub(userId: string, clientId: string): string {
+  return createHash("sha256").update(`${userId}|${clientId}`).digest("base64url");
+}
+
+/** Entra's `uti`: a 22-character unique token id. */
+function uti(): string {
+  return opaque(16).slice(0, 22);
+}
+
+async function sign(
+  payload: JWTPayload,
+  key: SigningKey,
+  extraHeader: Record<string, string> = {},
+): Promise<string> {
+  return new SignJWT(payload)
+    .setProtectedHeader({ typ: "JWT", alg: "RS256", kid: key.kid, ...extraHeader })
+    .sign(key.privateKey);
+}
+
+/** Builds the v2.0 ID token claims Entra issues for the auth code flow. */
+function idTokenClaims(
+  state: EmulatorState,
+  user: DemoUser,
+  grant: Grant,
+  nonce: string | undefined,
+): JWTPayload {
+  const now = state.now();
+  const claims: JWTPayload = {
+    aud: grant.clientId,
+    iss: state.issuer,
+    iat: now,
+    nbf: now,
+    exp: now + state.lifetimes.idTokenSeconds,
+    aio: opaque(48),
+  };
+  if (grant.scopes.includes("email") && user.mail) claims.email = user.mail;
+  if (grant.scopes.includes("profile")) claims.name = user.displayName;
+  if (nonce !== undefined) claims.nonce = nonce;
+  claims.oid = user.id;
+  if (grant.scopes.includes("profile")) claims.preferred_username = user.userPrincipalName;
+  claims.rh = `0.${opaque(40)}.`;
+  claims.sid = grant.sid;
+  claims.sub = pairwiseSub(user.id, grant.clientId);
+  claims.tid = state.tenantId;
+  claims.uti = uti();
+  claims.ver = "2.0";
+  return claims;
+}
+
+/** Applies a hostile variant to otherwise honest claims and signs it the hostile way. */
+async function signHostile(
+  state: EmulatorState,
+  claims: JWTPayload,
+  kind: HostileIdTokenKind,
+): Promise<string> {
+  const now = state.now();
+  const key = state.keys.current;
+  switch (kind) {
+    case "wrong-signature":
+      return sign(claims, { ...generateSigningKey(), kid: key.kid });
+    case "unknown-kid":
+      return sign(claims, generateSigningKey());
+    case "alg-none": {
+      const header = base64url.encode(JSON.stringify({ typ: "JWT", alg: "none" }));
+      return `${header}.${base64url.encode(JSON.stringify(claims))}.`;
+    }
+    case "hs256-public-key": {
+      // The classic key-confusion attack: HMAC keyed with the published RSA public key.
+      const secret = new TextEncoder().encode(
+        createPublicKey(key.publicKey).export({ format: "pem", type: "spki" }).toString(),
+      );
+      return new SignJWT(claims).setProtectedHeader({ typ: "JWT", alg: "HS256", kid: key.kid }).sign(secret);
+    }
+    case "wrong-iss":
+      return sign({ ...claims, iss: `${state.baseUrl}/${randomUUID()}/v2.0` }, key);
+    case "wrong-aud":
+      return sign({ ...claims, aud: randomUUID() }, key);
+    case "aud-array-without-client":
+      return sign({ ...claims, aud: [randomUUID(), GRAPH_APP_ID], azp: randomUUID() }, key);
+    case "wrong-tid":
+      return sign({ ...claims, tid: randomUUID() }, key);
+    case "expired":
+      return sign({ ...claims, iat: now - 7200, nbf: now - 7200, exp: now - 3600 }, key);
+    case "nbf-future":
+      return sign({ ...claims, iat: now, nbf: now + 3600, exp: now + 7200 }, key);
+    case "missing-nonce": {
+      const { nonce: _dropped, ...rest } = claims;
+      return sign(rest, key);
+    }
+    case "wrong-nonce":
+      return sign({ ...claims, nonce: opaque(16) }, key);
+  }
+}
+
+/** Signs the ID token — or, when a test queued one, the hostile variant (consumed once). */
+export async function issueIdToken(
+  state: EmulatorState,
+  user: DemoUser,
+  grant: Grant,
+  nonce: string | undefined,
+): Promise<string> {
+  const claims = idTokenClaims(state, user, grant, nonce);
+  const hostile = state.hostileIdToken;
+  if (hostile) {
+    state.hostileIdToken = null;
+    return signHostile(state, claims, hostile);
+  }
+  return sign(claims, state.keys.current);
+}
+
+/** A Graph access token (Graph issues v1.0-format tokens, whatever endpoint was used). */
+export async function issueGraphAccessToken(
+  state: EmulatorState,
+  clientId: string,
+  appDisplayName: string,
+  subject: { user: DemoUser; scopes: string[] } | { roles: string[] },
+): Promise<string> {
+  const now = state.now();
+  const claims: JWTPayload = {
+    aud: GRAPH_APP_ID,
+    iss: `https://sts.windows.net/${state.tenantId}/`,
+    iat: now,
+    nbf: now,
+    exp: now + state.lifetimes.accessTokenSeconds,
+    aio: opaque(40),
+    app_displayname: appDisplayName,
+    appid: clientId,
+    appidacr: "1",
+    idp: `https://sts.windows.net/${state.tenantId}/`,
+  };
+  if ("user" in subject) {
+    const { user, scopes } = subject;
+    Object.assign(claims, {
+      acct: 0,
+      acr: "1",
+      amr: ["pwd"],
+      family_name: user.surname ?? undefined,
+      given_name: user.givenName ?? undefined,
+      idtyp: "user",
+      name: user.displayName,
+      oid: user.id,
+      scp: tokenScp(scopes),
+      sub: pairwiseSub(user.id, GRAPH_APP_ID),
+      unique_name: user.userPrincipalName,
+      upn: user.userPrincipalName,
+    });
+    delete claims.idp;
+  } else {
+    Object.assign(claims, {
+      idtyp: "app",
+      oid: pairwiseSub(clientId, "sp").slice(0, 36),
+      roles: subject.roles,
+      sub: pairwiseSub(clientId, "app"),
+    });
+  }
+  Object.assign(claims, { rh: `0.${opaque(40)}.`, tid: state.tenantId, uti: uti(), ver: "1.0" });
+  return sign(claims, state.keys.current);
+}
+
+/** `client_info` = base64url JSON `{uid, utid}`; MSAL's homeAccountId is `uid.utid`. */
+export function clientInfo(userId: string, tenantId: string): string {
+  return Buffer.from(JSON.stringify({ uid: userId, utid: tenantId })).toString("base64url");
+}

@@ -1,0 +1,62 @@
+import { decodeJwt } from "jose";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Emulator, startEmulator } from "../src/index.js";
+import { msalClientFor, msalSignIn } from "./msal.js";
+
+let emulator: Emulator;
+beforeAll(async () => {
+  emulator = await startEmulator();
+});
+afterAll(async () => {
+  await emulator.close();
+});
+
+describe("MSAL Node ConfidentialClientApplication against the emulator", () => {
+  it("signs Adele in with auth code + PKCE and gets Entra-shaped tokens", async () => {
+    const msal = await msalClientFor(emulator);
+    const { result, callback, state } = await msalSignIn(
+      emulator,
+      msal,
+      "AdeleV@M365x214355.onmicrosoft.com",
+    );
+    expect(callback.searchParams.get("state")).toBe(state);
+    expect(result.account?.username).toBe("AdeleV@M365x214355.onmicrosoft.com");
+    expect(result.account?.name).toBe("Adele Vance");
+    expect(result.account?.homeAccountId).toBe(`87d349ed-44d7-43e1-9a83-5f2406dee5bd.${emulator.tenantId}`);
+    expect(result.tenantId).toBe(emulator.tenantId);
+    const idClaims = decodeJwt(result.idToken);
+    expect(idClaims).toMatchObject({
+      aud: emulator.client.clientId,
+      iss: emulator.issuer,
+      ver: "2.0",
+      tid: emulator.tenantId,
+    });
+    const access = decodeJwt(result.accessToken);
+    expect(access.aud).toBe("00000003-0000-0000-c000-000000000000");
+    expect(String(access.scp).split(" ")).toContain("User.Read");
+  });
+
+  it("serves acquireTokenSilent from the cache, then refreshes on forceRefresh", async () => {
+    const msal = await msalClientFor(emulator);
+    const { result } = await msalSignIn(emulator, msal, "MeganB@M365x214355.onmicrosoft.com");
+    const account = result.account;
+    if (!account) throw new Error("no account");
+    const refreshesBefore = emulator.requests({ grantType: "refresh_token" }).length;
+
+    const cached = await msal.acquireTokenSilent({ account, scopes: ["User.Read"] });
+    expect(cached.accessToken).toBe(result.accessToken);
+    expect(emulator.requests({ grantType: "refresh_token" })).toHaveLength(refreshesBefore);
+
+    const refreshed = await msal.acquireTokenSilent({ account, scopes: ["User.Read"], forceRefresh: true });
+    expect(refreshed.accessToken).not.toBe(result.accessToken);
+    expect(refreshed.account?.homeAccountId).toBe(account.homeAccountId);
+    expect(refreshed.idToken).toBeTruthy();
+    expect(emulator.requests({ grantType: "refresh_token" })).toHaveLength(refreshesBefore + 1);
+
+    const me = await fetch(`${emulator.graphBaseUrl}/v1.0/me`, {
+      headers: { authorization: `Bearer ${refreshed.accessToken}` },
+    });
+    expect(me.status).toBe(200);
+    expect(await me.json()).toMatchObject({ displayName: "Megan Bowen", jobTitle: "Auditor" });
+  });
+});
