@@ -1,11 +1,97 @@
-import Fastify, { type FastifyInstance } from "fastify";
-import type { Config } from "./config.js";
+import rateLimit from "@fastify/rate-limit";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import type { DestinationStream } from "pino";
+import { authPlugin } from "./auth/auth-plugin.js";
+import type { AppConfig } from "./config.js";
+import { errorHandler } from "./error-handler.js";
+import { AppError } from "./errors.js";
+import { graphPlugin } from "./graph/graph-plugin.js";
+import { loggerOptions, requestId } from "./logging.js";
+import { apiRoutes } from "./routes/api/index.js";
+import { authRoutes } from "./routes/auth.js";
+import { healthRoutes } from "./routes/health.js";
+import { securityPlugin } from "./security.js";
+import { kvPlugin } from "./session/kv-plugin.js";
+import type { KeyValueStore } from "./session/kv-store.js";
+import { createMemoryStore } from "./session/memory-store.js";
+import { createRedisStore } from "./session/redis-store.js";
+import { sessionPlugin } from "./session/session-plugin.js";
 import { spaPlugin } from "./spa.js";
 
+export type { AppConfig } from "./config.js";
+
+export interface BuildAppOptions {
+  /** The server-side store; default: Redis when config.redis is set, else memory. */
+  store?: KeyValueStore;
+  /** A ready pino logger (server.ts); otherwise one is built from config.logLevel. */
+  logger?: FastifyBaseLogger;
+  /** Where the built logger writes (tests capture logs with it). */
+  logStream?: DestinationStream;
+}
+
+/** Chooses the KV store: Redis when REDIS_URL is set (shared by all instances), else memory. */
+export function createStore(config: AppConfig, logger?: FastifyBaseLogger): KeyValueStore {
+  if (!config.redis) return createMemoryStore();
+  return createRedisStore({
+    url: config.redis.url,
+    ...(config.redis.keyPrefix ? { keyPrefix: config.redis.keyPrefix } : {}),
+    ...(logger ? { logger } : {}),
+  });
+}
+
+/** Fastify's types lack the hop count proxy-addr supports: trust the nearest `hops` addresses. */
+function trustProxySetting(
+  value: AppConfig["trustProxy"],
+): boolean | string[] | ((a: string, i: number) => boolean) {
+  if (typeof value !== "number") return value;
+  return (_address, hop) => hop < value;
+}
+
 /** Builds the BFF from a typed config, without listening (tests use `inject`). */
-export async function buildApp(config: Config): Promise<FastifyInstance> {
-  const app = Fastify({ logger: { level: config.logLevel } });
-  app.get("/healthz", async () => ({ status: "ok" }));
+export async function buildApp(config: AppConfig, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    ...(options.logger
+      ? { loggerInstance: options.logger }
+      : {
+          logger: {
+            ...loggerOptions(config.logLevel),
+            ...(options.logStream ? { stream: options.logStream } : {}),
+          },
+        }),
+    genReqId: requestId,
+    requestIdHeader: false,
+    trustProxy: trustProxySetting(config.trustProxy),
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setErrorHandler(errorHandler);
+  app.addHook("onSend", async (request, reply) => {
+    reply.header("x-request-id", request.id);
+  });
+
+  await app.register(securityPlugin, { https: config.secureCookies });
+  await app.register(kvPlugin, { store: options.store ?? createStore(config, options.logger) });
+  await app.register(authPlugin, { config });
+  await app.register(graphPlugin, { baseUrl: config.idp.graphBaseUrl, timeoutMs: config.graphTimeoutMs });
+  await app.register(healthRoutes);
+
+  // Routes that use the session cookie; static files and health checks never touch the store.
+  await app.register(async (scope) => {
+    await scope.register(sessionPlugin, { config });
+    await scope.register(rateLimit, {
+      global: false,
+      errorResponseBuilder: (_request, context) =>
+        new AppError("rate_limited", 429, "Too many requests; try again later.", {
+          retryAfter: Math.ceil(context.ttl / 1000),
+        }),
+    });
+    scope.addHook("onSend", async (_request, reply) => {
+      reply.header("cache-control", "no-store");
+    });
+    await scope.register(authRoutes, { config });
+    await scope.register(apiRoutes, { prefix: "/api", config });
+  });
+
   await app.register(spaPlugin, { distDir: config.webDistDir });
   return app;
 }

@@ -1,21 +1,380 @@
-// Skeleton: the BFF core issue replaces this with the full TypeBox-validated configuration.
-// The only file of apps/bff that reads process.env.
+// The only file of apps/bff that reads process.env: everything else receives the typed Config.
+import { createHash, createPrivateKey, randomBytes, X509Certificate } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { type Static, Type } from "typebox";
+import { Value } from "typebox/value";
+
+const Guid = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
+const Integer = "^[0-9]+$";
+const HttpUrl = "^https?://[^\\s]+$";
+
+/** What the environment may hold. Each `description` says how to fix a bad value. */
+export const EnvSchema = Type.Object({
+  ENTRA_TENANT_ID: Type.Optional(
+    Type.String({ pattern: `${Guid}|^[A-Za-z0-9.-]+$`, description: "the Directory (tenant) ID GUID" }),
+  ),
+  ENTRA_CLIENT_ID: Type.Optional(
+    Type.String({ pattern: Guid, description: "the Application (client) ID GUID of the app registration" }),
+  ),
+  ENTRA_CLIENT_SECRET: Type.Optional(
+    Type.String({ minLength: 1, description: "the client secret *Value* from Certificates & secrets" }),
+  ),
+  ENTRA_CLIENT_CERT_PATH: Type.Optional(
+    Type.String({ minLength: 1, description: "the path of the PEM certificate uploaded to the app" }),
+  ),
+  ENTRA_CLIENT_KEY_PATH: Type.Optional(
+    Type.String({ minLength: 1, description: "the path of the PEM private key of that certificate" }),
+  ),
+  ENTRA_CLIENT_KEY_PASSPHRASE: Type.Optional(Type.String({ description: "the private key's passphrase" })),
+  ENTRA_AUTHORITY_HOST: Type.Optional(
+    Type.String({ pattern: HttpUrl, description: "an https URL such as https://login.microsoftonline.com" }),
+  ),
+  GRAPH_BASE_URL: Type.Optional(
+    Type.String({ pattern: HttpUrl, description: "an https URL such as https://graph.microsoft.com" }),
+  ),
+  ENTRA_EMULATOR_URL: Type.Optional(
+    Type.String({
+      pattern: HttpUrl,
+      description: "the URL of a running emulator, e.g. http://127.0.0.1:5001",
+    }),
+  ),
+  PUBLIC_URL: Type.Optional(
+    Type.String({
+      pattern: HttpUrl,
+      description: "the URL users open, without a trailing path, e.g. https://app.contoso.com",
+    }),
+  ),
+  PORT: Type.Optional(Type.String({ pattern: Integer, description: "a port number from 0 to 65535" })),
+  HOST: Type.Optional(
+    Type.String({ minLength: 1, description: "an interface to bind, e.g. localhost or 0.0.0.0" }),
+  ),
+  SESSION_SECRET: Type.Optional(
+    Type.String({ minLength: 32, description: "at least 32 random characters (openssl rand -base64 48)" }),
+  ),
+  SESSION_IDLE_MINUTES: Type.Optional(
+    Type.String({ pattern: "^[1-9][0-9]*$", description: "whole minutes ≥ 1" }),
+  ),
+  SESSION_ABSOLUTE_HOURS: Type.Optional(
+    Type.String({ pattern: "^[0-9]+(\\.[0-9]+)?$", description: "hours > 0, e.g. 8 or 0.5" }),
+  ),
+  REDIS_URL: Type.Optional(
+    Type.String({ pattern: "^rediss?://", description: "a redis:// or rediss:// URL" }),
+  ),
+  REDIS_KEY_PREFIX: Type.Optional(
+    Type.String({ pattern: "^[A-Za-z0-9:_.-]{1,64}$", description: "e.g. bff:" }),
+  ),
+  TRUST_PROXY: Type.Optional(
+    Type.String({
+      pattern: "^(true|false|[0-9]+|[0-9a-fA-F.:/]+(,[0-9a-fA-F.:/]+)*)$",
+      description: "a hop count (1) or comma-separated proxy IPs/CIDRs",
+    }),
+  ),
+  LOG_LEVEL: Type.Optional(
+    Type.Union(
+      ["fatal", "error", "warn", "info", "debug", "trace", "silent"].map((level) => Type.Literal(level)),
+      { description: "one of fatal, error, warn, info, debug, trace, silent" },
+    ),
+  ),
+  EMULATOR_PORT: Type.Optional(
+    Type.String({ pattern: Integer, description: "a port number (0 = any free port)" }),
+  ),
+  AUTH_RATE_LIMIT_PER_MINUTE: Type.Optional(
+    Type.String({ pattern: "^[1-9][0-9]*$", description: "requests per minute per client IP, ≥ 1" }),
+  ),
+  GRAPH_TIMEOUT_MS: Type.Optional(Type.String({ pattern: "^[1-9][0-9]*$", description: "milliseconds ≥ 1" })),
+  WEB_DIST_DIR: Type.Optional(Type.String({ minLength: 1, description: "the path of the built SPA" })),
+});
+export type Env = Static<typeof EnvSchema>;
+
+/** How the BFF proves it is the app: a secret, or a certificate (recommended in production). */
+export type ClientCredential =
+  | { kind: "secret"; secret: string }
+  | { kind: "certificate"; thumbprintSha256: string; privateKey: string; x5c: string };
+
+/** A real (or externally run) Entra ID tenant. */
+export interface EntraSettings {
+  mode: "entra";
+  tenantId: string;
+  clientId: string;
+  credential: ClientCredential;
+  /** Origin of the authority, no trailing slash, e.g. https://login.microsoftonline.com */
+  authorityHost: string;
+  /** Base of Microsoft Graph, no trailing slash. */
+  graphBaseUrl: string;
+  /** True when the settings point at the project's emulator (ENTRA_EMULATOR_URL). */
+  emulator: boolean;
+}
+
+/** No ENTRA_* at all: start the emulator in-process (or use ENTRA_EMULATOR_URL). */
+export interface EmulatorModeSettings {
+  mode: "emulator";
+  port: number;
+  externalUrl?: string;
+}
+
 export interface Config {
   port: number;
   host: string;
+  /** Origin (and optional path) users open, no trailing slash. Decides Secure/__Host- cookies. */
+  publicUrl: string;
+  /** Always `${publicUrl}/getAToken`, never built from the Host header. */
+  redirectUri: string;
+  postLogoutRedirectUri: string;
+  /** PUBLIC_URL is https: Secure cookies with the __Host- prefix, HSTS. */
+  secureCookies: boolean;
   webDistDir: string;
   logLevel: string;
+  sessionSecret: string;
+  sessionIdleMs: number;
+  sessionAbsoluteMs: number;
+  redis: { url: string; keyPrefix?: string } | undefined;
+  trustProxy: boolean | number | string[];
+  authRateLimitPerMinute: number;
+  graphTimeoutMs: number;
+  idp: EntraSettings | EmulatorModeSettings;
+  /** Start-up warnings for server.ts to log (e.g. a generated session secret). */
+  warnings: string[];
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const port = Number(env.PORT ?? 5000);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new Error(`PORT must be a whole number from 0 to 65535 (got "${env.PORT}")`);
+/** A config whose identity provider is concrete: what buildApp needs. */
+export type AppConfig = Omit<Config, "idp"> & { idp: EntraSettings };
+
+/** A bad or missing setting; the message names the variable and how to fix it. */
+export class ConfigError extends Error {
+  readonly code = "config_invalid";
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = "ConfigError";
   }
+}
+
+/** Loads `.env` from the working directory (if present) and returns the process environment. */
+export function readEnvironment(): Record<string, string | undefined> {
+  if (existsSync(".env")) process.loadEnvFile(".env");
+  return process.env;
+}
+
+/**
+ * Validates the environment and turns it into a typed Config. Pure apart from reading the
+ * certificate files it names; throws ConfigError on the first bad value.
+ */
+export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
+  const env = validateEnv(rawEnv);
+  const warnings: string[] = [];
+
+  const publicUrl = parseUrl("PUBLIC_URL", env.PUBLIC_URL ?? "http://localhost:5000");
+  if (publicUrl.search || publicUrl.hash) {
+    throw new ConfigError("PUBLIC_URL", "must not have a query or fragment");
+  }
+  const publicBase = `${publicUrl.origin}${publicUrl.pathname.replace(/\/+$/, "")}`;
+  const idp = loadIdp(env);
+
+  let sessionSecret = env.SESSION_SECRET;
+  if (!sessionSecret) {
+    if (idp.mode !== "emulator") {
+      throw new ConfigError(
+        "SESSION_SECRET",
+        "is required with a real tenant: set at least 32 random characters (openssl rand -base64 48)",
+      );
+    }
+    sessionSecret = randomBytes(48).toString("base64url");
+    warnings.push("SESSION_SECRET is not set: generated a random one (sessions end when the BFF restarts)");
+  }
+
+  const idleMinutes = Number(env.SESSION_IDLE_MINUTES ?? 30);
+  const absoluteHours = Number(env.SESSION_ABSOLUTE_HOURS ?? 8);
+  if (!(absoluteHours > 0)) throw new ConfigError("SESSION_ABSOLUTE_HOURS", "must be more than 0");
+
   return {
-    port,
+    port: parsePort("PORT", env.PORT ?? "5000"),
     host: env.HOST ?? "localhost",
+    publicUrl: publicBase,
+    redirectUri: `${publicBase}/getAToken`,
+    postLogoutRedirectUri: `${publicBase}/`,
+    secureCookies: publicUrl.protocol === "https:",
     webDistDir: env.WEB_DIST_DIR ?? new URL("../../web/dist", import.meta.url).pathname,
     logLevel: env.LOG_LEVEL ?? "info",
+    sessionSecret,
+    sessionIdleMs: idleMinutes * 60_000,
+    sessionAbsoluteMs: Math.round(absoluteHours * 3_600_000),
+    redis: env.REDIS_URL
+      ? { url: env.REDIS_URL, ...(env.REDIS_KEY_PREFIX ? { keyPrefix: env.REDIS_KEY_PREFIX } : {}) }
+      : undefined,
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    authRateLimitPerMinute: Number(env.AUTH_RATE_LIMIT_PER_MINUTE ?? 30),
+    graphTimeoutMs: Number(env.GRAPH_TIMEOUT_MS ?? 5000),
+    idp,
+    warnings,
   };
+}
+
+function validateEnv(rawEnv: Record<string, string | undefined>): Env {
+  // Empty values count as unset, as in most .env tooling.
+  const env: Record<string, string> = {};
+  for (const key of Object.keys(EnvSchema.properties)) {
+    const value = rawEnv[key];
+    if (value !== undefined && value.trim() !== "") env[key] = value.trim();
+  }
+  const first = Value.Errors(EnvSchema, env)[0];
+  if (first) {
+    const variable = first.instancePath.replace(/^\//, "");
+    const schema = EnvSchema.properties[variable as keyof Env] as { description?: string } | undefined;
+    const hint = schema?.description ?? first.message;
+    throw new ConfigError(
+      variable,
+      `invalid value "${redactIfSecret(variable, env[variable])}": use ${hint}`,
+    );
+  }
+  return env as Env;
+}
+
+function redactIfSecret(variable: string, value: string | undefined): string {
+  if (/SECRET|PASSPHRASE|REDIS_URL/.test(variable)) return "<hidden>";
+  return (value ?? "").slice(0, 80);
+}
+
+const ENTRA_VARIABLES = [
+  "ENTRA_TENANT_ID",
+  "ENTRA_CLIENT_ID",
+  "ENTRA_CLIENT_SECRET",
+  "ENTRA_CLIENT_CERT_PATH",
+  "ENTRA_CLIENT_KEY_PATH",
+] as const;
+
+function loadIdp(env: Env): EntraSettings | EmulatorModeSettings {
+  const anySet = ENTRA_VARIABLES.some((name) => env[name] !== undefined);
+  const emulatorUrl = env.ENTRA_EMULATOR_URL
+    ? parseUrl("ENTRA_EMULATOR_URL", env.ENTRA_EMULATOR_URL)
+    : undefined;
+  if (!anySet) {
+    return {
+      mode: "emulator",
+      port: parsePort("EMULATOR_PORT", env.EMULATOR_PORT ?? "5001"),
+      ...(emulatorUrl ? { externalUrl: emulatorUrl.origin } : {}),
+    };
+  }
+  for (const name of ["ENTRA_TENANT_ID", "ENTRA_CLIENT_ID"] as const) {
+    if (!env[name]) {
+      throw new ConfigError(
+        name,
+        "is missing: set ENTRA_TENANT_ID, ENTRA_CLIENT_ID and a credential, or none of ENTRA_* for the emulator",
+      );
+    }
+  }
+  // With an external emulator, http loopback URLs are fine; with a real tenant, https only.
+  const allowHttp = emulatorUrl !== undefined;
+  const authorityHost = parseServiceUrl(
+    "ENTRA_AUTHORITY_HOST",
+    env.ENTRA_AUTHORITY_HOST ?? emulatorUrl?.origin ?? "https://login.microsoftonline.com",
+    allowHttp,
+  );
+  const graphBaseUrl = parseServiceUrl(
+    "GRAPH_BASE_URL",
+    env.GRAPH_BASE_URL ?? emulatorUrl?.origin ?? "https://graph.microsoft.com",
+    allowHttp,
+  );
+  return {
+    mode: "entra",
+    tenantId: env.ENTRA_TENANT_ID as string,
+    clientId: env.ENTRA_CLIENT_ID as string,
+    credential: loadCredential(env),
+    authorityHost,
+    graphBaseUrl,
+    emulator: allowHttp,
+  };
+}
+
+function loadCredential(env: Env): ClientCredential {
+  const certPath = env.ENTRA_CLIENT_CERT_PATH;
+  const keyPath = env.ENTRA_CLIENT_KEY_PATH;
+  if (env.ENTRA_CLIENT_SECRET && (certPath || keyPath)) {
+    throw new ConfigError(
+      "ENTRA_CLIENT_SECRET",
+      "set either a client secret or a certificate (ENTRA_CLIENT_CERT_PATH + ENTRA_CLIENT_KEY_PATH), not both",
+    );
+  }
+  if (env.ENTRA_CLIENT_SECRET) return { kind: "secret", secret: env.ENTRA_CLIENT_SECRET };
+  if (!certPath && !keyPath) {
+    throw new ConfigError(
+      "ENTRA_CLIENT_SECRET",
+      "is missing: set ENTRA_CLIENT_SECRET, or ENTRA_CLIENT_CERT_PATH + ENTRA_CLIENT_KEY_PATH",
+    );
+  }
+  if (!certPath)
+    throw new ConfigError("ENTRA_CLIENT_CERT_PATH", "is missing: it goes with ENTRA_CLIENT_KEY_PATH");
+  if (!keyPath)
+    throw new ConfigError("ENTRA_CLIENT_KEY_PATH", "is missing: it goes with ENTRA_CLIENT_CERT_PATH");
+
+  const certPem = readPem("ENTRA_CLIENT_CERT_PATH", certPath);
+  let certificate: X509Certificate;
+  try {
+    certificate = new X509Certificate(certPem);
+  } catch {
+    throw new ConfigError("ENTRA_CLIENT_CERT_PATH", `${certPath} is not a PEM certificate`);
+  }
+  let privateKey: string;
+  try {
+    const key = createPrivateKey({
+      key: readPem("ENTRA_CLIENT_KEY_PATH", keyPath),
+      ...(env.ENTRA_CLIENT_KEY_PASSPHRASE ? { passphrase: env.ENTRA_CLIENT_KEY_PASSPHRASE } : {}),
+    });
+    if (!certificate.checkPrivateKey(key)) {
+      throw new ConfigError("ENTRA_CLIENT_KEY_PATH", `${keyPath} is not the private key of ${certPath}`);
+    }
+    privateKey = key.export({ format: "pem", type: "pkcs8" }).toString();
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    throw new ConfigError(
+      "ENTRA_CLIENT_KEY_PATH",
+      `${keyPath} is not a readable PEM private key (wrong ENTRA_CLIENT_KEY_PASSPHRASE?)`,
+    );
+  }
+  return {
+    kind: "certificate",
+    thumbprintSha256: createHash("sha256").update(certificate.raw).digest("hex").toUpperCase(),
+    privateKey,
+    x5c: certPem,
+  };
+}
+
+function readPem(variable: string, path: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    throw new ConfigError(variable, `cannot read ${path}: check the path and file permissions`);
+  }
+}
+
+function parseUrl(variable: string, value: string): URL {
+  try {
+    return new URL(value);
+  } catch {
+    throw new ConfigError(variable, `"${value}" is not a URL`);
+  }
+}
+
+function parseServiceUrl(variable: string, value: string, allowHttp: boolean): string {
+  const url = parseUrl(variable, value);
+  if (url.protocol !== "https:" && !(allowHttp && url.protocol === "http:")) {
+    throw new ConfigError(variable, `must be an https URL (got ${url.protocol}//${url.host})`);
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
+}
+
+function parsePort(variable: string, value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError(variable, `must be a port number from 0 to 65535 (got "${value}")`);
+  }
+  return port;
+}
+
+function parseTrustProxy(value: string | undefined): boolean | number | string[] {
+  if (value === undefined || value === "false") return false;
+  if (value === "true") return true;
+  if (/^[0-9]+$/.test(value)) return Number(value);
+  return value.split(",").map((part) => part.trim());
 }

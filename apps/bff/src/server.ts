@@ -1,14 +1,42 @@
+import pino from "pino";
 import { buildApp } from "./app.js";
-import { loadConfig } from "./config.js";
+import { ConfigError, loadConfig, readEnvironment } from "./config.js";
+import { resolveIdentityProvider } from "./emulator-mode.js";
+import { loggerOptions } from "./logging.js";
 
-const config = loadConfig();
-const app = await buildApp(config);
+let loaded: ReturnType<typeof loadConfig>;
+try {
+  loaded = loadConfig(readEnvironment());
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  // One line that names the variable and how to fix it.
+  console.error(`Configuration error: ${error.message}`);
+  process.exit(1);
+}
 
+const log = pino(loggerOptions(loaded.logLevel));
+for (const warning of loaded.warnings) log.warn(warning);
+const idp = await resolveIdentityProvider(loaded, log);
+const app = await buildApp(idp.config, { logger: log });
+
+// Slow clients cannot hold sockets forever; keep-alive outlives typical load balancer idle timeouts.
+app.server.requestTimeout = 30_000;
+app.server.headersTimeout = 15_000;
+app.server.keepAliveTimeout = 72_000;
+
+let closing = false;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => {
-    app.log.info({ signal }, "shutting down");
-    void app.close().then(() => process.exit(0));
+    if (closing) return;
+    closing = true;
+    log.info({ signal }, "shutting down");
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    void app
+      .close()
+      .then(() => idp.close())
+      .then(() => process.exit(0));
   });
 }
 
-await app.listen({ port: config.port, host: config.host });
+await app.listen({ port: idp.config.port, host: idp.config.host });

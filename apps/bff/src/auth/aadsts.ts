@@ -1,0 +1,168 @@
+/** A plain-words explanation of an Entra error code for the sign-in error page. */
+export interface AadstsExplanation {
+  /** Microsoft's short name, e.g. "InvalidReplyTo". */
+  name: string;
+  /** What happened, in plain words. */
+  cause: string;
+  /** What to do about it. */
+  fix: string;
+}
+
+/**
+ * The AADSTS codes seen in sign-in and code redemption.
+ * @see https://learn.microsoft.com/entra/identity-platform/reference-error-codes
+ */
+export const AADSTS: Readonly<Record<number, AadstsExplanation>> = {
+  50011: {
+    name: "InvalidReplyTo",
+    cause: "The redirect URI sent to Entra ID is not registered on the app.",
+    fix: "Register the exact redirect URI (scheme, host, port, path) on the app registration; it is PUBLIC_URL + /getAToken.",
+  },
+  50034: {
+    name: "UserAccountNotFound",
+    cause: "This account is not in the app's directory.",
+    fix: "Check the user name, or have an admin invite the user as a guest.",
+  },
+  50053: {
+    name: "IdsLocked",
+    cause: "The account is locked after too many failed sign-ins.",
+    fix: "Wait for the lock to end or ask an administrator to unblock it.",
+  },
+  50055: {
+    name: "InvalidPasswordExpiredPassword",
+    cause: "The password has expired.",
+    fix: "Reset the password.",
+  },
+  50057: {
+    name: "UserDisabled",
+    cause: "The user account is disabled.",
+    fix: "An administrator must re-enable the account.",
+  },
+  50058: {
+    name: "UserInformationNotProvided",
+    cause: "There was no single-sign-on session to use silently.",
+    fix: "Sign in again interactively.",
+  },
+  50076: {
+    name: "UserStrongAuthClientAuthNRequired",
+    cause: "Multi-factor authentication is required.",
+    fix: "Sign in again and complete the MFA prompt.",
+  },
+  50079: {
+    name: "UserStrongAuthEnrollmentRequired",
+    cause: "The user must register for multi-factor authentication.",
+    fix: "Register security info, then sign in again.",
+  },
+  50105: {
+    name: "EntitlementGrantsNotFound",
+    cause: "The user is not assigned to this application.",
+    fix: "An administrator assigns the user (or a group) to the app, or turns off 'assignment required'.",
+  },
+  50126: {
+    name: "InvalidUserNameOrPassword",
+    cause: "The user name or password is wrong.",
+    fix: "Try again with the right password.",
+  },
+  50173: {
+    name: "FreshTokenNeeded",
+    cause: "The sign-in was revoked (for example after a password reset).",
+    fix: "Sign in again.",
+  },
+  50194: {
+    name: "NotMultiTenant",
+    cause: "The app is single-tenant but the sign-in used a shared endpoint.",
+    fix: "Use the tenant-specific authority (ENTRA_TENANT_ID) or make the app multi-tenant.",
+  },
+  53003: {
+    name: "BlockedByConditionalAccess",
+    cause: "A Conditional Access policy blocked this sign-in.",
+    fix: "An administrator reviews the Conditional Access policy.",
+  },
+  54005: {
+    name: "AuthCodeAlreadyRedeemed",
+    cause: "This sign-in code was already used.",
+    fix: "Start a new sign-in; codes are single-use.",
+  },
+  65001: {
+    name: "DelegationDoesNotExist",
+    cause: "The user or an administrator has not consented to the app's permissions.",
+    fix: "Sign in again and accept the consent prompt, or have an administrator grant consent.",
+  },
+  65004: {
+    name: "UserDeclinedConsent",
+    cause: "The consent prompt was cancelled.",
+    fix: "Sign in again and accept the requested permissions to continue.",
+  },
+  70000: { name: "InvalidGrant", cause: "The sign-in grant is not valid.", fix: "Sign in again." },
+  70008: {
+    name: "ExpiredOrRevokedGrant",
+    cause: "The sign-in code or session expired.",
+    fix: "Start a new sign-in.",
+  },
+  700082: {
+    name: "ExpiredOrRevokedGrantInactiveToken",
+    cause: "The session expired after a long period of inactivity.",
+    fix: "Sign in again.",
+  },
+  70011: {
+    name: "InvalidScope",
+    cause: "The app asked for a permission (scope) that is not valid.",
+    fix: "Fix the requested scopes in the app configuration.",
+  },
+  700016: {
+    name: "UnauthorizedClient_DoesNotMatchRequest",
+    cause: "The application was not found in this tenant.",
+    fix: "Check ENTRA_CLIENT_ID and ENTRA_TENANT_ID.",
+  },
+  700005: {
+    name: "InvalidGrantRedeemAgainstWrongTenant",
+    cause: "The sign-in code belongs to another tenant.",
+    fix: "Use the same tenant authority for sign-in and code redemption.",
+  },
+  7000215: {
+    name: "InvalidClientSecret",
+    cause: "The app's client secret is wrong.",
+    fix: "Set ENTRA_CLIENT_SECRET to the secret's Value (not its ID), or create a new secret.",
+  },
+  7000218: {
+    name: "MissingClientCredential",
+    cause: "The app did not send its client secret or certificate.",
+    fix: "Configure ENTRA_CLIENT_SECRET or a certificate.",
+  },
+  7000222: {
+    name: "InvalidClientSecretExpiredKeysProvided",
+    cause: "The app's client secret has expired.",
+    fix: "Create a new client secret (or use a certificate) and deploy it.",
+  },
+  90002: {
+    name: "InvalidTenantName",
+    cause: "The tenant was not found.",
+    fix: "Check ENTRA_TENANT_ID and the cloud (ENTRA_AUTHORITY_HOST).",
+  },
+  900144: {
+    name: "MissingParameter",
+    cause: "A required parameter was missing from the request to Entra ID.",
+    fix: "This is a bug in the app; report it.",
+  },
+  9002313: {
+    name: "InvalidRequest",
+    cause: "The request to Entra ID was malformed.",
+    fix: "Start a new sign-in; if it persists, report it.",
+  },
+  501481: {
+    name: "CodeVerifierMismatch",
+    cause: "The PKCE code verifier did not match.",
+    fix: "Start a new sign-in.",
+  },
+};
+
+/** Finds the AADSTS code at the start of an `error_description` ("AADSTS50011: …"). */
+export function parseAadstsCode(description: string | undefined): number | undefined {
+  const match = /AADSTS(\d{4,8})/.exec(description ?? "");
+  return match?.[1] ? Number(match[1]) : undefined;
+}
+
+/** The explanation for a code, if we have one. */
+export function explainAadsts(code: number | undefined): AadstsExplanation | undefined {
+  return code === undefined ? undefined : AADSTS[code];
+}

@@ -1,0 +1,96 @@
+import type { FastifyInstance } from "fastify";
+import fp from "fastify-plugin";
+import type { AppConfig } from "../config.js";
+import { AppError } from "../errors.js";
+import { createIdTokenVerifier, type IdTokenVerifier } from "./id-token.js";
+import { IdpMetadata, type OidcMetadata } from "./idp-metadata.js";
+import { LoginService } from "./login-service.js";
+import { createMsalClientFactory, type MsalClientFactory } from "./msal-client.js";
+import { TokenService } from "./token-service.js";
+
+/** The identity side of the BFF, shared by the auth and API routes. */
+export interface Auth {
+  metadata: IdpMetadata;
+  login: LoginService;
+  tokens: TokenService;
+  /** Entra's end-session URL that brings the browser back to the app. */
+  logoutUrl(loginHint?: string): Promise<string>;
+}
+
+declare module "fastify" {
+  interface FastifyInstance {
+    auth: Auth;
+  }
+}
+
+export interface AuthPluginOptions {
+  config: AppConfig;
+  /** How long a request waits for IdP metadata that is still loading. */
+  metadataWaitMs?: number;
+}
+
+/**
+ * Decorates `auth`: IdP metadata (loaded in the background with retries), MSAL clients built
+ * from it, the ID token verifier (jose + JWKS), sign-in and the per-session token service.
+ * @see https://github.com/AzureAD/microsoft-authentication-library-for-js/tree/dev/lib/msal-node
+ */
+export const authPlugin = fp<AuthPluginOptions>(
+  async (app: FastifyInstance, { config, metadataWaitMs = 5000 }) => {
+    const idp = config.idp;
+    const log = app.log.child({ component: "auth" });
+    const metadata = new IdpMetadata({
+      discoveryUrl: `${idp.authorityHost}/${idp.tenantId}/v2.0/.well-known/openid-configuration`,
+      log,
+    });
+
+    async function loadedMetadata(): Promise<OidcMetadata> {
+      const loaded = await metadata.waitFor(metadataWaitMs);
+      if (!loaded) {
+        throw new AppError("upstream_unavailable", 503, "The identity provider is not reachable right now.");
+      }
+      return loaded;
+    }
+    let factory: MsalClientFactory | undefined;
+    let verifier: IdTokenVerifier | undefined;
+    const msal = async () => {
+      const loaded = await loadedMetadata();
+      factory ??= createMsalClientFactory(idp, loaded, log);
+      return factory;
+    };
+
+    const tokens = new TokenService({ kv: app.kv, msal, cacheTtlMs: config.sessionAbsoluteMs, log });
+    const login = new LoginService({
+      kv: app.kv,
+      idp,
+      redirectUri: config.redirectUri,
+      sessionAbsoluteMs: config.sessionAbsoluteMs,
+      metadata: loadedMetadata,
+      msal,
+      verifier: async () => {
+        verifier ??= createIdTokenVerifier((await loadedMetadata()).jwks_uri);
+        return verifier;
+      },
+      tokens,
+      log,
+    });
+
+    app.decorate("auth", {
+      metadata,
+      login,
+      tokens,
+      async logoutUrl(loginHint?: string) {
+        const loaded = await loadedMetadata();
+        const endpoint =
+          loaded.end_session_endpoint ?? `${idp.authorityHost}/${idp.tenantId}/oauth2/v2.0/logout`;
+        const url = new URL(endpoint);
+        url.searchParams.set("post_logout_redirect_uri", config.postLogoutRedirectUri);
+        if (loginHint) url.searchParams.set("logout_hint", loginHint);
+        return url.toString();
+      },
+    });
+    app.addHook("onClose", async () => metadata.stop());
+    // The first attempt runs now; failures keep retrying in the background.
+    await metadata.start();
+  },
+  { name: "auth", dependencies: ["kv"] },
+);

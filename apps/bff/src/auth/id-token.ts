@@ -1,0 +1,71 @@
+import { createRemoteJWKSet, errors, type JWTPayload, jwtVerify } from "jose";
+
+export interface IdTokenExpectations {
+  issuer: string;
+  clientId: string;
+  tenantId: string;
+  nonce: string;
+}
+
+/** Why an ID token was refused; the message is safe to show (it names no token content). */
+export class IdTokenError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "IdTokenError";
+  }
+}
+
+const CLOCK_SKEW_SECONDS = 120;
+
+/**
+ * Verifies ID tokens as OIDC Core §3.1.3.7 asks, beyond MSAL (which checks only the nonce):
+ * RS256 signature against the tenant JWKS, iss, aud (+ azp), tid, exp/nbf/iat with small skew,
+ * nonce. The JWKS is cached; an unknown `kid` triggers one refetch, subject to a cooldown.
+ */
+export function createIdTokenVerifier(jwksUri: string) {
+  const jwks = createRemoteJWKSet(new URL(jwksUri), {
+    timeoutDuration: 5000,
+    cooldownDuration: 30_000,
+    cacheMaxAge: 10 * 60_000,
+  });
+  return async function verifyIdToken(idToken: string, expected: IdTokenExpectations): Promise<JWTPayload> {
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(idToken, jwks, {
+        algorithms: ["RS256"],
+        issuer: expected.issuer,
+        audience: expected.clientId,
+        clockTolerance: CLOCK_SKEW_SECONDS,
+        requiredClaims: ["exp", "iat"],
+      }));
+    } catch (error) {
+      throw new IdTokenError(joseReason(error), { cause: error });
+    }
+    const now = Math.floor(Date.now() / 1000);
+    if (typeof payload.iat !== "number" || payload.iat > now + CLOCK_SKEW_SECONDS) {
+      throw new IdTokenError("the ID token was issued in the future");
+    }
+    if (Array.isArray(payload.aud) && payload.aud.length > 1 && payload.azp !== expected.clientId) {
+      throw new IdTokenError("the ID token names several audiences without this app as azp");
+    }
+    if (payload.tid !== expected.tenantId) throw new IdTokenError("the ID token is from another tenant");
+    if (payload.nonce !== expected.nonce) throw new IdTokenError("the ID token's nonce does not match");
+    return payload;
+  };
+}
+
+export type IdTokenVerifier = ReturnType<typeof createIdTokenVerifier>;
+
+function joseReason(error: unknown): string {
+  if (error instanceof errors.JWTExpired) return "the ID token has expired";
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    return `the ID token's "${error.claim}" claim is not valid`;
+  }
+  if (error instanceof errors.JWSSignatureVerificationFailed) return "the ID token's signature is not valid";
+  if (error instanceof errors.JWKSNoMatchingKey) return "the ID token was signed with an unknown key";
+  if (error instanceof errors.JOSEAlgNotAllowed || error instanceof errors.JOSENotSupported) {
+    return "the ID token uses a signing algorithm that is not allowed";
+  }
+  if (error instanceof errors.JWKSTimeout) return "the signing keys could not be fetched in time";
+  return "the ID token is not valid";
+}

@@ -1,0 +1,270 @@
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { ClientAuthError, CryptoProvider, ResponseMode, ServerError } from "@azure/msal-node";
+import type { FastifyBaseLogger } from "fastify";
+import type { EntraSettings } from "../config.js";
+import type { KeyValueStore } from "../session/kv-store.js";
+import type { SessionAuth } from "../session/session-data.js";
+import { parseAadstsCode } from "./aadsts.js";
+import type { IdTokenVerifier } from "./id-token.js";
+import type { OidcMetadata } from "./idp-metadata.js";
+import { type MsalClientFactory, SIGN_IN_SCOPES } from "./msal-client.js";
+import { sessionCachePlugin } from "./token-cache.js";
+import type { TokenService } from "./token-service.js";
+
+export const LOGIN_PREFIX = "login:";
+/** How long a started sign-in may take. */
+export const LOGIN_TTL_MS = 10 * 60_000;
+const STATE_FORMAT = /^[A-Za-z0-9_-]{43}$/;
+
+/** The server-side record of a started sign-in, keyed by its `state`, single use. */
+interface PreLoginRecord {
+  codeVerifier: string;
+  nonce: string;
+  returnTo: string;
+  /** SHA-256 of the browser-binding cookie value: the callback must come from the same browser. */
+  bindingHash: string;
+  createdAt: number;
+}
+
+/** Why a sign-in failed, for the error page. Messages are safe to show. */
+export type SignInFailure =
+  | { kind: "entra_error"; error: string; description?: string; aadsts?: number }
+  | { kind: "state_invalid" }
+  | { kind: "id_token_invalid"; reason: string }
+  | { kind: "bad_request"; reason: string }
+  | { kind: "exchange_failed" }
+  | { kind: "idp_unavailable" };
+
+export class SignInError extends Error {
+  constructor(
+    readonly failure: SignInFailure,
+    /** Where "Try again" should lead back to, when known. */
+    readonly returnTo = "/",
+    options?: { cause?: unknown },
+  ) {
+    super(`sign-in failed: ${failure.kind}`, options);
+    this.name = "SignInError";
+  }
+}
+
+export interface LoginServiceOptions {
+  kv: KeyValueStore;
+  idp: EntraSettings;
+  redirectUri: string;
+  sessionAbsoluteMs: number;
+  metadata: () => Promise<OidcMetadata>;
+  msal: () => Promise<MsalClientFactory>;
+  verifier: () => Promise<IdTokenVerifier>;
+  tokens: TokenService;
+  log: FastifyBaseLogger;
+}
+
+export interface StartLogin {
+  returnTo: string;
+  /** The browser-binding cookie value. */
+  binding: string;
+  prompt?: "select_account" | "login";
+  /** A claims challenge from Entra (after `reauth_required`). */
+  claims?: string;
+}
+
+export interface CallbackQuery {
+  code?: string;
+  state?: string;
+  error?: string;
+  error_description?: string;
+}
+
+const crypto = new CryptoProvider();
+
+/**
+ * Authorization code flow with PKCE through MSAL Node: starts sign-ins (pre-login records in the
+ * KV store, so several tabs and instances work) and completes them (state, code exchange,
+ * ID token verification).
+ */
+export class LoginService {
+  constructor(private readonly o: LoginServiceOptions) {}
+
+  /** Stores a pre-login record and returns the authorize URL to redirect to. */
+  async start(request: StartLogin): Promise<string> {
+    const factory = await this.o.msal();
+    const state = randomBytes(32).toString("base64url");
+    const nonce = randomBytes(32).toString("base64url");
+    const pkce = await crypto.generatePkceCodes();
+    const record: PreLoginRecord = {
+      codeVerifier: pkce.verifier,
+      nonce,
+      returnTo: request.returnTo,
+      bindingHash: sha256(request.binding),
+      createdAt: Date.now(),
+    };
+    await this.o.kv.set(LOGIN_PREFIX + state, JSON.stringify(record), LOGIN_TTL_MS);
+    // Building a URL touches no token cache.
+    return factory().getAuthCodeUrl({
+      scopes: SIGN_IN_SCOPES,
+      redirectUri: this.o.redirectUri,
+      state,
+      nonce,
+      codeChallenge: pkce.challenge,
+      codeChallengeMethod: "S256",
+      responseMode: ResponseMode.QUERY,
+      ...(request.prompt ? { prompt: request.prompt } : {}),
+      ...(request.claims ? { claims: request.claims } : {}),
+    });
+  }
+
+  /** Completes a sign-in from the redirect URI's query; throws SignInError on any failure. */
+  async complete(
+    query: CallbackQuery,
+    binding: string | undefined,
+  ): Promise<{ auth: SessionAuth; returnTo: string }> {
+    const record = await this.#takeRecord(query.state, binding);
+    if (query.error) {
+      throw new SignInError(
+        {
+          kind: "entra_error",
+          error: query.error,
+          ...(query.error_description ? { description: query.error_description } : {}),
+          ...optionalAadsts(parseAadstsCode(query.error_description)),
+        },
+        record?.returnTo,
+      );
+    }
+    if (!record) throw new SignInError({ kind: "state_invalid" });
+    if (!query.code) throw new SignInError({ kind: "bad_request", reason: "no code" }, record.returnTo);
+
+    const [factory, metadata, verify] = await Promise.all([
+      this.o.msal(),
+      this.o.metadata(),
+      this.o.verifier(),
+    ]);
+    const cacheKey = randomBytes(32).toString("base64url");
+    const client = factory(sessionCachePlugin(this.o.kv, cacheKey, this.o.sessionAbsoluteMs));
+    let result: Awaited<ReturnType<typeof client.acquireTokenByCode>>;
+    try {
+      result = await client.acquireTokenByCode(
+        {
+          code: query.code,
+          redirectUri: this.o.redirectUri,
+          scopes: SIGN_IN_SCOPES,
+          codeVerifier: record.codeVerifier,
+          state: query.state,
+          // MSAL compares the ID token's nonce with this one (and we verify it again).
+          nonce: record.nonce,
+        },
+        { code: query.code, state: query.state },
+      );
+    } catch (error) {
+      await this.o.tokens.forget(cacheKey);
+      throw exchangeFailure(error, record.returnTo);
+    }
+
+    try {
+      if (!result?.idToken || !result.account) throw new Error("the token response has no ID token");
+      const claims = await verify(result.idToken, {
+        issuer: metadata.issuer,
+        clientId: this.o.idp.clientId,
+        tenantId: expectedTenantId(this.o.idp.tenantId, metadata.issuer),
+        nonce: record.nonce,
+      });
+      const now = Date.now();
+      const auth: SessionAuth = {
+        homeAccountId: result.account.homeAccountId,
+        user: {
+          name: stringClaim(claims.name) ?? result.account.name ?? "",
+          username: stringClaim(claims.preferred_username) ?? result.account.username,
+          oid: stringClaim(claims.oid) ?? stringClaim(claims.sub) ?? "",
+          tid: stringClaim(claims.tid) ?? "",
+        },
+        cacheKey,
+        createdAt: now,
+        expiresAt: now + this.o.sessionAbsoluteMs,
+        lastSeenAt: now,
+      };
+      const loginHint = stringClaim(claims.login_hint);
+      if (loginHint) auth.loginHint = loginHint;
+      if (result.accessToken && result.expiresOn) {
+        await this.o.tokens.remember(cacheKey, {
+          accessToken: result.accessToken,
+          expiresOnMs: result.expiresOn.getTime(),
+        });
+      }
+      return { auth, returnTo: record.returnTo };
+    } catch (error) {
+      await this.o.tokens.forget(cacheKey);
+      if (error instanceof SignInError) throw error;
+      const reason =
+        error instanceof Error && error.name === "IdTokenError" ? error.message : "invalid ID token";
+      throw new SignInError({ kind: "id_token_invalid", reason }, record.returnTo, { cause: error });
+    }
+  }
+
+  async #takeRecord(
+    state: string | undefined,
+    binding: string | undefined,
+  ): Promise<PreLoginRecord | undefined> {
+    if (!state || !STATE_FORMAT.test(state)) return undefined;
+    const raw = await this.o.kv.take(LOGIN_PREFIX + state);
+    if (!raw) return undefined;
+    let record: PreLoginRecord;
+    try {
+      record = JSON.parse(raw) as PreLoginRecord;
+    } catch {
+      return undefined;
+    }
+    if (Date.now() - record.createdAt > LOGIN_TTL_MS) return undefined;
+    if (!binding || !safeEqual(sha256(binding), record.bindingHash)) return undefined;
+    return record;
+  }
+}
+
+function exchangeFailure(error: unknown, returnTo: string): SignInError {
+  if (error instanceof ServerError) {
+    return new SignInError(
+      {
+        kind: "entra_error",
+        error: error.errorCode || "server_error",
+        ...optionalAadsts(parseAadstsCode(error.errorMessage)),
+      },
+      returnTo,
+      { cause: error },
+    );
+  }
+  if (error instanceof ClientAuthError && error.errorCode === "nonce_mismatch") {
+    return new SignInError(
+      { kind: "id_token_invalid", reason: "the ID token's nonce does not match" },
+      returnTo,
+      {
+        cause: error,
+      },
+    );
+  }
+  return new SignInError({ kind: "exchange_failed" }, returnTo, { cause: error });
+}
+
+/** The tenant GUID expected in `tid`: the configured one, or (for a domain name) the issuer's. */
+export function expectedTenantId(configured: string, issuer: string): string {
+  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(configured)) return configured;
+  const fromIssuer = /\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/v2\.0\/?$/i.exec(
+    issuer,
+  );
+  return fromIssuer?.[1] ?? configured;
+}
+
+function optionalAadsts(code: number | undefined): { aadsts?: number } {
+  return code === undefined ? {} : { aadsts: code };
+}
+
+function stringClaim(value: unknown): string | undefined {
+  return typeof value === "string" && value.length > 0 ? value : undefined;
+}
+
+function sha256(value: string): string {
+  return createHash("sha256").update(value).digest("base64url");
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}

@@ -1,0 +1,39 @@
+/**
+ * Accepts only a same-origin relative path for the post-sign-in redirect; anything else is "/".
+ * Rejects protocol-relative (`//host`), backslash (`/\host`), schemes, control characters, and the
+ * same tricks percent-encoded (`/%2f`, `%5c`, `%09`), as Microsoft.Identity.Web does.
+ */
+export function safeReturnTo(value: unknown): string {
+  if (typeof value !== "string" || value.length === 0 || value.length > 2048) return "/";
+  if (!isSafePath(value)) return "/";
+  // Decode repeatedly (double encoding) and require every layer to be safe too.
+  let decoded = value;
+  for (let i = 0; i < 3; i++) {
+    let next: string;
+    try {
+      next = decodeURIComponent(decoded);
+    } catch {
+      return "/";
+    }
+    if (next === decoded) break;
+    if (!isSafePath(next)) return "/";
+    decoded = next;
+  }
+  return value;
+}
+
+function isSafePath(path: string): boolean {
+  if (!path.startsWith("/")) return false;
+  if (path.startsWith("//")) return false;
+  if (path.includes("\\")) return false;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
+  if (/[\u0000-\u001f\u007f]/.test(path)) return false;
+  // Same-origin check by the URL parser itself, against a placeholder origin.
+  const base = "http://bff.invalid";
+  try {
+    const url = new URL(path, base);
+    return url.origin === base;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,128 @@
+import { AppError } from "../errors.js";
+import { StoreUnavailableError } from "../session/kv-store.js";
+import { explainAadsts } from "./aadsts.js";
+import { type AuthPageOptions, type PageDetail, renderAuthPage } from "./error-page.js";
+import { SignInError, type SignInFailure } from "./login-service.js";
+
+export interface RenderedPage {
+  status: number;
+  html: string;
+}
+
+/** `/login?returnTo=…`: the "Try again" target. */
+export function retryUrl(returnTo: string): string {
+  return returnTo === "/" ? "/login" : `/login?returnTo=${encodeURIComponent(returnTo)}`;
+}
+
+/** Turns any sign-in failure into a readable page (never a stack trace or a JSON dump). */
+export function signInErrorPage(error: unknown): RenderedPage {
+  if (error instanceof SignInError) {
+    const { status, page } = failurePage(error.failure);
+    return { status, html: renderAuthPage({ ...page, retryUrl: retryUrl(error.returnTo) }) };
+  }
+  if (error instanceof StoreUnavailableError) {
+    return unavailable("The app's session store cannot be reached. Please try again in a moment.");
+  }
+  if (error instanceof AppError && error.code === "upstream_unavailable") {
+    return unavailable("Microsoft Entra ID cannot be reached right now. Please try again in a moment.");
+  }
+  if (error instanceof AppError && error.code === "rate_limited") {
+    return {
+      status: 429,
+      html: renderAuthPage({
+        title: "Too many sign-in attempts",
+        lead: "Please wait a minute before trying again.",
+        retryUrl: "/login",
+      }),
+    };
+  }
+  return {
+    status: 500,
+    html: renderAuthPage({
+      title: "Sign-in could not be completed",
+      lead: "Something went wrong on our side. Please try again.",
+      retryUrl: "/login",
+    }),
+  };
+}
+
+function unavailable(lead: string): RenderedPage {
+  return {
+    status: 503,
+    html: renderAuthPage({ title: "Sign-in is unavailable right now", lead, retryUrl: "/login" }),
+  };
+}
+
+function failurePage(failure: SignInFailure): { status: number; page: AuthPageOptions } {
+  switch (failure.kind) {
+    case "entra_error": {
+      const explained = explainAadsts(failure.aadsts);
+      const details: PageDetail[] = [];
+      if (failure.aadsts !== undefined) {
+        details.push({
+          term: "Error code",
+          value: `AADSTS${failure.aadsts}${explained ? ` (${explained.name})` : ""}`,
+        });
+      }
+      details.push({ term: "Error", value: failure.error });
+      if (explained) {
+        details.push({ term: "What happened", value: explained.cause });
+        details.push({ term: "How to fix it", value: explained.fix });
+      }
+      const message = firstLine(failure.description);
+      if (message) details.push({ term: "Message from Microsoft Entra ID", value: message });
+      return {
+        status: 400,
+        page: {
+          title: failure.error === "access_denied" ? "Sign-in was cancelled" : "Sign-in did not complete",
+          lead: explained?.cause ?? "Microsoft Entra ID could not sign you in.",
+          details,
+        },
+      };
+    }
+    case "state_invalid":
+      return {
+        status: 400,
+        page: {
+          title: "Your sign-in expired",
+          lead: "Your sign-in expired or was started in another browser. Please try again.",
+        },
+      };
+    case "id_token_invalid":
+      return {
+        status: 502,
+        page: {
+          title: "We could not verify your sign-in",
+          lead: "The identity token from Microsoft Entra ID failed verification, so no session was created.",
+          details: [{ term: "Reason", value: failure.reason }],
+        },
+      };
+    case "bad_request":
+      return {
+        status: 400,
+        page: {
+          title: "Sign-in did not complete",
+          lead: "The sign-in response was incomplete. Please try again.",
+        },
+      };
+    case "idp_unavailable":
+      return {
+        status: 503,
+        page: { title: "Sign-in is unavailable right now", lead: "Microsoft Entra ID cannot be reached." },
+      };
+    case "exchange_failed":
+      return {
+        status: 502,
+        page: {
+          title: "Sign-in could not be completed",
+          lead: "The app could not redeem the sign-in with Microsoft Entra ID. Please try again.",
+        },
+      };
+  }
+}
+
+/** Entra's description without its Trace/Correlation/Timestamp lines, kept short. */
+function firstLine(description: string | undefined): string | undefined {
+  const line = description?.split(/\r?\n/)[0]?.trim();
+  return line ? line.slice(0, 300) : undefined;
+}

@@ -1,0 +1,181 @@
+import { randomBytes } from "node:crypto";
+import { InteractionRequiredAuthError, ServerError } from "@azure/msal-node";
+import type { FastifyBaseLogger } from "fastify";
+import { LRUCache } from "lru-cache";
+import { ReauthRequiredError } from "../errors.js";
+import type { KeyValueStore } from "../session/kv-store.js";
+import { GRAPH_SCOPES, type MsalClientFactory } from "./msal-client.js";
+import { sessionCachePlugin, TOKEN_CACHE_PREFIX } from "./token-cache.js";
+
+/** An access token with its expiry; lives only on the server. */
+export interface CachedAccessToken {
+  accessToken: string;
+  expiresOnMs: number;
+}
+
+/** The parts of a session the token service needs. */
+export interface TokenOwner {
+  cacheKey: string;
+  homeAccountId: string;
+}
+
+export interface TokenServiceOptions {
+  kv: KeyValueStore;
+  /** Resolves the MSAL client factory (waits for IdP metadata). */
+  msal: () => Promise<MsalClientFactory>;
+  /** TTL of a session's token cache: the session's absolute lifetime. */
+  cacheTtlMs: number;
+  log: FastifyBaseLogger;
+  /** A token with less left than this is refreshed. Default 5 min (MSAL's own renewal offset). */
+  renewBeforeMs?: number;
+  /** How long a cross-instance refresh lock lives if its owner dies. */
+  lockTtlMs?: number;
+  maxHotEntries?: number;
+}
+
+const SHARED_TOKEN_PREFIX = "at:";
+const LOCK_PREFIX = "lock:refresh:";
+
+/**
+ * Serves the Graph access token of a session.
+ * Hot path: an in-process LRU of tokens with more than `renewBeforeMs` left (no store access).
+ * Cold path: single-flight per session, in process (a map of promises) and across instances
+ * (a KV lock), so a rotating refresh token is never redeemed twice; the winner runs MSAL's
+ * acquireTokenSilent over the session's own token cache and shares the result under `at:`.
+ */
+export class TokenService {
+  readonly #hot: LRUCache<string, CachedAccessToken>;
+  readonly #inflight = new Map<string, Promise<CachedAccessToken>>();
+  readonly #o: Required<TokenServiceOptions>;
+
+  constructor(options: TokenServiceOptions) {
+    this.#o = { renewBeforeMs: 5 * 60_000, lockTtlMs: 10_000, maxHotEntries: 50_000, ...options };
+    this.#hot = new LRUCache({ max: this.#o.maxHotEntries });
+  }
+
+  /**
+   * The session's access token. `rejected`: a token Graph refused (401); it is never returned
+   * again and forces a refresh.
+   */
+  async getAccessToken(owner: TokenOwner, rejected?: string): Promise<string> {
+    const hot = this.#hot.get(owner.cacheKey);
+    if (hot && hot.accessToken !== rejected && this.#fresh(hot)) return hot.accessToken;
+
+    let flight = this.#inflight.get(owner.cacheKey);
+    if (!flight) {
+      flight = this.#acquire(owner, rejected).finally(() => this.#inflight.delete(owner.cacheKey));
+      this.#inflight.set(owner.cacheKey, flight);
+    }
+    const token = await flight;
+    if (token.accessToken === rejected) return this.getAccessToken(owner, rejected);
+    return token.accessToken;
+  }
+
+  /** Records a token obtained at sign-in so the first API call needs no store round trip. */
+  async remember(cacheKey: string, token: CachedAccessToken): Promise<void> {
+    this.#hot.set(cacheKey, token);
+    await this.#share(cacheKey, token);
+  }
+
+  /** Forgets everything held for a session: hot entry, shared token and MSAL token cache. */
+  async forget(cacheKey: string): Promise<void> {
+    this.#hot.delete(cacheKey);
+    await Promise.all([
+      this.#o.kv.delete(SHARED_TOKEN_PREFIX + cacheKey),
+      this.#o.kv.delete(TOKEN_CACHE_PREFIX + cacheKey),
+    ]);
+  }
+
+  /** Drops the in-process copy only (another instance may have ended the session). */
+  dropHot(cacheKey: string): void {
+    this.#hot.delete(cacheKey);
+  }
+
+  #fresh(token: CachedAccessToken): boolean {
+    return token.expiresOnMs - Date.now() > this.#o.renewBeforeMs;
+  }
+
+  async #acquire(owner: TokenOwner, rejected: string | undefined): Promise<CachedAccessToken> {
+    const { kv, lockTtlMs } = this.#o;
+    const lockKey = LOCK_PREFIX + owner.cacheKey;
+    const lockOwner = randomBytes(16).toString("base64url");
+    const deadline = Date.now() + lockTtlMs * 2;
+    let delayMs = 20;
+    for (;;) {
+      const shared = await this.#readShared(owner.cacheKey);
+      if (shared && shared.accessToken !== rejected && this.#fresh(shared)) {
+        this.#hot.set(owner.cacheKey, shared);
+        return shared;
+      }
+      if (await kv.setIfAbsent(lockKey, lockOwner, lockTtlMs)) break;
+      // Another instance is refreshing this session: wait for its result instead of redeeming the
+      // same refresh token a second time.
+      if (Date.now() > deadline) {
+        throw new ReauthRequiredError("timed out waiting for another instance to refresh the token");
+      }
+      await sleep(delayMs);
+      delayMs = Math.min(delayMs * 2, 200);
+    }
+    try {
+      const token = await this.#silent(owner, rejected !== undefined);
+      this.#hot.set(owner.cacheKey, token);
+      await this.#share(owner.cacheKey, token);
+      return token;
+    } finally {
+      await kv.deleteIfEquals(lockKey, lockOwner).catch(() => {});
+    }
+  }
+
+  async #silent(owner: TokenOwner, forceRefresh: boolean): Promise<CachedAccessToken> {
+    const factory = await this.#o.msal();
+    const client = factory(sessionCachePlugin(this.#o.kv, owner.cacheKey, this.#o.cacheTtlMs));
+    const account = await client.getTokenCache().getAccountByHomeId(owner.homeAccountId);
+    if (!account) throw new ReauthRequiredError("the session's token cache is gone");
+    try {
+      const result = await client.acquireTokenSilent({ account, scopes: GRAPH_SCOPES, forceRefresh });
+      if (!result?.accessToken || !result.expiresOn) {
+        throw new ReauthRequiredError("the token endpoint returned no access token");
+      }
+      return { accessToken: result.accessToken, expiresOnMs: result.expiresOn.getTime() };
+    } catch (error) {
+      if (isDeadGrant(error)) {
+        const claims = error instanceof InteractionRequiredAuthError ? error.claims : undefined;
+        throw new ReauthRequiredError("the refresh token was rejected", {
+          cause: error,
+          ...(claims ? { claims } : {}),
+        });
+      }
+      throw error;
+    }
+  }
+
+  async #readShared(cacheKey: string): Promise<CachedAccessToken | undefined> {
+    const raw = await this.#o.kv.get(SHARED_TOKEN_PREFIX + cacheKey);
+    if (!raw) return undefined;
+    try {
+      return JSON.parse(raw) as CachedAccessToken;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async #share(cacheKey: string, token: CachedAccessToken): Promise<void> {
+    const ttl = token.expiresOnMs - Date.now();
+    if (ttl > 0) await this.#o.kv.set(SHARED_TOKEN_PREFIX + cacheKey, JSON.stringify(token), ttl);
+  }
+}
+
+/** invalid_grant, interaction_required, consent_required…: only a new sign-in helps. */
+function isDeadGrant(error: unknown): boolean {
+  if (error instanceof InteractionRequiredAuthError) return true;
+  if (error instanceof ServerError) {
+    return ["invalid_grant", "interaction_required", "consent_required", "login_required"].includes(
+      error.errorCode,
+    );
+  }
+  return false;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,73 @@
+import { DEFAULT_CONFIG, type Emulator, startEmulator } from "@entra-bff/entra-emulator";
+import type { FastifyBaseLogger } from "fastify";
+import type { AppConfig, Config } from "./config.js";
+
+export interface ResolvedIdentityProvider {
+  config: AppConfig;
+  /** Stops the in-process emulator, if one was started. */
+  close(): Promise<void>;
+}
+
+/**
+ * Makes the identity provider concrete. A real tenant is used as configured; in emulator mode
+ * (no ENTRA_* at all) the Entra ID + Graph emulator starts in this process on loopback, or an
+ * external one (ENTRA_EMULATOR_URL) is used with the emulator's built-in tenant and client.
+ * The only module of the BFF that imports the emulator.
+ */
+export async function resolveIdentityProvider(
+  config: Config,
+  log: FastifyBaseLogger,
+): Promise<ResolvedIdentityProvider> {
+  const idp = config.idp;
+  if (idp.mode === "entra") return { config: { ...config, idp }, close: async () => {} };
+
+  let emulator: Emulator | undefined;
+  let url: string;
+  let tenantId: string;
+  let clientId: string;
+  let clientSecret: string;
+  let users: ReadonlyArray<{ displayName: string; userPrincipalName: string }>;
+  if (idp.externalUrl) {
+    const client = DEFAULT_CONFIG.clients[0];
+    const secret = client?.clientSecrets[0];
+    if (!client || !secret) throw new Error("the emulator's built-in tenant has no client with a secret");
+    url = idp.externalUrl;
+    tenantId = DEFAULT_CONFIG.tenant.id;
+    clientId = client.clientId;
+    clientSecret = secret;
+    users = DEFAULT_CONFIG.users;
+  } else {
+    emulator = await startEmulator({
+      port: idp.port,
+      redirectUris: [config.redirectUri],
+      postLogoutRedirectUris: [config.postLogoutRedirectUri],
+    });
+    url = emulator.url;
+    tenantId = emulator.tenantId;
+    clientId = emulator.client.clientId;
+    clientSecret = emulator.client.clientSecret;
+    users = emulator.users;
+  }
+  const names = users.map((user) => `${user.displayName} <${user.userPrincipalName}>`).join(", ");
+  log.warn(
+    `Emulator mode: no ENTRA_* settings, so sign-in uses the local Entra ID emulator at ${url} ` +
+      `(set ENTRA_TENANT_ID, ENTRA_CLIENT_ID and a credential for a real tenant). Demo users: ${names}`,
+  );
+  return {
+    config: {
+      ...config,
+      idp: {
+        mode: "entra",
+        tenantId,
+        clientId,
+        credential: { kind: "secret", secret: clientSecret },
+        authorityHost: url,
+        graphBaseUrl: url,
+        emulator: true,
+      },
+    },
+    close: async () => {
+      await emulator?.close();
+    },
+  };
+}

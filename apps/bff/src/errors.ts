@@ -1,0 +1,27 @@
+import type { ErrorCode } from "@entra-bff/contracts";
+
+/** An error the BFF answers on purpose: a stable `code`, an HTTP status and a safe message. */
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    readonly statusCode: number,
+    message: string,
+    options?: { cause?: unknown; retryAfter?: number },
+  ) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "AppError";
+    this.retryAfter = options?.retryAfter;
+  }
+  readonly retryAfter: number | undefined;
+}
+
+/** The session's refresh token is dead: the session has been ended, the user must sign in again. */
+export class ReauthRequiredError extends AppError {
+  constructor(message: string, options?: { cause?: unknown; claims?: string }) {
+    super("reauth_required", 401, message, options);
+    this.name = "ReauthRequiredError";
+    this.claims = options?.claims;
+  }
+  /** Entra's claims challenge, to be passed to the next authorize request. */
+  readonly claims: string | undefined;
+}

@@ -1,0 +1,133 @@
+import { randomBytes } from "node:crypto";
+import { LogoutResponseSchema } from "@entra-bff/contracts";
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { Type } from "typebox";
+import { passesCsrfCheck } from "../auth/csrf.js";
+import { LOGIN_TTL_MS, SignInError } from "../auth/login-service.js";
+import { safeReturnTo } from "../auth/return-to.js";
+import { signInErrorPage } from "../auth/sign-in-pages.js";
+import type { AppConfig } from "../config.js";
+import { AppError } from "../errors.js";
+import { ApiErrorResponse } from "./schemas.js";
+
+export interface AuthRoutesOptions {
+  config: AppConfig;
+}
+
+const BINDING_FORMAT = /^[A-Za-z0-9_-]{43}$/;
+
+/**
+ * `GET /login`, `GET /getAToken` (the redirect URI) and `POST /logout`. Sign-in failures render
+ * a readable page; /logout is CSRF-guarded JSON.
+ */
+export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (app, { config }) => {
+  const bindingCookie = config.secureCookies ? "__Host-bff.login" : "bff.login";
+  const bindingCookieOptions = {
+    httpOnly: true,
+    sameSite: "lax" as const,
+    path: "/",
+    secure: config.secureCookies,
+    maxAge: LOGIN_TTL_MS / 1000,
+  };
+  const rateLimit = { max: config.authRateLimitPerMinute, timeWindow: 60_000 };
+  const appOrigin = new URL(config.publicUrl).origin;
+
+  function sendPage(reply: FastifyReply, error: unknown): FastifyReply {
+    const page = signInErrorPage(error);
+    return reply.code(page.status).type("text/html; charset=utf-8").send(page.html);
+  }
+  // Pages, not JSON, for anything that goes wrong on these browser-navigated routes.
+  const pageErrors = async (request: FastifyRequest, reply: FastifyReply, error: unknown) => {
+    if (!(error instanceof SignInError) && !(error instanceof AppError && error.statusCode < 500)) {
+      request.log.error({ err: error }, "sign-in route failed");
+    }
+    return sendPage(reply, error);
+  };
+
+  app.get(
+    "/login",
+    {
+      config: { rateLimit },
+      schema: {
+        querystring: Type.Object({
+          returnTo: Type.Optional(Type.String()),
+          prompt: Type.Optional(Type.String()),
+        }),
+      },
+      errorHandler: (error, request, reply) => pageErrors(request, reply, error),
+    },
+    async (request, reply) => {
+      // Reused when present so two tabs signing in at once both succeed.
+      const existing = request.cookies[bindingCookie];
+      const binding =
+        existing && BINDING_FORMAT.test(existing) ? existing : randomBytes(32).toString("base64url");
+      const prompt = request.query.prompt;
+      const authorizeUrl = await app.auth.login.start({
+        returnTo: safeReturnTo(request.query.returnTo),
+        binding,
+        ...(prompt === "select_account" || prompt === "login" ? { prompt } : {}),
+      });
+      reply.setCookie(bindingCookie, binding, bindingCookieOptions);
+      return reply.redirect(authorizeUrl, 302);
+    },
+  );
+
+  app.get(
+    "/getAToken",
+    {
+      config: { rateLimit },
+      schema: {
+        querystring: Type.Object({
+          code: Type.Optional(Type.String()),
+          state: Type.Optional(Type.String()),
+          error: Type.Optional(Type.String()),
+          error_description: Type.Optional(Type.String()),
+        }),
+      },
+      errorHandler: (error, request, reply) => pageErrors(request, reply, error),
+    },
+    async (request, reply) => {
+      try {
+        const { auth, returnTo } = await app.auth.login.complete(
+          request.query,
+          request.cookies[bindingCookie],
+        );
+        const previous = request.session.auth;
+        if (previous) await app.auth.tokens.forget(previous.cacheKey);
+        // A new session id at sign-in: a planted id (fixation) never becomes a signed-in session.
+        await request.session.regenerate();
+        request.session.auth = auth;
+        request.log.info({ event: "signin.success", oid: auth.user.oid, tid: auth.user.tid }, "signed in");
+        return reply.redirect(returnTo, 302);
+      } catch (error) {
+        if (error instanceof SignInError) {
+          const failure = error.failure;
+          request.log.warn(
+            {
+              event: "signin.failure",
+              kind: failure.kind,
+              ...(failure.kind === "entra_error" ? { error: failure.error, aadsts: failure.aadsts } : {}),
+              ...(failure.kind === "id_token_invalid" ? { reason: failure.reason } : {}),
+            },
+            "sign-in failed",
+          );
+        }
+        throw error;
+      }
+    },
+  );
+
+  app.post(
+    "/logout",
+    { schema: { response: { 200: LogoutResponseSchema, 403: ApiErrorResponse, "5xx": ApiErrorResponse } } },
+    async (request, reply) => {
+      if (!passesCsrfCheck(request, appOrigin)) {
+        return reply.code(403).send({ code: "csrf_rejected", message: "Missing or invalid X-CSRF header." });
+      }
+      const loginHint = app.sessions.current(request)?.loginHint;
+      await app.sessions.end(request, reply, "signout");
+      return { logoutUrl: await app.auth.logoutUrl(loginHint) };
+    },
+  );
+};

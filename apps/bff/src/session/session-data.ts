@@ -1,0 +1,24 @@
+import type { SessionUser } from "@entra-bff/contracts";
+
+/** What a signed-in session holds on the server. Never a token: those live in the token cache. */
+export interface SessionAuth {
+  /** MSAL account id (`uid.utid`), used to find the account in the session's token cache. */
+  homeAccountId: string;
+  user: SessionUser;
+  /** Partition key of this session's MSAL token cache; random, independent of the session id. */
+  cacheKey: string;
+  /** `login_hint` claim, for a smoother sign-out. */
+  loginHint?: string;
+  /** Epoch ms. */
+  createdAt: number;
+  /** Epoch ms: the absolute end of the session. */
+  expiresAt: number;
+  /** Epoch ms: last request seen, updated at most once a minute. */
+  lastSeenAt: number;
+}
+
+declare module "fastify" {
+  interface Session {
+    auth?: SessionAuth;
+  }
+}
