@@ -1,18 +1,17 @@
+import { QueryClientProvider } from "@tanstack/react-query";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
-
-function App() {
-  return (
-    <main>
-      <h1>Entra BFF</h1>
-    </main>
-  );
-}
+import { App } from "./App.js";
+import { createQueryClient } from "./lib/queries.js";
+import "./app.css";
 
 const root = document.getElementById("root");
-if (root)
-  createRoot(root).render(
-    <StrictMode>
+if (!root) throw new Error("index.html has no #root element");
+
+createRoot(root).render(
+  <StrictMode>
+    <QueryClientProvider client={createQueryClient()}>
       <App />
-    </StrictMode>,
-  );
+    </QueryClientProvider>
+  </StrictMode>,
+);

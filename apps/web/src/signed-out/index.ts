@@ -1,0 +1,3 @@
+// What a signed-out visitor sees, loaded only when the session says nobody is signed in.
+export { Landing } from "./Landing.js";
+export { SessionEnded } from "./SessionEnded.js";
