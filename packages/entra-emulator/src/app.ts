@@ -65,6 +65,8 @@ export function buildApp(state: EmulatorState, options: BuildAppOptions): Fastif
           serializers: { req: (req) => ({ method: req.method, url: (req.url ?? "").split("?")[0] }) },
         }
       : false,
+    // Graph clients send `$value` both literally and percent-encoded; the router only matches `$`.
+    rewriteUrl: (req) => (req.url ?? "/").replace(/\/%24value(?=$|\?)/i, "/$value"),
   });
   app.register(formbody);
   app.decorateRequest("emulatorLog", null as unknown as { grantType?: string; clientId?: string });

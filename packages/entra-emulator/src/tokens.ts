@@ -1,4 +1,4 @@
-import { createHash, createPublicKey, randomUUID } from "node:crypto";
+import { createHash, createHmac, randomUUID } from "node:crypto";
 import { base64url, type JWTPayload, SignJWT } from "jose";
 import type { DemoUser } from "./config.js";
 import { generateSigningKey, type SigningKey } from "./keys.js";
@@ -73,11 +73,12 @@ async function signHostile(
       return `${header}.${base64url.encode(JSON.stringify(claims))}.`;
     }
     case "hs256-public-key": {
-      // The classic key-confusion attack: HMAC keyed with the published RSA public key.
-      const secret = new TextEncoder().encode(
-        createPublicKey(key.publicKey).export({ format: "pem", type: "spki" }).toString(),
-      );
-      return new SignJWT(claims).setProtectedHeader({ typ: "JWT", alg: "HS256", kid: key.kid }).sign(secret);
+      // The classic key-confusion attack: HMAC keyed with the published RSA public key (PEM).
+      // Signed by hand because jose rightly refuses to use a PEM public key as an HMAC secret.
+      const secret = key.publicKey.export({ format: "pem", type: "spki" }).toString();
+      const header = base64url.encode(JSON.stringify({ typ: "JWT", alg: "HS256", kid: key.kid }));
+      const signingInput = `${header}.${base64url.encode(JSON.stringify(claims))}`;
+      return `${signingInput}.${createHmac("sha256", secret).update(signingInput).digest("base64url")}`;
     }
     case "wrong-iss":
       return sign({ ...claims, iss: `${state.baseUrl}/${randomUUID()}/v2.0` }, key);

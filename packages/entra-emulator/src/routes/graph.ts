@@ -202,13 +202,15 @@ export function registerGraphRoutes(app: FastifyInstance, state: EmulatorState):
     });
   });
 
-  app.get("/v1.0/me/photo/$value", async (request, reply) => {
+  const photoValue = async (request: FastifyRequest, reply: FastifyReply) => {
     const user = await photoOf(request);
     return reply
       .type("image/png")
       .header("etag", `"${photoEtag(user)}"`)
       .send(userPhoto(user.id));
-  });
+  };
+  // `/photo/%24value` is rewritten to this path in app.ts (the router does not decode `%24`).
+  app.get("/v1.0/me/photo/$value", photoValue);
 
   app.get("/oidc/userinfo", async (request) => {
     const payload = await authenticate(state, request);
