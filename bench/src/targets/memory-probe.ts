@@ -15,10 +15,28 @@ const input = JSON.parse(process.argv[2] ?? "{}") as { entries: Entry[]; counts:
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error("run with --expose-gc");
 
-// The random ids in the keys (session id, cache partition key) recur in the values: replace them
-// consistently so every copy is a distinct session, as real ones are.
-const ids = [...new Set(input.entries.flatMap((e) => e.key.match(/[A-Za-z0-9_-]{16,}/g) ?? []))];
-const fresh = (length: number) => randomBytes(length).toString("base64url").slice(0, length);
+// Every id-, token- or hash-like run (session id, cache partition key, JWTs, refresh token) is
+// replaced by fresh random characters of the same length, consistently across a copy's keys and
+// values: each copy is then a distinct session, as real ones are, and V8 cannot share strings.
+const TOKENISH = /[A-Za-z0-9_-]{16,}/g;
+const fresh = (length: number) =>
+  randomBytes(Math.ceil((length * 3) / 4) + 3)
+    .toString("base64url")
+    .slice(0, length);
+
+function copyOf(entries: Entry[]): Entry[] {
+  const replacements = new Map<string, string>();
+  const swap = (text: string) =>
+    text.replace(TOKENISH, (run) => {
+      let to = replacements.get(run);
+      if (to === undefined) {
+        to = fresh(run.length);
+        replacements.set(run, to);
+      }
+      return to;
+    });
+  return entries.map((e) => ({ key: swap(e.key), value: swap(e.value), ttlMs: e.ttlMs }));
+}
 
 const counts = [...input.counts].sort((a, b) => a - b);
 const max = counts.at(-1) ?? 0;
@@ -34,16 +52,7 @@ const points: Array<ReturnType<typeof measure>> = [];
 let created = 0;
 for (const target of counts) {
   while (created < target) {
-    const replacements = ids.map((id) => [id, fresh(id.length)] as const);
-    for (const entry of input.entries) {
-      let key = entry.key;
-      let value = entry.value;
-      for (const [from, to] of replacements) {
-        key = key.split(from).join(to);
-        value = value.split(from).join(to);
-      }
-      await store.set(key, value, entry.ttlMs);
-    }
+    for (const entry of copyOf(input.entries)) await store.set(entry.key, entry.value, entry.ttlMs);
     created++;
   }
   points.push(measure(created));
