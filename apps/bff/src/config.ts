@@ -184,6 +184,12 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
     warnings.push("SESSION_SECRET is not set: generated a random one (sessions end when the BFF restarts)");
   }
 
+  if (publicUrl.protocol === "https:" && env.TRUST_PROXY === undefined) {
+    warnings.push(
+      "PUBLIC_URL is https but TRUST_PROXY is not set: behind a TLS-terminating proxy, set TRUST_PROXY " +
+        "(hop count or proxy CIDRs) or Secure session cookies are not issued over the plain-http hop",
+    );
+  }
   const idleMinutes = Number(env.SESSION_IDLE_MINUTES ?? 30);
   const absoluteHours = Number(env.SESSION_ABSOLUTE_HOURS ?? 8);
   if (!(absoluteHours > 0)) throw new ConfigError("SESSION_ABSOLUTE_HOURS", "must be more than 0");

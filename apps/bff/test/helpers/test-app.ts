@@ -14,8 +14,8 @@ export interface TestApp {
   emulator: Emulator;
   config: AppConfig;
   store: KeyValueStore;
-  /** Every log line the app wrote, as parsed JSON. */
-  logs: Array<Record<string, unknown>>;
+  /** Every log line the app wrote so far, as parsed JSON. */
+  logs(): Array<Record<string, unknown>>;
   /** The raw log output. */
   rawLogs(): string;
 }
@@ -81,7 +81,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     emulator,
     config,
     store,
-    get logs() {
+    logs() {
       return lines
         .join("")
         .split("\n")

@@ -1,0 +1,145 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../src/config.js";
+
+const TENANT = "dcd219dd-bc68-4b9b-bf0b-4a33a796be35";
+const CLIENT = "0e8f2f4c-7d51-4c1a-9b6e-3b5f2a7c9d10";
+const SECRET = "a-session-secret-of-at-least-32-characters!!";
+const real = {
+  ENTRA_TENANT_ID: TENANT,
+  ENTRA_CLIENT_ID: CLIENT,
+  ENTRA_CLIENT_SECRET: "s3cret",
+  SESSION_SECRET: SECRET,
+};
+
+function errorOf(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("loadConfig", () => {
+  it("runs in emulator mode with no settings at all, generating a session secret with a warning", () => {
+    const config = loadConfig({});
+    expect(config.idp).toEqual({ mode: "emulator", port: 5001 });
+    expect(config.sessionSecret.length).toBeGreaterThanOrEqual(32);
+    expect(config.warnings.join()).toMatch(/SESSION_SECRET/);
+    expect(config.redirectUri).toBe("http://localhost:5000/getAToken");
+    expect(config.secureCookies).toBe(false);
+    expect(config.port).toBe(5000);
+  });
+
+  it("reads a real tenant with a client secret", () => {
+    const config = loadConfig({ ...real, PUBLIC_URL: "https://app.contoso.com/" });
+    expect(config.idp).toMatchObject({
+      mode: "entra",
+      tenantId: TENANT,
+      authorityHost: "https://login.microsoftonline.com",
+      graphBaseUrl: "https://graph.microsoft.com",
+      credential: { kind: "secret", secret: "s3cret" },
+    });
+    expect(config.redirectUri).toBe("https://app.contoso.com/getAToken");
+    expect(config.secureCookies).toBe(true);
+  });
+
+  it.each([
+    [{ PORT: "http" }, "PORT"],
+    [{ PORT: "70000" }, "PORT"],
+    [{ PUBLIC_URL: "localhost:5000" }, "PUBLIC_URL"],
+    [{ SESSION_SECRET: "short" }, "SESSION_SECRET"],
+    [{ SESSION_IDLE_MINUTES: "0" }, "SESSION_IDLE_MINUTES"],
+    [{ LOG_LEVEL: "loud" }, "LOG_LEVEL"],
+    [{ REDIS_URL: "http://redis" }, "REDIS_URL"],
+    [{ ENTRA_CLIENT_ID: CLIENT }, "ENTRA_TENANT_ID"],
+    [{ ENTRA_TENANT_ID: TENANT }, "ENTRA_CLIENT_ID"],
+    [{ ENTRA_TENANT_ID: TENANT, ENTRA_CLIENT_ID: CLIENT, SESSION_SECRET: SECRET }, "ENTRA_CLIENT_SECRET"],
+    [{ ENTRA_TENANT_ID: TENANT, ENTRA_CLIENT_ID: "not-a-guid" }, "ENTRA_CLIENT_ID"],
+    [{ ENTRA_TENANT_ID: TENANT, ENTRA_CLIENT_ID: CLIENT, ENTRA_CLIENT_SECRET: "x" }, "SESSION_SECRET"],
+    [{ ...real, ENTRA_AUTHORITY_HOST: "http://login.example" }, "ENTRA_AUTHORITY_HOST"],
+    [{ ...real, GRAPH_BASE_URL: "http://graph.example" }, "GRAPH_BASE_URL"],
+    [{ ...real, ENTRA_CLIENT_SECRET: "", ENTRA_CLIENT_KEY_PATH: "/k.pem" }, "ENTRA_CLIENT_CERT_PATH"],
+    [
+      {
+        ...real,
+        ENTRA_CLIENT_SECRET: "",
+        ENTRA_CLIENT_CERT_PATH: "/nonexistent.pem",
+        ENTRA_CLIENT_KEY_PATH: "/k.pem",
+      },
+      "ENTRA_CLIENT_CERT_PATH",
+    ],
+  ])("names the variable in the error for %o", (env, variable) => {
+    const error = errorOf(env as Record<string, string>);
+    expect(error.variable).toBe(variable);
+    expect(error.message.startsWith(`${variable}: `)).toBe(true);
+    expect(error.message).not.toContain("\n");
+  });
+
+  it("never repeats a secret in its error message", () => {
+    const error = errorOf({ ...real, SESSION_SECRET: "tooShortButSecret" });
+    expect(error.message).not.toContain("tooShortButSecret");
+  });
+
+  it("allows http URLs for an external emulator", () => {
+    const config = loadConfig({ ...real, ENTRA_EMULATOR_URL: "http://127.0.0.1:5001" });
+    expect(config.idp).toMatchObject({
+      authorityHost: "http://127.0.0.1:5001",
+      graphBaseUrl: "http://127.0.0.1:5001",
+      emulator: true,
+    });
+  });
+
+  it("loads a certificate credential and computes its SHA-256 thumbprint", () => {
+    const dir = mkdtempSync(join(tmpdir(), "bff-cert-"));
+    const cert = join(dir, "cert.pem");
+    const key = join(dir, "key.pem");
+    execFileSync(
+      "openssl",
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        key,
+        "-out",
+        cert,
+        "-days",
+        "1",
+        "-subj",
+        "/CN=bff-test",
+      ],
+      { stdio: "ignore" },
+    );
+    const expected = execFileSync("openssl", ["x509", "-in", cert, "-noout", "-fingerprint", "-sha256"])
+      .toString()
+      .split("=")[1]
+      ?.trim()
+      .replaceAll(":", "");
+    const config = loadConfig({
+      ...real,
+      ENTRA_CLIENT_SECRET: "",
+      ENTRA_CLIENT_CERT_PATH: cert,
+      ENTRA_CLIENT_KEY_PATH: key,
+    });
+    expect(config.idp).toMatchObject({ credential: { kind: "certificate", thumbprintSha256: expected } });
+
+    const otherKey = join(dir, "other.pem");
+    execFileSync("openssl", ["genpkey", "-algorithm", "RSA", "-out", otherKey], { stdio: "ignore" });
+    writeFileSync(join(dir, "unused"), "");
+    const error = errorOf({
+      ...real,
+      ENTRA_CLIENT_SECRET: "",
+      ENTRA_CLIENT_CERT_PATH: cert,
+      ENTRA_CLIENT_KEY_PATH: otherKey,
+    });
+    expect(error.variable).toBe("ENTRA_CLIENT_KEY_PATH");
+  });
+});
