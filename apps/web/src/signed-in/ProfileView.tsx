@@ -119,7 +119,7 @@ export function ProfilePage({ user, expiresAt }: SignedInProps) {
               </section>
               <SessionCard user={user} expiresAt={expiresAt} />
             </div>
-            <p>
+            <p className="back-link">
               <Link href="/">← Back to overview</Link>
             </p>
           </>
