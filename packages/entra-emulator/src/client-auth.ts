@@ -124,7 +124,7 @@ async function verifyAssertion(
     throw new AadError("invalid_client", 700027, "Client assertion must contain a 'jti' claim.");
   }
   const jtiKey = `${client.clientId}|${claims.jti}`;
-  if (state.usedJtis.has(jtiKey)) {
+  if (client.singleUseAssertions && state.usedJtis.has(jtiKey)) {
     throw new AadError(
       "invalid_client",
       700027,

@@ -27,6 +27,12 @@ export interface ClientRegistration {
   postLogoutRedirectUris: string[];
   /** PEM X.509 certificates whose private keys may sign `client_assertion`s. */
   certificates: string[];
+  /**
+   * Reject any `client_assertion` whose `jti` was seen before. Off by default because MSAL Node
+   * caches one signed assertion and re-sends it until it expires (measured with msal-node 7.2.3),
+   * which Entra evidently accepts.
+   */
+  singleUseAssertions?: boolean;
 }
 
 export interface TokenLifetimes {
@@ -114,7 +120,11 @@ function parseClient(raw: unknown, i: number): ClientRegistration {
     redirectUris: strArray(raw, "redirectUris", path),
     postLogoutRedirectUris: strArray(raw, "postLogoutRedirectUris", path),
     certificates: strArray(raw, "certificates", path),
+    singleUseAssertions: raw.singleUseAssertions === true,
   };
+  if (raw.singleUseAssertions !== undefined && typeof raw.singleUseAssertions !== "boolean") {
+    fail(`${path}.singleUseAssertions`, "must be a boolean");
+  }
   for (const uri of [...client.redirectUris, ...client.postLogoutRedirectUris]) {
     if (!URL.canParse(uri)) fail(path, `has an invalid URI "${uri}"`);
   }

@@ -6,7 +6,7 @@ import { GRAPH_APP_ID, tokenScp } from "./scopes.js";
 import { type EmulatorState, type Grant, type HostileIdTokenKind, opaque } from "./state.js";
 
 /** The v2 `sub`: pairwise per user and app, 43 base64url characters. */
-function pairwiseSub(userId: string, clientId: string): string {
+export function pairwiseSub(userId: string, clientId: string): string {
   return createHash("sha256").update(`${userId}|${clientId}`).digest("base64url");
 }
 

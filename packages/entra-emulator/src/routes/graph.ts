@@ -6,6 +6,7 @@ import { GraphError, renderGraphError } from "../errors.js";
 import { PHOTO_SIZE, userPhoto } from "../photo.js";
 import { GRAPH_APP_ID, GRAPH_RESOURCE } from "../scopes.js";
 import type { EmulatorState } from "../state.js";
+import { pairwiseSub } from "../tokens.js";
 
 const GRAPH_JSON =
   "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8";
@@ -223,7 +224,8 @@ export function registerGraphRoutes(app: FastifyInstance, state: EmulatorState):
       );
     }
     return {
-      sub: payload.sub,
+      // The same pairwise subject as the ID token the app received (OIDC Core 5.3.2).
+      sub: pairwiseSub(user.id, String(payload.appid)),
       name: user.displayName,
       family_name: user.surname,
       given_name: user.givenName,
