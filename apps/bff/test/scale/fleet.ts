@@ -1,0 +1,117 @@
+import { randomBytes } from "node:crypto";
+import { Writable } from "node:stream";
+import { type Emulator, startEmulator } from "@entra-bff/entra-emulator";
+import type { FastifyInstance } from "fastify";
+import { buildApp } from "../../src/app.js";
+import { type AppConfig, loadConfig } from "../../src/config.js";
+import type { KeyValueStore } from "../../src/session/kv-store.js";
+import { createRedisStore } from "../../src/session/redis-store.js";
+import { PUBLIC_URL } from "../helpers/test-app.js";
+
+/** One BFF instance of the fleet, with its own Redis client and captured logs. */
+export interface Instance {
+  app: FastifyInstance;
+  store: KeyValueStore;
+  /** Every log line this instance wrote, parsed. */
+  logs(): Array<Record<string, unknown>>;
+}
+
+/**
+ * Several BFF instances as a load balancer without sticky sessions sees them: same config,
+ * same session secret, one emulator, one Redis, each instance with its own Redis connection
+ * and its own in-process caches. Nothing is shared in memory between instances.
+ */
+export interface Fleet {
+  emulator: Emulator;
+  config: AppConfig;
+  /** The Redis key prefix of this fleet (tests of one file share one redis-server). */
+  keyPrefix: string;
+  instances: Instance[];
+  /** Builds one more instance on the same Redis (a restarted or scaled-out process). */
+  addInstance(): Promise<Instance>;
+  close(): Promise<void>;
+}
+
+export interface FleetOptions {
+  redisUrl: string;
+  size?: number;
+  /** Redis command timeout. Generous by default: a loaded CI machine must not fail a healthy run. */
+  commandTimeoutMs?: number;
+}
+
+/** Starts an emulator and `size` BFF instances sharing `redisUrl`. */
+export async function startFleet(options: FleetOptions): Promise<Fleet> {
+  const emulator = await startEmulator({
+    redirectUris: [`${PUBLIC_URL}/getAToken`],
+    postLogoutRedirectUris: [`${PUBLIC_URL}/`],
+  });
+  const keyPrefix = `fleet-${randomBytes(6).toString("hex")}:`;
+  const base = loadConfig({
+    PUBLIC_URL,
+    SESSION_SECRET: "a-fleet-session-secret-shared-by-all-instances-0123456789",
+    LOG_LEVEL: "info",
+    WEB_DIST_DIR: "/nonexistent",
+    AUTH_RATE_LIMIT_PER_MINUTE: "1000",
+    REDIS_URL: options.redisUrl,
+    REDIS_KEY_PREFIX: keyPrefix,
+  });
+  const config: AppConfig = {
+    ...base,
+    idp: {
+      mode: "entra",
+      tenantId: emulator.tenantId,
+      clientId: emulator.client.clientId,
+      credential: { kind: "secret", secret: emulator.client.clientSecret },
+      authorityHost: emulator.url,
+      graphBaseUrl: emulator.graphBaseUrl,
+      emulator: true,
+    },
+  };
+
+  const instances: Instance[] = [];
+  const all: Instance[] = [];
+  async function addInstance(): Promise<Instance> {
+    const lines: string[] = [];
+    const logStream = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    const store = createRedisStore({
+      url: options.redisUrl,
+      keyPrefix,
+      commandTimeoutMs: options.commandTimeoutMs ?? 3000,
+      connectTimeoutMs: 3000,
+      maxReconnectDelayMs: 200,
+    });
+    const app = await buildApp(config, { store, logStream });
+    await app.ready();
+    const instance: Instance = {
+      app,
+      store,
+      logs: () =>
+        lines
+          .join("")
+          .split("\n")
+          .filter(Boolean)
+          .map((line) => JSON.parse(line) as Record<string, unknown>),
+    };
+    all.push(instance);
+    return instance;
+  }
+  for (let i = 0; i < (options.size ?? 2); i++) instances.push(await addInstance());
+
+  return {
+    emulator,
+    config,
+    keyPrefix,
+    instances,
+    addInstance,
+    async close() {
+      // Closing an already closed app resolves, so restarted instances may be closed twice.
+      await Promise.allSettled(all.map((instance) => instance.app.close()));
+      await emulator.close();
+    },
+  };
+}
