@@ -18,6 +18,12 @@ export const AADSTS: Readonly<Record<number, AadstsExplanation>> = {
     cause: "The redirect URI sent to Entra ID is not registered on the app.",
     fix: "Register the exact redirect URI (scheme, host, port, path) on the app registration; it is PUBLIC_URL + /getAToken.",
   },
+  50020: {
+    name: "UserUnauthorized",
+    cause:
+      "This account is from another organization (or a personal Microsoft account) and the app only accepts users of its own tenant.",
+    fix: "Sign in with an account of the app's tenant, have an administrator invite the user as a guest, or change the app's supported account types.",
+  },
   50034: {
     name: "UserAccountNotFound",
     cause: "This account is not in the app's directory.",
@@ -73,6 +79,16 @@ export const AADSTS: Readonly<Record<number, AadstsExplanation>> = {
     cause: "The app is single-tenant but the sign-in used a shared endpoint.",
     fix: "Use the tenant-specific authority (ENTRA_TENANT_ID) or make the app multi-tenant.",
   },
+  500011: {
+    name: "InvalidResourceServicePrincipalNotFound",
+    cause: "The API (resource) the app asked a token for does not exist in this tenant.",
+    fix: "Check the scope's resource URL; in a national cloud use that cloud's Graph (GRAPH_BASE_URL, e.g. https://graph.microsoft.us).",
+  },
+  530003: {
+    name: "DeviceNotCompliant",
+    cause: "A Conditional Access policy requires a managed or compliant device for this sign-in.",
+    fix: "Sign in from a device your organization manages, or ask an administrator which device rules apply.",
+  },
   53003: {
     name: "BlockedByConditionalAccess",
     cause: "A Conditional Access policy blocked this sign-in.",
@@ -93,7 +109,12 @@ export const AADSTS: Readonly<Record<number, AadstsExplanation>> = {
     cause: "The consent prompt was cancelled.",
     fix: "Sign in again and accept the requested permissions to continue.",
   },
-  70000: { name: "InvalidGrant", cause: "The sign-in grant is not valid.", fix: "Sign in again." },
+  70000: {
+    name: "InvalidGrant",
+    cause:
+      "The sign-in code or refresh token is not valid (already used, revoked, or issued to another app).",
+    fix: "Sign in again.",
+  },
   70008: {
     name: "ExpiredOrRevokedGrant",
     cause: "The sign-in code or session expired.",
@@ -109,10 +130,21 @@ export const AADSTS: Readonly<Record<number, AadstsExplanation>> = {
     cause: "The app asked for a permission (scope) that is not valid.",
     fix: "Fix the requested scopes in the app configuration.",
   },
+  700027: {
+    name: "Client assertion failed signature validation",
+    cause:
+      "Entra ID did not accept the app's certificate: it is not uploaded to this app registration, or the key does not match it.",
+    fix: "Upload the certificate (.crt, not the key) under Certificates & secrets → Certificates on this app, and point ENTRA_CLIENT_CERT_PATH/ENTRA_CLIENT_KEY_PATH at that certificate and its key.",
+  },
+  700084: {
+    name: "SpaRefreshTokenExpired",
+    cause: "The refresh token was issued to a single-page app and has a fixed 24-hour lifetime.",
+    fix: "Sign in again; register the redirect URI as a Web platform URI, not a SPA one.",
+  },
   700016: {
     name: "UnauthorizedClient_DoesNotMatchRequest",
-    cause: "The application was not found in this tenant.",
-    fix: "Check ENTRA_CLIENT_ID and ENTRA_TENANT_ID.",
+    cause: "No app with this client ID exists in this tenant.",
+    fix: "Set ENTRA_CLIENT_ID to the Application (client) ID and ENTRA_TENANT_ID to the Directory (tenant) ID, both from the app registration's Overview page.",
   },
   700005: {
     name: "InvalidGrantRedeemAgainstWrongTenant",
@@ -121,7 +153,8 @@ export const AADSTS: Readonly<Record<number, AadstsExplanation>> = {
   },
   7000215: {
     name: "InvalidClientSecret",
-    cause: "The app's client secret is wrong.",
+    cause:
+      "Entra ID rejected the app's client secret: it is wrong, or it is the Secret ID instead of the secret's Value.",
     fix: "Set ENTRA_CLIENT_SECRET to the secret's Value (not its ID), or create a new secret.",
   },
   7000218: {
@@ -132,12 +165,12 @@ export const AADSTS: Readonly<Record<number, AadstsExplanation>> = {
   7000222: {
     name: "InvalidClientSecretExpiredKeysProvided",
     cause: "The app's client secret has expired.",
-    fix: "Create a new client secret (or use a certificate) and deploy it.",
+    fix: "Create a new client secret under Certificates & secrets (or switch to a certificate) and set ENTRA_CLIENT_SECRET to its Value.",
   },
   90002: {
     name: "InvalidTenantName",
-    cause: "The tenant was not found.",
-    fix: "Check ENTRA_TENANT_ID and the cloud (ENTRA_AUTHORITY_HOST).",
+    cause: "No tenant with this ID or domain exists in this cloud.",
+    fix: "Set ENTRA_TENANT_ID to the Directory (tenant) ID from the app's Overview page; for a national cloud set ENTRA_AUTHORITY_HOST (e.g. https://login.microsoftonline.us).",
   },
   900144: {
     name: "MissingParameter",
