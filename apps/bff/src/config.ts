@@ -82,6 +82,13 @@ export const EnvSchema = Type.Object({
     Type.String({ pattern: "^[1-9][0-9]*$", description: "requests per minute per client IP, ≥ 1" }),
   ),
   GRAPH_TIMEOUT_MS: Type.Optional(Type.String({ pattern: "^[1-9][0-9]*$", description: "milliseconds ≥ 1" })),
+  METRICS_TOKEN: Type.Optional(
+    Type.String({
+      minLength: 32,
+      description:
+        "at least 32 random characters (openssl rand -base64 32); Prometheus sends it as a bearer token",
+    }),
+  ),
   WEB_DIST_DIR: Type.Optional(Type.String({ minLength: 1, description: "the path of the built SPA" })),
 });
 export type Env = Static<typeof EnvSchema>;
@@ -131,6 +138,8 @@ export interface Config {
   trustProxy: boolean | number | string[];
   authRateLimitPerMinute: number;
   graphTimeoutMs: number;
+  /** Bearer token for `GET /metrics`; without it the route does not exist. */
+  metricsToken?: string;
   idp: EntraSettings | EmulatorModeSettings;
   /** Start-up warnings for server.ts to log (e.g. a generated session secret). */
   warnings: string[];
@@ -212,6 +221,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     authRateLimitPerMinute: Number(env.AUTH_RATE_LIMIT_PER_MINUTE ?? 30),
     graphTimeoutMs: Number(env.GRAPH_TIMEOUT_MS ?? 5000),
+    ...(env.METRICS_TOKEN ? { metricsToken: env.METRICS_TOKEN } : {}),
     idp,
     warnings,
   };
@@ -238,7 +248,7 @@ function validateEnv(rawEnv: Record<string, string | undefined>): Env {
 }
 
 function redactIfSecret(variable: string, value: string | undefined): string {
-  if (/SECRET|PASSPHRASE|REDIS_URL/.test(variable)) return "<hidden>";
+  if (/SECRET|PASSPHRASE|REDIS_URL|TOKEN/.test(variable)) return "<hidden>";
   return (value ?? "").slice(0, 80);
 }
 

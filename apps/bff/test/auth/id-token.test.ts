@@ -1,0 +1,101 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createIdTokenVerifier, IdTokenError } from "../../src/auth/id-token.js";
+
+const ISSUER = "https://login.example/tid-1/v2.0";
+const expected = { issuer: ISSUER, clientId: "client-1", tenantId: "tid-1", nonce: "n-1" };
+let privateKey: Awaited<ReturnType<typeof generateKeyPair>>["privateKey"];
+let publicJwk: JWK;
+let server: Server | undefined;
+
+beforeAll(async () => {
+  const pair = await generateKeyPair("RS256", { extractable: true });
+  privateKey = pair.privateKey;
+  publicJwk = { ...(await exportJWK(pair.publicKey)), kid: "k1", alg: "RS256", use: "sig" };
+});
+afterEach(async () => {
+  await new Promise((resolve) => server?.close(resolve));
+});
+
+async function jwksUri(): Promise<string> {
+  server = createServer((_req, res) => {
+    res.setHeader("content-type", "application/json");
+    res.end(JSON.stringify({ keys: [publicJwk] }));
+  });
+  await new Promise<void>((resolve) => server?.listen(0, "127.0.0.1", resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/keys`;
+}
+
+function claims(overrides: Record<string, unknown> = {}) {
+  const now = Math.floor(Date.now() / 1000);
+  return {
+    iss: ISSUER,
+    aud: "client-1",
+    tid: "tid-1",
+    nonce: "n-1",
+    iat: now,
+    nbf: now,
+    exp: now + 3600,
+    ...overrides,
+  };
+}
+
+function sign(payload: Record<string, unknown>) {
+  return new SignJWT(payload).setProtectedHeader({ alg: "RS256", kid: "k1" }).sign(privateKey);
+}
+
+function unsigned(header: object, payload: object, signature = ""): string {
+  const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
+  return `${b64(header)}.${b64(payload)}.${signature}`;
+}
+
+describe("verifyIdToken", () => {
+  it("accepts a well-formed RS256 ID token", async () => {
+    const verify = createIdTokenVerifier(await jwksUri());
+    await expect(verify(await sign(claims()), expected)).resolves.toMatchObject({ tid: "tid-1" });
+  });
+
+  it.each([
+    ["a wrong issuer", { iss: "https://evil.example/v2.0" }],
+    ["a wrong audience", { aud: "other-client" }],
+    ["several audiences without azp", { aud: ["client-1", "other"] }],
+    ["another tenant", { tid: "tid-2" }],
+    ["a wrong nonce", { nonce: "n-2" }],
+    ["no nonce", { nonce: undefined }],
+    ["an expiry beyond the skew", { exp: Math.floor(Date.now() / 1000) - 600 }],
+    ["a not-before in the future", { nbf: Math.floor(Date.now() / 1000) + 600 }],
+    ["an issue time in the future", { iat: Math.floor(Date.now() / 1000) + 600 }],
+  ])("rejects %s", async (_name, overrides) => {
+    const verify = createIdTokenVerifier(await jwksUri());
+    await expect(verify(await sign(claims(overrides)), expected)).rejects.toBeInstanceOf(IdTokenError);
+  });
+
+  it("rejects alg none", async () => {
+    const verify = createIdTokenVerifier(await jwksUri());
+    await expect(verify(unsigned({ alg: "none" }, claims()), expected)).rejects.toBeInstanceOf(IdTokenError);
+  });
+
+  it("rejects HS256 signed with the public key as the secret (algorithm confusion)", async () => {
+    const verify = createIdTokenVerifier(await jwksUri());
+    const secret = new TextEncoder().encode(JSON.stringify(publicJwk));
+    const token = await new SignJWT(claims()).setProtectedHeader({ alg: "HS256", kid: "k1" }).sign(secret);
+    await expect(verify(token, expected)).rejects.toThrow("signing algorithm that is not allowed");
+  });
+
+  it("rejects a signature from another key with the same kid", async () => {
+    const verify = createIdTokenVerifier(await jwksUri());
+    const other = await generateKeyPair("RS256");
+    const token = await new SignJWT(claims())
+      .setProtectedHeader({ alg: "RS256", kid: "k1" })
+      .sign(other.privateKey);
+    await expect(verify(token, expected)).rejects.toThrow("signature is not valid");
+  });
+
+  it("accepts several audiences when azp names this app", async () => {
+    const verify = createIdTokenVerifier(await jwksUri());
+    const token = await sign(claims({ aud: ["client-1", "other"], azp: "client-1" }));
+    await expect(verify(token, expected)).resolves.toBeDefined();
+  });
+});
