@@ -16,8 +16,18 @@ function writeJson(name: string, value: unknown): string {
 describe("the built-in tenant", () => {
   it("has at least five Contoso personas with fixed GUIDs, exactly one without a photo", () => {
     const names = DEFAULT_CONFIG.users.map((u) => u.displayName);
-    expect(names).toEqual(expect.arrayContaining(["Adele Vance", "Megan Bowen", "Alex Wilber", "Lynne Robbins", "Diego Siciliani"]));
-    expect(DEFAULT_CONFIG.users.filter((u) => !u.hasPhoto).map((u) => u.displayName)).toEqual(["Diego Siciliani"]);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        "Adele Vance",
+        "Megan Bowen",
+        "Alex Wilber",
+        "Lynne Robbins",
+        "Diego Siciliani",
+      ]),
+    );
+    expect(DEFAULT_CONFIG.users.filter((u) => !u.hasPhoto).map((u) => u.displayName)).toEqual([
+      "Diego Siciliani",
+    ]);
     expect(DEFAULT_CONFIG.tenant.id).toBe("dcd219dd-bc68-4b9b-bf0b-4a33a796be35");
     expect(DEFAULT_CONFIG.clients[0]?.redirectUris).toEqual(["http://localhost:5000/getAToken"]);
   });
@@ -29,7 +39,10 @@ describe("startEmulator()", () => {
     try {
       expect(emulator.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect(emulator.authority).toBe(`${emulator.url}/${emulator.tenantId}`);
-      expect(emulator.client.redirectUris).toEqual(["http://localhost:5000/getAToken", "http://localhost:6123/getAToken"]);
+      expect(emulator.client.redirectUris).toEqual([
+        "http://localhost:5000/getAToken",
+        "http://localhost:6123/getAToken",
+      ]);
     } finally {
       await emulator.close();
     }
@@ -43,7 +56,11 @@ describe("startEmulator()", () => {
 
   it("loads users, clients and lifetimes from a JSON file", async () => {
     const path = writeJson("tenant.json", {
-      tenant: { id: "11111111-2222-3333-4444-555555555555", domain: "fabrikam.onmicrosoft.com", displayName: "Fabrikam" },
+      tenant: {
+        id: "11111111-2222-3333-4444-555555555555",
+        domain: "fabrikam.onmicrosoft.com",
+        displayName: "Fabrikam",
+      },
       clients: [
         {
           clientId: "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee",
@@ -64,7 +81,10 @@ describe("startEmulator()", () => {
     const emulator = await startEmulator({ config: path });
     try {
       expect(emulator.tenantId).toBe("11111111-2222-3333-4444-555555555555");
-      expect(emulator.client).toMatchObject({ clientId: "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee", clientSecret: "s3cret" });
+      expect(emulator.client).toMatchObject({
+        clientId: "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee",
+        clientSecret: "s3cret",
+      });
       expect(emulator.users.map((u) => u.userPrincipalName)).toEqual(["test@fabrikam.onmicrosoft.com"]);
       const discovery = (await (await fetch(emulator.discoveryUrl)).json()) as { issuer: string };
       expect(discovery.issuer).toBe(`${emulator.url}/11111111-2222-3333-4444-555555555555/v2.0`);
@@ -77,13 +97,46 @@ describe("startEmulator()", () => {
   it.each([
     ["a file that does not exist", () => loadConfig(join(dir, "missing.json")), /cannot read/],
     ["a file that is not JSON", () => loadConfig(writeJson("bad.json", "{nope")), /is not valid JSON/],
-    ["a tenant id that is not a GUID", () => parseConfig({ tenant: { id: "contoso", domain: "x" } }), /tenant\.id must be a GUID/],
+    [
+      "a tenant id that is not a GUID",
+      () => parseConfig({ tenant: { id: "contoso", domain: "x" } }),
+      /tenant\.id must be a GUID/,
+    ],
     ["an empty user list", () => parseConfig({ users: [] }), /users must be a non-empty array/],
-    ["a user without a UPN", () => parseConfig({ users: [{ id: DEFAULT_CONFIG.users[0]?.id, displayName: "X" }] }), /users\[0\]\.userPrincipalName/],
-    ["a client without credentials", () => parseConfig({ clients: [{ clientId: "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee" }] }), /needs at least one of clientSecrets or certificates/],
-    ["a redirect URI that is not a URL", () => parseConfig({ clients: [{ clientId: "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee", clientSecrets: ["s"], redirectUris: ["not a url"] }] }), /invalid URI/],
-    ["a zero lifetime", () => parseConfig({ lifetimes: { codeSeconds: 0 } }), /lifetimes\.codeSeconds must be a positive integer/],
-    ["duplicate users", () => parseConfig({ users: [DEFAULT_CONFIG.users[0], DEFAULT_CONFIG.users[0]] }), /duplicate user/],
+    [
+      "a user without a UPN",
+      () => parseConfig({ users: [{ id: DEFAULT_CONFIG.users[0]?.id, displayName: "X" }] }),
+      /users\[0\]\.userPrincipalName/,
+    ],
+    [
+      "a client without credentials",
+      () => parseConfig({ clients: [{ clientId: "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee" }] }),
+      /needs at least one of clientSecrets or certificates/,
+    ],
+    [
+      "a redirect URI that is not a URL",
+      () =>
+        parseConfig({
+          clients: [
+            {
+              clientId: "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee",
+              clientSecrets: ["s"],
+              redirectUris: ["not a url"],
+            },
+          ],
+        }),
+      /invalid URI/,
+    ],
+    [
+      "a zero lifetime",
+      () => parseConfig({ lifetimes: { codeSeconds: 0 } }),
+      /lifetimes\.codeSeconds must be a positive integer/,
+    ],
+    [
+      "duplicate users",
+      () => parseConfig({ users: [DEFAULT_CONFIG.users[0], DEFAULT_CONFIG.users[0]] }),
+      /duplicate user/,
+    ],
   ])("rejects %s with an EmulatorConfigError naming the problem", (_name, load, message) => {
     expect(load).toThrow(EmulatorConfigError);
     expect(load).toThrow(message);
