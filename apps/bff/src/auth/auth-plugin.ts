@@ -58,7 +58,13 @@ export const authPlugin = fp<AuthPluginOptions>(
       return factory;
     };
 
-    const tokens = new TokenService({ kv: app.kv, msal, cacheTtlMs: config.sessionAbsoluteMs, log });
+    const tokens = new TokenService({
+      kv: app.kv,
+      msal,
+      cacheTtlMs: config.sessionAbsoluteMs,
+      log,
+      onRefresh: (result) => app.metrics.tokenRefresh(result),
+    });
     const login = new LoginService({
       kv: app.kv,
       idp,
@@ -83,6 +89,8 @@ export const authPlugin = fp<AuthPluginOptions>(
         const endpoint =
           loaded.end_session_endpoint ?? `${idp.authorityHost}/${idp.tenantId}/oauth2/v2.0/logout`;
         const url = new URL(endpoint);
+        // client_id lets Entra match post_logout_redirect_uri to this app's registration.
+        url.searchParams.set("client_id", idp.clientId);
         url.searchParams.set("post_logout_redirect_uri", config.postLogoutRedirectUri);
         if (loginHint) url.searchParams.set("logout_hint", loginHint);
         return url.toString();
@@ -92,5 +100,5 @@ export const authPlugin = fp<AuthPluginOptions>(
     // The first attempt runs now; failures keep retrying in the background.
     await metadata.start();
   },
-  { name: "auth", dependencies: ["kv"] },
+  { name: "auth", dependencies: ["kv", "metrics"] },
 );
