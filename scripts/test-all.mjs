@@ -83,6 +83,7 @@ if (specs.length > 0 && built) {
     ["--filter", "@entra-bff/e2e", "test", "--reporter=list,json"],
     {
       PLAYWRIGHT_JSON_OUTPUT_NAME: pwJson,
+      E2E_SKIP_BUILD: "1", // built above
     },
   );
   const pw = readJson(pwJson);
