@@ -24,7 +24,7 @@ export interface SpawnOptions {
    * (our own target scripts); a function is polled until it resolves true (the BFF, which we
    * run exactly as `pnpm start` does and therefore cannot ask to print anything).
    */
-  ready: "json-line" | (() => Promise<boolean>);
+  ready: "json-line" | ((proc: ChildProcess) => Promise<boolean>);
   timeoutMs?: number;
   /** Open an IPC channel (`process.send`) to the child, for our own target scripts. */
   ipc?: boolean;
@@ -108,7 +108,12 @@ export async function spawnChild(options: SpawnOptions): Promise<Child> {
   const ready =
     options.ready === "json-line"
       ? readyFromLine
-      : pollUntil(options.ready, timeoutMs, options.pollIntervalMs ?? 20, options.name);
+      : pollUntil(
+          () => (options.ready as (p: ChildProcess) => Promise<boolean>)(proc),
+          timeoutMs,
+          options.pollIntervalMs ?? 20,
+          options.name,
+        );
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(

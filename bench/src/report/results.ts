@@ -1,4 +1,4 @@
-import type { HotFrame } from "../lib/cpu-profile.js";
+import type { ProfileSummary } from "../lib/cpu-profile.js";
 import type { LoadSummary } from "../lib/load.js";
 import type { MachineInfo } from "../lib/machine.js";
 import type { ColdStart } from "../suites/cold-start.js";
@@ -79,7 +79,7 @@ export interface BenchResults {
   spa?: SpaSize | Skipped;
   goals: Goal[];
   /** With --profile: the BFF's hottest functions during the /api/me load (figures include profiler overhead). */
-  profile?: HotFrame[];
+  profile?: ProfileSummary;
   errors: string[];
   wallClockSeconds: number;
 }

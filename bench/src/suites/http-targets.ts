@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { request } from "undici";
 import { type BffProcess, bffPublicUrl, signInSession, startBff } from "../lib/bff-process.js";
 import { type Child, spawnChild, stopAll } from "../lib/child.js";
-import { type HotFrame, hottestFrames } from "../lib/cpu-profile.js";
+import { type ProfileSummary, summarizeProfiles } from "../lib/cpu-profile.js";
 import { type EmulatorProcess, startEmulatorProcess } from "../lib/emulator-process.js";
 import type { LoadSummary } from "../lib/load.js";
 import { targetCommand } from "../lib/paths.js";
@@ -22,7 +22,7 @@ export interface HttpFigures {
   /** One real signed-in session as the BFF stored it, for the memory-store probe. */
   sessionEntries: StoredEntry[];
   /** With --profile: the memory-store BFF's hottest functions by self time. */
-  profile?: HotFrame[];
+  profile?: ProfileSummary;
 }
 
 /** Level the BFF logs at during load: request logs are an ops choice, the bare targets log nothing. */
@@ -139,7 +139,7 @@ export async function measureHttpTargets(
     const sessionEntries = redis ? await readOneSession(redis.url, REDIS_KEY_PREFIX) : [];
     // A graceful stop makes Node write the profile.
     await bffMemory.stop();
-    const profile = profileDir ? hottestFrames(profileDir) : undefined;
+    const profile = profileDir ? summarizeProfiles(profileDir) : undefined;
     return { throughput, redisSession, sessionEntries, ...(profile ? { profile } : {}) };
   } finally {
     await stopAll(children.reverse());
