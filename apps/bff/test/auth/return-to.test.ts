@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { safeReturnTo } from "../../src/auth/return-to.js";
+import { ADELE, buildTestApp, CookieJar, callback, startLogin } from "../helpers/test-app.js";
 
 describe("safeReturnTo", () => {
   it.each(["/", "/profile", "/profile?tab=photo", "/a/b/c#section", "/search?q=a%20b", "/caf%C3%A9"])(
@@ -45,7 +46,6 @@ describe("safeReturnTo", () => {
 
 describe("GET /login?returnTo=", () => {
   it("stores only a safe path: an open redirect attempt ends at /", async () => {
-    const { ADELE, buildTestApp, CookieJar, callback, startLogin } = await import("../helpers/test-app.js");
     const { app, emulator } = await buildTestApp();
     const jar = new CookieJar();
     const authorize = await startLogin(app, jar, "//evil.example/steal");
