@@ -54,7 +54,7 @@ async function closedPort(): Promise<number> {
   return address.port;
 }
 
-describe("runDoctor against the emulator", () => {
+describe("runDoctor against the emulator", { timeout: 30_000 }, () => {
   it("passes every check with a correct client secret", async () => {
     const emu = await emulator();
     const report = await runDoctor(tenantEnv(emu));
@@ -190,7 +190,8 @@ describe("runDoctor against the emulator", () => {
   });
 });
 
-describe("runDoctor with a certificate", () => {
+// RSA key generation is slow on a busy 2-core machine.
+describe("runDoctor with a certificate", { timeout: 30_000 }, () => {
   it("passes with a registered certificate, proven by a client_assertion the emulator verified", async () => {
     const cert = await createCertificate();
     const emu = await emulator([cert.certPem]);
@@ -300,7 +301,7 @@ describe("runDoctor with a certificate", () => {
   });
 });
 
-describe("runDoctor with REDIS_URL", () => {
+describe("runDoctor with REDIS_URL", { timeout: 30_000 }, () => {
   it("fails when Redis does not answer", async () => {
     const emu = await emulator();
     const port = await closedPort();
