@@ -8,10 +8,12 @@ import { errorHandler } from "./error-handler.js";
 import { AppError } from "./errors.js";
 import { graphPlugin } from "./graph/graph-plugin.js";
 import { loggerOptions, requestId } from "./logging.js";
+import { createMetrics, instrumentStore, metricsPlugin } from "./metrics.js";
 import { apiRoutes } from "./routes/api/index.js";
 import { authRoutes } from "./routes/auth.js";
 import { healthRoutes } from "./routes/health.js";
 import { securityPlugin } from "./security.js";
+import { SESSION_KEY_PREFIX } from "./session/fastify-session-store.js";
 import { kvPlugin } from "./session/kv-plugin.js";
 import type { KeyValueStore } from "./session/kv-store.js";
 import { createMemoryStore } from "./session/memory-store.js";
@@ -69,8 +71,16 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
     reply.header("x-request-id", request.id);
   });
 
+  const store = options.store ?? createStore(config, options.logger);
+  const metrics = createMetrics({ activeSessions: () => instrumented.count(SESSION_KEY_PREFIX) });
+  const instrumented = instrumentStore(store, metrics);
+  // First, so its onResponse hook times every route.
+  await app.register(metricsPlugin, {
+    metrics,
+    ...(config.metricsToken ? { token: config.metricsToken } : {}),
+  });
   await app.register(securityPlugin, { https: config.secureCookies });
-  await app.register(kvPlugin, { store: options.store ?? createStore(config, options.logger) });
+  await app.register(kvPlugin, { store: instrumented });
   await app.register(authPlugin, { config });
   await app.register(graphPlugin, { baseUrl: config.idp.graphBaseUrl, timeoutMs: config.graphTimeoutMs });
   await app.register(healthRoutes);

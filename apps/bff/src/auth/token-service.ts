@@ -31,6 +31,8 @@ export interface TokenServiceOptions {
   /** How long a cross-instance refresh lock lives if its owner dies. */
   lockTtlMs?: number;
   maxHotEntries?: number;
+  /** Told about every refresh-token redemption MSAL attempted (metrics). */
+  onRefresh?: (result: "success" | "failure") => void;
 }
 
 const SHARED_TOKEN_PREFIX = "at:";
@@ -49,7 +51,13 @@ export class TokenService {
   readonly #o: Required<TokenServiceOptions>;
 
   constructor(options: TokenServiceOptions) {
-    this.#o = { renewBeforeMs: 5 * 60_000, lockTtlMs: 10_000, maxHotEntries: 50_000, ...options };
+    this.#o = {
+      renewBeforeMs: 5 * 60_000,
+      lockTtlMs: 10_000,
+      maxHotEntries: 50_000,
+      onRefresh: () => {},
+      ...options,
+    };
     this.#hot = new LRUCache({ max: this.#o.maxHotEntries });
   }
 
@@ -133,11 +141,13 @@ export class TokenService {
     if (!account) throw new ReauthRequiredError("the session's token cache is gone");
     try {
       const result = await client.acquireTokenSilent({ account, scopes: GRAPH_SCOPES, forceRefresh });
+      if (!result?.fromCache) this.#o.onRefresh("success");
       if (!result?.accessToken || !result.expiresOn) {
         throw new ReauthRequiredError("the token endpoint returned no access token");
       }
       return { accessToken: result.accessToken, expiresOnMs: result.expiresOn.getTime() };
     } catch (error) {
+      this.#o.onRefresh("failure");
       if (isDeadGrant(error)) {
         const claims = error instanceof InteractionRequiredAuthError ? error.claims : undefined;
         throw new ReauthRequiredError("the refresh token was rejected", {

@@ -99,6 +99,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
         await request.session.regenerate();
         request.session.auth = auth;
         request.log.info({ event: "signin.success", oid: auth.user.oid, tid: auth.user.tid }, "signed in");
+        app.metrics.signIn({ result: "success" });
         return reply.redirect(returnTo, 302);
       } catch (error) {
         if (error instanceof SignInError) {
@@ -112,6 +113,13 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
             },
             "sign-in failed",
           );
+          app.metrics.signIn({
+            result: "failure",
+            kind: failure.kind,
+            ...(failure.kind === "entra_error" && failure.aadsts !== undefined
+              ? { aadsts: failure.aadsts }
+              : {}),
+          });
         }
         throw error;
       }

@@ -66,6 +66,7 @@ export const sessionPlugin = fp<SessionPluginOptions>(
         reply.clearCookie(cookieName, cookieOptions);
         if (!auth) return;
         await app.auth.tokens.forget(auth.cacheKey);
+        app.metrics.sessionEnded(reason);
         request.log.info({
           event: reason === "signout" ? "signout" : "session.ended",
           reason,
