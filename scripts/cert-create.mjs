@@ -110,4 +110,4 @@ console.log(`Created a self-signed certificate (${certificate.subject.replaceAll
 ENTRA_CLIENT_CERT_PATH=${show(certPath)}
 ENTRA_CLIENT_KEY_PATH=${show(keyPath)}${passphrase ? "\nENTRA_CLIENT_KEY_PASSPHRASE=<the passphrase you used>" : ""}
 
-3. Check it: pnpm doctor`);
+3. Check it: pnpm run doctor`);

@@ -1,4 +1,4 @@
-// `pnpm doctor [--json]`: checks the configuration without starting the server.
+// `pnpm run doctor [--json]` (plain `pnpm doctor` is a built-in pnpm command): checks the configuration without starting the server.
 import { readEnvironment } from "../config.js";
 import { formatReport } from "./format.js";
 import { runDoctor } from "./run.js";
@@ -6,13 +6,13 @@ import { runDoctor } from "./run.js";
 const args = process.argv.slice(2);
 if (args.includes("--help") || args.includes("-h")) {
   console.log(
-    "Usage: pnpm doctor [--json]\n\nChecks .env and the environment against Microsoft Entra ID without starting the server.\nExit code 1 when any check fails.",
+    "Usage: pnpm run doctor [--json]\n\nChecks .env and the environment against Microsoft Entra ID without starting the server.\nExit code 1 when any check fails.",
   );
   process.exit(0);
 }
 const unknown = args.filter((arg) => arg !== "--json");
 if (unknown.length > 0) {
-  console.error(`Unknown argument: ${unknown.join(" ")} (usage: pnpm doctor [--json])`);
+  console.error(`Unknown argument: ${unknown.join(" ")} (usage: pnpm run doctor [--json])`);
   process.exit(2);
 }
 

@@ -24,6 +24,8 @@ export function formatReport(report: DoctorReport, options: { color?: boolean } 
     "",
     `${count("fail")} failed, ${count("warn")} warning(s), ${count("pass")} passed, ${count("skip")} skipped.`,
   );
-  lines.push(report.ok ? "Ready to start: pnpm start" : "Fix the failures above and run pnpm doctor again.");
+  lines.push(
+    report.ok ? "Ready to start: pnpm start" : "Fix the failures above and run `pnpm run doctor` again.",
+  );
   return lines.join("\n");
 }
