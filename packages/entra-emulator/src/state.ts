@@ -217,6 +217,11 @@ export class EmulatorState {
     for (const [key, exp] of this.usedJtis) if (exp + 600 < now) this.usedJtis.delete(key);
     for (const [key, value] of this.refreshTokens)
       if (value.expiresAt + 86_400 < now) this.refreshTokens.delete(key);
+    // SSO sessions have no expiry of their own: keep the newest 10k (Maps iterate oldest first).
+    for (const key of this.ssoSessions.keys()) {
+      if (this.ssoSessions.size <= 10_000) break;
+      this.ssoSessions.delete(key);
+    }
   }
 
   /** Clears every test control back to the configured state (keys and issued grants stay). */

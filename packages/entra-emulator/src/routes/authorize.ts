@@ -185,6 +185,7 @@ function completeSignIn(
   auth: AuthorizeRequest,
   user: DemoUser,
 ) {
+  state.sweep();
   const sid = randomUUID();
   const code = `1.${opaque(48)}`;
   state.codes.set(code, {
