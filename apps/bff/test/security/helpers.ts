@@ -62,3 +62,39 @@ export function tenantWithTwoClients(): EmulatorConfig {
   });
   return config;
 }
+
+/** Sends raw bytes to a listening app and resolves with the status line's code (HTTP parser attacks). */
+export async function rawRequest(
+  port: number,
+  request: string | Buffer,
+): Promise<{ status: number; text: string }> {
+  const { connect } = await import("node:net");
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: "127.0.0.1", port });
+    const chunks: Buffer[] = [];
+    socket.on("data", (chunk) => chunks.push(chunk));
+    socket.on("error", (error) => {
+      // The server may reset the connection after answering an oversized request.
+      if (chunks.length > 0) finish();
+      else reject(error);
+    });
+    socket.on("end", finish);
+    socket.on("close", finish);
+    let done = false;
+    function finish() {
+      if (done) return;
+      done = true;
+      const text = Buffer.concat(chunks).toString("latin1");
+      resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0), text });
+    }
+    socket.write(request);
+  });
+}
+
+/** The Graph requests the emulator received, as "METHOD path". */
+export function graphCalls(emulator: Emulator): string[] {
+  return emulator
+    .requests()
+    .filter((entry) => entry.path.startsWith("/v1.0/") || entry.path.startsWith("/beta/"))
+    .map((entry) => `${entry.method} ${entry.path}`);
+}
