@@ -1,0 +1,73 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { afterEach, describe, expect, it } from "vitest";
+
+const packageDir = fileURLToPath(new URL("..", import.meta.url));
+const children: ChildProcess[] = [];
+
+/** Runs the CLI from source (tsx, a root dev dependency) and collects its output. */
+function runCli(args: string[]) {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/cli.ts", ...args], {
+    cwd: packageDir,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  children.push(child);
+  let stdout = "";
+  let stderr = "";
+  child.stdout?.on("data", (chunk) => {
+    stdout += chunk;
+  });
+  child.stderr?.on("data", (chunk) => {
+    stderr += chunk;
+  });
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  const printed = (pattern: RegExp) =>
+    new Promise<string>((resolve, reject) => {
+      const check = () => {
+        if (pattern.test(stdout)) resolve(stdout);
+      };
+      child.stdout?.on("data", check);
+      child.on("exit", () =>
+        pattern.test(stdout) ? resolve(stdout) : reject(new Error(`CLI exited: ${stderr}`)),
+      );
+    });
+  return { child, exited, printed, output: () => ({ stdout, stderr }) };
+}
+
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill("SIGKILL");
+});
+
+// Each run starts a Node process with tsx: allow for a loaded 2-core machine.
+describe("the entra-emulator CLI", { timeout: 30_000 }, () => {
+  it("prints the URLs, tenant, client and demo users, serves discovery, and stops on SIGTERM", async () => {
+    const cli = runCli(["--port", "0"]);
+    const stdout = await cli.printed(/Diego Siciliani/);
+    const url = stdout.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/)?.[1];
+    expect(url).toBeTruthy();
+    expect(stdout).toContain("tenant            dcd219dd-bc68-4b9b-bf0b-4a33a796be35");
+    expect(stdout).toContain("client id         0e8f2f4c-7d51-4c1a-9b6e-3b5f2a7c9d10");
+    expect(stdout).toContain("AdeleV@M365x214355.onmicrosoft.com");
+    expect(stdout).toContain("(no photo)");
+    const discovery = (await (
+      await fetch(`${url}/dcd219dd-bc68-4b9b-bf0b-4a33a796be35/v2.0/.well-known/openid-configuration`)
+    ).json()) as {
+      issuer: string;
+    };
+    expect(discovery.issuer).toBe(`${url}/dcd219dd-bc68-4b9b-bf0b-4a33a796be35/v2.0`);
+    cli.child.kill("SIGTERM");
+    expect(await cli.exited).toBe(0);
+  });
+
+  it("exits 1 with a clear message for a bad port", async () => {
+    const cli = runCli(["--port", "99999"]);
+    expect(await cli.exited).toBe(1);
+    expect(cli.output().stderr).toContain("entra-emulator: --port must be 0-65535, got 99999");
+  });
+
+  it("exits 1 naming the problem for a config file that does not exist", async () => {
+    const cli = runCli(["--port", "0", "--config", "/nonexistent/tenant.json"]);
+    expect(await cli.exited).toBe(1);
+    expect(cli.output().stderr).toContain("cannot read /nonexistent/tenant.json");
+  });
+});
