@@ -20,6 +20,8 @@ export interface LoadSample {
   non2xx: number;
   errors: number;
   timeouts: number;
+  /** CPU time the server process used during the run (user + system), when known. */
+  serverCpuMs?: number;
   /** Latencies of 2xx responses in milliseconds, float precision (autocannon's histogram rounds to whole ms). */
   latenciesMs: number[];
 }
@@ -35,6 +37,11 @@ export interface LoadSummary {
   errors: number;
   timeouts: number;
   durationSeconds: number;
+  /**
+   * CPU time of the server process per answered request, in microseconds: the cost of the code
+   * under test, far less sensitive to other load on the machine than req/s.
+   */
+  serverCpuUsPerRequest?: number;
 }
 
 /**
@@ -81,7 +88,11 @@ export function summarize(samples: readonly LoadSample[]): LoadSummary {
   const latencies = Float64Array.from(samples.flatMap((s) => s.latenciesMs)).sort();
   const durationSeconds = samples.reduce((sum, s) => sum + s.durationSeconds, 0);
   const ok = samples.reduce((sum, s) => sum + s.ok, 0);
+  const cpuKnown = samples.every((s) => s.serverCpuMs !== undefined);
+  const cpuMs = samples.reduce((sum, s) => sum + (s.serverCpuMs ?? 0), 0);
+  const answered = ok + samples.reduce((sum, s) => sum + s.non2xx, 0);
   return {
+    ...(cpuKnown && answered > 0 ? { serverCpuUsPerRequest: (cpuMs * 1000) / answered } : {}),
     rps: durationSeconds > 0 ? ok / durationSeconds : 0,
     p50: percentile(latencies, 50),
     p90: percentile(latencies, 90),

@@ -37,7 +37,7 @@ export function renderMarkdown(results: BenchResults): string {
     if (value === undefined) continue;
     const fig = measured<LoadSummary>(value);
     if (!fig) {
-      rows.push([targetLabels[id], "skipped", "", "", "", (value as { skipped: string }).skipped]);
+      rows.push([targetLabels[id], "skipped", "", "", "", "", (value as { skipped: string }).skipped]);
       continue;
     }
     rows.push([
@@ -46,34 +46,38 @@ export function renderMarkdown(results: BenchResults): string {
       ms(fig.p50),
       ms(fig.p90),
       ms(fig.p99),
+      fig.serverCpuUsPerRequest === undefined ? "–" : fig.serverCpuUsPerRequest.toFixed(0),
       `${fig.errors + fig.non2xx} (${fig.non2xx} non-2xx, ${fig.timeouts} timeouts)`,
     ]);
   }
   if (rows.length > 0) {
-    out.push(table(["target", "req/s", "p50", "p90", "p99", "errors"], rows));
+    out.push(table(["target", "req/s", "p50", "p90", "p99", "server CPU µs/req", "errors"], rows));
     out.push("");
     const r = results.ratios;
     out.push(
       table(
-        ["ratio", "p50", "p99", "req/s"],
+        ["ratio", "p50", "p99", "req/s", "server CPU/req"],
         [
           [
             "BFF /api/me (memory) ÷ bare proxy",
             ratio(r.meP50BffOverProxy),
             ratio(r.meP99BffOverProxy),
             ratio(r.meRpsBffOverProxy),
+            ratio(r.meCpuBffOverProxy),
           ],
           [
             "BFF /api/me (Redis) ÷ bare proxy",
             ratio(r.meRedisP50OverProxy),
             ratio(r.meRedisP99OverProxy),
             ratio(r.meRedisRpsOverProxy),
+            ratio(r.meRedisCpuOverProxy),
           ],
           [
             "BFF /api/session ÷ bare Fastify",
             ratio(r.sessionP50BffOverBare),
             ratio(r.sessionP99BffOverBare),
             ratio(r.sessionRpsBffOverBare),
+            ratio(r.sessionCpuBffOverBare),
           ],
         ],
       ),
@@ -93,6 +97,13 @@ export function renderMarkdown(results: BenchResults): string {
       `${Math.round(mem.heapBytesPerSession)} B`,
       `${Math.round(mem.rssBytesPerSession)} B`,
     ]);
+    if (mem.recordOnlyHeapBytesPerSession !== undefined) {
+      memRows.push([
+        "memory store, per session record alone (no tokens)",
+        `${Math.round(mem.recordOnlyHeapBytesPerSession)} B`,
+        "",
+      ]);
+    }
   } else if (results.memory.memoryStore) {
     memRows.push(["memory store", "skipped", (results.memory.memoryStore as { skipped: string }).skipped]);
   }

@@ -32,6 +32,9 @@ export interface MemoryFigures {
   /** Slope between the smallest and largest point. */
   heapBytesPerSession: number;
   rssBytesPerSession: number;
+  /** Heap per session when only the session record is stored (no token cache). */
+  recordOnlyHeapBytesPerSession?: number;
+  keysPerSession: number;
   /** What one "session" consists of in this measurement. */
   note: string;
 }
@@ -73,6 +76,10 @@ export interface BenchResults {
     sessionRpsBffOverBare?: number;
     sessionP50BffOverBare?: number;
     sessionP99BffOverBare?: number;
+    /** Server CPU per request, BFF ÷ bare: the load-independent view of the same cost. */
+    meCpuBffOverProxy?: number;
+    meRedisCpuOverProxy?: number;
+    sessionCpuBffOverBare?: number;
   };
   memory: { memoryStore?: MemoryFigures | Skipped; redisStore?: RedisMemoryFigures | Skipped };
   coldStart?: ColdStart | Skipped;

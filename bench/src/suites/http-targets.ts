@@ -29,6 +29,9 @@ export interface HttpFigures {
 export const BFF_LOG_LEVEL = "warn";
 
 const REDIS_KEY_PREFIX = "bench:";
+const BARE_PROXY_PATH = "/api/me";
+
+const pidOf = (bff: BffProcess) => bff.child.process.pid;
 
 /** Signs `count` sessions in, a few at a time, spread over the emulator's demo users. */
 async function signInMany(bff: BffProcess, emulator: EmulatorProcess, count: number): Promise<string[]> {
@@ -120,14 +123,36 @@ export async function measureHttpTargets(
 
     const api = (cookies: string[]) => cookies.map((cookie) => ({ cookie, "x-csrf": "1" }));
     const targets: ThroughputTarget[] = [
-      { id: "bffMeMemory", url: `${bffMemory.url}/api/me`, headerSets: api(memoryCookies) },
+      {
+        id: "bffMeMemory",
+        url: `${bffMemory.url}/api/me`,
+        headerSets: api(memoryCookies),
+        pid: pidOf(bffMemory),
+      },
       ...(bffRedis
-        ? [{ id: "bffMeRedis", url: `${bffRedis.url}/api/me`, headerSets: api(redisCookies) }]
+        ? [
+            {
+              id: "bffMeRedis",
+              url: `${bffRedis.url}/api/me`,
+              headerSets: api(redisCookies),
+              pid: pidOf(bffRedis),
+            },
+          ]
         : []),
-      { id: "bareProxyMe", url: `${proxy.info.url}/api/me` },
-      { id: "graphMeDirect", url: graphMe, headerSets: [{ authorization: `Bearer ${token}` }] },
-      { id: "bffSession", url: `${bffMemory.url}/api/session`, headerSets: api(memoryCookies) },
-      { id: "bareJsonSession", url: `${bareJson.info.url}/api/session` },
+      { id: "bareProxyMe", url: `${proxy.info.url}${BARE_PROXY_PATH}`, pid: proxy.process.pid },
+      {
+        id: "graphMeDirect",
+        url: graphMe,
+        headerSets: [{ authorization: `Bearer ${token}` }],
+        pid: emulator.child.process.pid,
+      },
+      {
+        id: "bffSession",
+        url: `${bffMemory.url}/api/session`,
+        headerSets: api(memoryCookies),
+        pid: pidOf(bffMemory),
+      },
+      { id: "bareJsonSession", url: `${bareJson.info.url}/api/session`, pid: bareJson.process.pid },
     ].map((t) => ({ ...t, label: targetLabels[t.id as TargetId] }));
 
     const throughput: HttpFigures["throughput"] = await measureThroughput(targets, options, log);

@@ -15,6 +15,26 @@ export async function measureMemoryStore(
   log: (line: string) => void,
 ): Promise<MemoryFigures> {
   if (entries.length === 0) throw new Error("no session entries to replay");
+  const full = await probe(entries, counts, log);
+  // The record alone (no token cache, no shared access token): what a session costs before tokens.
+  const records = entries.filter((e) => e.key.startsWith("sess:"));
+  const recordOnly = records.length > 0 ? await probe(records, counts, log) : undefined;
+  const keyBytes = entries.map((e) => `${e.key.split(":")[0]}: ${e.value.length} chars`).join(", ");
+  return {
+    ...full,
+    ...(recordOnly ? { recordOnlyHeapBytesPerSession: recordOnly.heapBytesPerSession } : {}),
+    keysPerSession: entries.length,
+    note:
+      `One idle session = what the BFF stores for one signed-in user (${keyBytes}), written through the memory store's own set(). ` +
+      `The BFF's default memory store holds ${DEFAULT_MAX_ENTRIES.toLocaleString("en")} keys, i.e. about ${Math.floor(DEFAULT_MAX_ENTRIES / entries.length).toLocaleString("en")} signed-in sessions before LRU eviction; ` +
+      "the token service's in-process hot-token LRU (recently active sessions only) is not included.",
+  };
+}
+
+/** `createMemoryStore()`'s default bound (apps/bff/src/session/memory-store.ts). */
+const DEFAULT_MAX_ENTRIES = 100_000;
+
+async function probe(entries: StoredEntry[], counts: number[], log: (line: string) => void) {
   log(`memory store probe: ${counts.join(" / ")} sessions of ${entries.length} key(s) each`);
   const cmd = targetCommand("memory-probe.ts", ["--expose-gc"]);
   const child = await spawnChild({
@@ -22,7 +42,7 @@ export async function measureMemoryStore(
     command: cmd.command,
     args: [...cmd.args, JSON.stringify({ entries, counts })],
     ready: "json-line",
-    timeoutMs: 300_000,
+    timeoutMs: 600_000,
   });
   await child.stop();
   const points = child.info.points as MemoryFigures["points"];
@@ -31,11 +51,9 @@ export async function measureMemoryStore(
   if (!first || !last || last.sessions === first.sessions)
     throw new Error("the probe needs two session counts");
   const n = last.sessions - first.sessions;
-  const keyBytes = entries.map((e) => `${e.key.split(":")[0]}: ${e.value.length} chars`).join(", ");
   return {
     points,
     heapBytesPerSession: (last.heapUsedBytes - first.heapUsedBytes) / n,
     rssBytesPerSession: (last.rssBytes - first.rssBytes) / n,
-    note: `One idle session = what the BFF stores for one signed-in user (${keyBytes}), written through the memory store's own set().`,
   };
 }

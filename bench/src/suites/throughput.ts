@@ -1,8 +1,11 @@
 import { type LoadSample, type LoadSummary, type LoadTarget, runLoad, summarize } from "../lib/load.js";
+import { processCpuMs } from "../lib/proc-cpu.js";
 
 export interface ThroughputTarget extends LoadTarget {
   id: string;
   label: string;
+  /** The server process under test; its CPU time per request is reported (Linux /proc). */
+  pid?: number;
 }
 
 export interface ThroughputSettings {
@@ -39,10 +42,13 @@ export async function measureThroughput(
     for (let i = 0; i < targets.length; i++) {
       const target = targets[(i + round) % targets.length] as ThroughputTarget;
       log(`round ${round + 1}/${settings.rounds}: ${target.label} (${settings.durationSeconds} s)`);
+      const cpuBefore = processCpuMs(target.pid);
       const sample = await runLoad(target, {
         connections: settings.connections,
         durationSeconds: settings.durationSeconds,
       });
+      const cpuAfter = processCpuMs(target.pid);
+      if (cpuBefore !== undefined && cpuAfter !== undefined) sample.serverCpuMs = cpuAfter - cpuBefore;
       samples.get(target.id)?.push(sample);
     }
   }
