@@ -26,7 +26,7 @@ export class Controls {
   queueError(
     endpoint: "authorize" | "token",
     aadsts: number,
-    options: { error?: string; description?: string; grantType?: GrantType } = {},
+    options: { error?: string; description?: string; grantType?: GrantType; suberror?: string } = {},
   ): void {
     if (endpoint !== "authorize" && endpoint !== "token") {
       throw new ControlInputError('endpoint must be "authorize" or "token"');
@@ -40,6 +40,7 @@ export class Controls {
     if (typeof options.error === "string") queued.error = options.error;
     if (typeof options.description === "string") queued.description = options.description;
     if (options.grantType !== undefined) queued.grantType = options.grantType;
+    if (typeof options.suberror === "string") queued.suberror = options.suberror;
     this.state.queuedErrors.push(queued);
   }
 

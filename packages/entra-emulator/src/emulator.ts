@@ -46,7 +46,7 @@ export interface Emulator {
   queueError(
     endpoint: "authorize" | "token",
     aadsts: number,
-    options?: { error?: string; description?: string; grantType?: GrantType },
+    options?: { error?: string; description?: string; grantType?: GrantType; suberror?: string },
   ): void;
   graphFault(fault: GraphFault | null): void;
   revokeRefreshTokens(userIdOrUpn: string): void;

@@ -40,6 +40,8 @@ export interface QueuedError {
   error?: string;
   description?: string;
   grantType?: GrantType;
+  /** Entra's `suberror` (e.g. `basic_action`); defaults per code, as Entra sends them. */
+  suberror?: string;
 }
 
 export type GraphFault =

@@ -1,3 +1,4 @@
+import { InteractionRequiredAuthError, ServerError } from "@azure/msal-node";
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Emulator, startEmulator } from "../src/index.js";
@@ -58,5 +59,60 @@ describe("MSAL Node ConfidentialClientApplication against the emulator", () => {
     });
     expect(me.status).toBe(200);
     expect(await me.json()).toMatchObject({ displayName: "Megan Bowen", jobTitle: "Auditor" });
+  });
+
+  it("refreshes silently, without forceRefresh, when the access token has under 5 minutes left", async () => {
+    emulator.setTokenLifetimes({ accessTokenSeconds: 200 });
+    try {
+      const msal = await msalClientFor(emulator);
+      const { result } = await msalSignIn(emulator, msal, "AlexW@M365x214355.onmicrosoft.com");
+      if (!result.account) throw new Error("no account");
+      const before = emulator.requests({ grantType: "refresh_token" }).length;
+      const silent = await msal.acquireTokenSilent({ account: result.account, scopes: ["User.Read"] });
+      expect(silent.accessToken).not.toBe(result.accessToken);
+      expect(emulator.requests({ grantType: "refresh_token" })).toHaveLength(before + 1);
+    } finally {
+      emulator.reset();
+    }
+  });
+
+  it("surfaces a revoked refresh token as MSAL's ServerError invalid_grant with AADSTS70008", async () => {
+    const msal = await msalClientFor(emulator);
+    const { result } = await msalSignIn(emulator, msal, "LynneR@M365x214355.onmicrosoft.com");
+    if (!result.account) throw new Error("no account");
+    emulator.revokeRefreshTokens("LynneR@M365x214355.onmicrosoft.com");
+    const error = await msal
+      .acquireTokenSilent({ account: result.account, scopes: ["User.Read"], forceRefresh: true })
+      .catch((e: unknown) => e);
+    // Entra sends 70008 without a suberror, so MSAL does not classify it as "interaction required".
+    expect(error).toBeInstanceOf(ServerError);
+    expect(error).toMatchObject({ errorCode: "invalid_grant", errorNo: 70008 });
+  });
+
+  it("surfaces a queued AADSTS50076 (MFA required, suberror basic_action) as InteractionRequiredAuthError", async () => {
+    const msal = await msalClientFor(emulator);
+    const { result } = await msalSignIn(emulator, msal, "DiegoS@M365x214355.onmicrosoft.com");
+    if (!result.account) throw new Error("no account");
+    emulator.queueError("token", 50076, { error: "invalid_grant", grantType: "refresh_token" });
+    const error = await msal
+      .acquireTokenSilent({ account: result.account, scopes: ["User.Read"], forceRefresh: true })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InteractionRequiredAuthError);
+    expect(error).toMatchObject({ errorCode: "invalid_grant", subError: "basic_action", errorNo: 50076 });
+  });
+
+  it("signs out at the end_session_endpoint from the metadata MSAL was given", async () => {
+    const msal = await msalClientFor(emulator);
+    const { result } = await msalSignIn(emulator, msal, "AdeleV@M365x214355.onmicrosoft.com");
+    if (!result.account) throw new Error("no account");
+    await msal.getTokenCache().removeAccount(result.account);
+    expect(await msal.getTokenCache().getAllAccounts()).toHaveLength(0);
+    const metadata = (await (await fetch(emulator.discoveryUrl)).json()) as { end_session_endpoint: string };
+    const logout = new URL(metadata.end_session_endpoint);
+    logout.searchParams.set("post_logout_redirect_uri", "http://localhost:5000/");
+    logout.searchParams.set("client_id", emulator.client.clientId);
+    const response = await fetch(logout, { redirect: "manual" });
+    expect(response.status).toBe(302);
+    expect(response.headers.get("location")).toBe("http://localhost:5000/");
   });
 });

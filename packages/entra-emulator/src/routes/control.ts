@@ -33,6 +33,7 @@ export function registerControlRoutes(app: FastifyInstance, controls: Controls):
       error: body.error as string | undefined,
       description: body.description as string | undefined,
       grantType: body.grantType as GrantType | undefined,
+      suberror: body.suberror as string | undefined,
     });
     return reply.code(204).send();
   });

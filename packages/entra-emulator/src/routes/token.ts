@@ -12,6 +12,15 @@ const GRANTS = {
   client_credentials: clientCredentials,
 } as const;
 
+/** The `suberror` Entra sends with these codes (MSAL decides "interaction required" from it). */
+const DEFAULT_SUBERROR: Record<number, string> = {
+  50076: "basic_action",
+  65001: "consent_required",
+  700082: "bad_token",
+  700084: "bad_token",
+  9002313: "bad_token",
+};
+
 /** The form fields as strings; a non-form body (e.g. JSON) counts as empty, as at Entra. */
 function formOf(request: FastifyRequest): Record<string, string | undefined> {
   const form: Record<string, string | undefined> = {};
@@ -31,10 +40,12 @@ export function registerTokenRoutes(app: FastifyInstance, state: EmulatorState):
     request.emulatorLog.clientId = form.client_id;
     const queued = state.takeQueuedError("token", grantType);
     if (queued) {
+      const suberror = queued.suberror ?? DEFAULT_SUBERROR[queued.aadsts];
       throw new AadError(
         queued.error ?? "invalid_grant",
         queued.aadsts,
         queued.description ?? "Error injected by the emulator's control API.",
+        suberror ? { suberror } : {},
       );
     }
     if (!grantType) {
