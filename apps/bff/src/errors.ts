@@ -17,11 +17,14 @@ export class AppError extends Error {
 
 /** The session's refresh token is dead: the session has been ended, the user must sign in again. */
 export class ReauthRequiredError extends AppError {
-  constructor(message: string, options?: { cause?: unknown; claims?: string }) {
+  constructor(message: string, options?: { cause?: unknown; claims?: string; aadsts?: number }) {
     super("reauth_required", 401, message, options);
     this.name = "ReauthRequiredError";
     this.claims = options?.claims;
+    this.aadsts = options?.aadsts;
   }
   /** Entra's claims challenge, to be passed to the next authorize request. */
   readonly claims: string | undefined;
+  /** The AADSTS code Entra gave for rejecting the refresh token, for the audit log. */
+  readonly aadsts: number | undefined;
 }

@@ -1,9 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { InteractionRequiredAuthError, ServerError } from "@azure/msal-node";
+import { AuthError, InteractionRequiredAuthError, ServerError } from "@azure/msal-node";
 import type { FastifyBaseLogger } from "fastify";
 import { LRUCache } from "lru-cache";
 import { ReauthRequiredError } from "../errors.js";
 import type { KeyValueStore } from "../session/kv-store.js";
+import { parseAadstsCode } from "./aadsts.js";
 import { GRAPH_SCOPES, type MsalClientFactory } from "./msal-client.js";
 import { sessionCachePlugin, TOKEN_CACHE_PREFIX } from "./token-cache.js";
 
@@ -150,9 +151,11 @@ export class TokenService {
       this.#o.onRefresh("failure");
       if (isDeadGrant(error)) {
         const claims = error instanceof InteractionRequiredAuthError ? error.claims : undefined;
+        const aadsts = parseAadstsCode(error instanceof AuthError ? error.errorMessage : undefined);
         throw new ReauthRequiredError("the refresh token was rejected", {
           cause: error,
           ...(claims ? { claims } : {}),
+          ...(aadsts === undefined ? {} : { aadsts }),
         });
       }
       throw error;

@@ -15,7 +15,13 @@ export interface Sessions {
   /** The signed-in part of this request's session, if any. */
   current(request: FastifyRequest): SessionAuth | undefined;
   /** Destroys the session and its token cache everywhere and clears the cookie. */
-  end(request: FastifyRequest, reply: FastifyReply, reason: SessionEndReason): Promise<void>;
+  end(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    reason: SessionEndReason,
+    /** Why Entra refused, when it did: logged with the audit event. */
+    detail?: { aadsts?: number },
+  ): Promise<void>;
 }
 
 declare module "fastify" {
@@ -60,7 +66,7 @@ export const sessionPlugin = fp<SessionPluginOptions>(
       current(request) {
         return request.session?.auth;
       },
-      async end(request, reply, reason) {
+      async end(request, reply, reason, detail) {
         const auth = request.session?.auth;
         if (request.session) await request.session.destroy();
         reply.clearCookie(cookieName, cookieOptions);
@@ -71,6 +77,7 @@ export const sessionPlugin = fp<SessionPluginOptions>(
           event: reason === "signout" ? "signout" : "session.ended",
           reason,
           oid: auth.user.oid,
+          ...(detail?.aadsts === undefined ? {} : { aadsts: detail.aadsts }),
         });
       },
     };

@@ -44,7 +44,8 @@ async function withGraphToken<T>(
     }
   } catch (error) {
     if (error instanceof ReauthRequiredError || error instanceof GraphUnauthorizedError) {
-      await app.sessions.end(request, reply, "reauth_required");
+      const aadsts = error instanceof ReauthRequiredError ? error.aadsts : undefined;
+      await app.sessions.end(request, reply, "reauth_required", aadsts === undefined ? {} : { aadsts });
       throw new ReauthRequiredError("Your sign-in has expired; sign in again.", { cause: error });
     }
     throw error;
