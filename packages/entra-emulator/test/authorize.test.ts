@@ -199,6 +199,15 @@ describe("GET /{tenant}/oauth2/v2.0/authorize", () => {
     expect(response.headers.get("content-security-policy")).toContain("form-action http://localhost:5000");
   });
 
+  it("puts the code in the fragment with response_mode=fragment", async () => {
+    const response = await get(authorizeUrl(emulator, { login_hint: ADELE, response_mode: "fragment" }));
+    const location = new URL(response.headers.get("location") ?? "");
+    expect(location.search).toBe("");
+    const fragment = new URLSearchParams(location.hash.slice(1));
+    expect(fragment.get("code")).toBeTruthy();
+    expect(fragment.get("state")).toBe("state-123");
+  });
+
   it("returns form_post fields through signIn() as the callback URL's query", async () => {
     const callback = await emulator.signIn(authorizeUrl(emulator, { response_mode: "form_post" }), ADELE);
     expect(callback.searchParams.get("code")).toBeTruthy();
