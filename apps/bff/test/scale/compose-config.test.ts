@@ -1,0 +1,52 @@
+import { readFileSync } from "node:fs";
+import { DEFAULT_CONFIG } from "@entra-bff/entra-emulator";
+import pino from "pino";
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config.js";
+import { resolveIdentityProvider } from "../../src/emulator-mode.js";
+
+const COMPOSE = new URL("../../../../docker-compose.yml", import.meta.url);
+
+/**
+ * The BFF environment of docker-compose.yml as compose resolves it without a .env: the
+ * `x-bff-environment` block, each `${VAR:-default}` / `${VAR-default}` replaced by its default.
+ * (No YAML parser in the workspace; the block is flat `KEY: value` lines.)
+ */
+function composeBffEnvironment(port: string): Record<string, string> {
+  const text = readFileSync(COMPOSE, "utf8");
+  const block = /^x-bff-environment: &bff-environment\n((?: {2}.*\n|\s*\n)+)/m.exec(text)?.[1];
+  if (!block) throw new Error("docker-compose.yml has no x-bff-environment block");
+  const env: Record<string, string> = { PORT: port };
+  for (const line of block.split("\n")) {
+    const match = /^ {2}([A-Z_]+): (.*)$/.exec(line);
+    if (!match?.[1]) continue;
+    const raw = (match[2] ?? "").trim();
+    const substitution = /^\$\{[A-Z_]+:?-(.*)\}$/.exec(raw);
+    env[match[1]] = substitution ? (substitution[1] ?? "") : raw.replace(/^"(.*)"$/, "$1");
+  }
+  return env;
+}
+
+describe("docker-compose.yml and config.ts", () => {
+  it("gives the BFF instances a config that signs in with the emulator's built-in client and Redis", async () => {
+    const env = composeBffEnvironment("5101");
+    expect(env.ENTRA_EMULATOR_URL).toBe("http://127.0.0.1:5001");
+    const config = loadConfig(env);
+    expect(config.idp).toEqual({ mode: "emulator", port: 5001, externalUrl: "http://127.0.0.1:5001" });
+    expect(config.redis).toEqual({ url: "redis://redis:6379", keyPrefix: "entra-bff:" });
+    expect(config.host).toBe("0.0.0.0");
+    expect(config.trustProxy).toBe(1);
+
+    const resolved = await resolveIdentityProvider(config, pino({ level: "silent" }));
+    const builtIn = DEFAULT_CONFIG.clients[0];
+    expect(resolved.config.idp).toMatchObject({
+      tenantId: DEFAULT_CONFIG.tenant.id,
+      clientId: builtIn?.clientId,
+      authorityHost: "http://127.0.0.1:5001",
+      emulator: true,
+    });
+    // The emulator CLI serves the same registration: it must accept this redirect URI.
+    expect(builtIn?.redirectUris).toContain(config.redirectUri);
+    await resolved.close();
+  });
+});
