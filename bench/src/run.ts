@@ -36,12 +36,14 @@ const results: BenchResults = {
   memory: {},
   goals: [],
   errors: [],
+  sectionSeconds: {},
   wallClockSeconds: 0,
 };
 
 /** Runs one section; a failure is recorded and reported, and the other sections still run. */
 async function section<T extends object>(name: string, run: () => Promise<T> | T): Promise<T | Skipped> {
   log(`${name}…`);
+  const sectionStart = performance.now();
   try {
     return await run();
   } catch (error) {
@@ -49,6 +51,8 @@ async function section<T extends object>(name: string, run: () => Promise<T> | T
     results.errors.push(`${name}: ${message}`);
     log(`${name} FAILED: ${message}`);
     return { skipped: `failed: ${message.split("\n")[0]}` };
+  } finally {
+    results.sectionSeconds[name] = Math.round((performance.now() - sectionStart) / 100) / 10;
   }
 }
 

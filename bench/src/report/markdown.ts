@@ -186,8 +186,11 @@ export function renderMarkdown(results: BenchResults): string {
     for (const e of results.errors) out.push(`- ${e.split("\n")[0]}`);
   }
   out.push("");
+  const sections = Object.entries(results.sectionSeconds)
+    .map(([name, seconds]) => `${name} ${seconds.toFixed(0)} s`)
+    .join(", ");
   out.push(
-    `Wall clock: ${results.wallClockSeconds.toFixed(0)} s. Reproduce: \`pnpm bench\` (or \`pnpm bench --quick\`).`,
+    `Wall clock: ${results.wallClockSeconds.toFixed(0)} s (${sections}). Reproduce: \`pnpm bench\` (or \`pnpm bench --quick\`).`,
   );
   return `${out.join("\n")}\n`;
 }

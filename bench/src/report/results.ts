@@ -88,6 +88,8 @@ export interface BenchResults {
   /** With --profile: the BFF's hottest functions during the /api/me load (figures include profiler overhead). */
   profile?: ProfileSummary;
   errors: string[];
+  /** How long each section took, for keeping `--quick` a quick CI smoke run. */
+  sectionSeconds: Record<string, number>;
   wallClockSeconds: number;
 }
 
