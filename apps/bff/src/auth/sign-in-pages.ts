@@ -74,7 +74,12 @@ function failurePage(failure: SignInFailure): { status: number; page: AuthPageOp
       return {
         status: 400,
         page: {
-          title: failure.error === "access_denied" ? "Sign-in was cancelled" : "Sign-in did not complete",
+          // access_denied also carries refusals (50105 not assigned, 53003 Conditional Access):
+          // only 65004 (or a bare access_denied) means the user chose Cancel.
+          title:
+            failure.aadsts === 65004 || (failure.aadsts === undefined && failure.error === "access_denied")
+              ? "Sign-in was cancelled"
+              : "Sign-in did not complete",
           lead: explained?.cause ?? "Microsoft Entra ID could not sign you in.",
           details,
         },
