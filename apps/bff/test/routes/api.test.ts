@@ -119,7 +119,8 @@ describe("GET /api/me with Graph failures", () => {
   it("answers 504 upstream_timeout when Graph is too slow, after one retry", async () => {
     const { app, emulator } = await buildTestApp({ env: { GRAPH_TIMEOUT_MS: "150" } });
     const jar = await signIn(app, emulator, ADELE);
-    emulator.graphFault({ delayMs: 1000, count: 2 });
+    // Far beyond the timeout, so event-loop lag on a loaded machine cannot let a reply win the race.
+    emulator.graphFault({ delayMs: 4000, count: 3 });
     const res = await api(app, jar, "/api/me");
     expect(res.statusCode).toBe(504);
     expect(res.json().code).toBe("upstream_timeout");
