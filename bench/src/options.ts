@@ -58,7 +58,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     connections: Math.round(positive("connections", values.connections, 50)),
     durationSeconds: positive("duration", values.duration, quick ? 2 : 5),
     warmupSeconds: quick ? 1 : 3,
-    rounds: quick ? 1 : 2,
+    rounds: quick ? 1 : 3,
     sessions: quick ? 10 : 50,
     memorySessionCounts: quick ? [0, 1_000, 5_000] : [0, 10_000, 100_000],
     coldStartRuns: quick ? 2 : 5,
