@@ -35,6 +35,7 @@ export async function startRedis(): Promise<RedisInstance> {
         maxRetriesPerRequest: 0,
         retryStrategy: () => null,
       });
+      client.on("error", () => {}); // refused until redis-server is up: that is what we poll for
       try {
         await client.connect();
         return (await client.ping()) === "PONG";

@@ -13,6 +13,7 @@ function keyKind(key: string): string {
  */
 export async function measureRedisSession(url: string, sessions: number): Promise<RedisMemoryFigures> {
   const redis = new Redis(url, { maxRetriesPerRequest: 1 });
+  redis.on("error", () => {}); // a failing command rejects and is reported there
   try {
     const totals = new Map<string, number>();
     let cursor = "0";
@@ -47,6 +48,7 @@ export interface StoredEntry {
  */
 export async function readOneSession(url: string, keyPrefix: string): Promise<StoredEntry[]> {
   const redis = new Redis(url, { maxRetriesPerRequest: 1 });
+  redis.on("error", () => {}); // a failing command rejects and is reported there
   try {
     const keys: string[] = [];
     let cursor = "0";
