@@ -30,6 +30,13 @@ export function renderMarkdown(results: BenchResults): string {
     `${s.connections} connections, ${s.rounds} rotated round(s) × ${s.durationSeconds} s per target after ${s.warmupSeconds} s warm-up; ${s.sessions} signed-in sessions; BFF LOG_LEVEL=${s.bffLogLevel}. Latency in milliseconds (µs resolution).${s.profiled ? " **Profiled run: BFF figures include --cpu-prof overhead.**" : ""}`,
   );
   out.push("");
+  const busiest = Math.max(m.loadAverageAtStart[0] ?? 0, m.loadAverageAtEnd?.[0] ?? 0);
+  if (busiest > m.cores) {
+    out.push(
+      `> **The machine was busy with other work** (1-minute load average up to ${busiest} on ${m.cores} cores): req/s and latency ratios are unreliable in this run; server CPU per request is the figure to trust.`,
+    );
+    out.push("");
+  }
 
   const rows: string[][] = [];
   for (const id of targetIds) {
