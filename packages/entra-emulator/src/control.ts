@@ -26,7 +26,13 @@ export class Controls {
   queueError(
     endpoint: "authorize" | "token",
     aadsts: number,
-    options: { error?: string; description?: string; grantType?: GrantType; suberror?: string } = {},
+    options: {
+      error?: string;
+      description?: string;
+      grantType?: GrantType;
+      suberror?: string;
+      claims?: string;
+    } = {},
   ): void {
     if (endpoint !== "authorize" && endpoint !== "token") {
       throw new ControlInputError('endpoint must be "authorize" or "token"');
@@ -41,6 +47,15 @@ export class Controls {
     if (typeof options.description === "string") queued.description = options.description;
     if (options.grantType !== undefined) queued.grantType = options.grantType;
     if (typeof options.suberror === "string") queued.suberror = options.suberror;
+    if (options.claims !== undefined) {
+      if (typeof options.claims !== "string") throw new ControlInputError("claims must be a JSON string");
+      try {
+        JSON.parse(options.claims);
+      } catch {
+        throw new ControlInputError("claims must be a JSON string");
+      }
+      queued.claims = options.claims;
+    }
     this.state.queuedErrors.push(queued);
   }
 

@@ -46,7 +46,14 @@ export interface Emulator {
   queueError(
     endpoint: "authorize" | "token",
     aadsts: number,
-    options?: { error?: string; description?: string; grantType?: GrantType; suberror?: string },
+    options?: {
+      error?: string;
+      description?: string;
+      grantType?: GrantType;
+      suberror?: string;
+      /** A claims challenge (JSON string) added to the token error body. */
+      claims?: string;
+    },
   ): void;
   graphFault(fault: GraphFault | null): void;
   revokeRefreshTokens(userIdOrUpn: string): void;

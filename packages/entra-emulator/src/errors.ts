@@ -6,6 +6,8 @@ export type AadErrorDelivery = "json" | "redirect" | "page";
 export interface AadErrorOptions {
   status?: number;
   suberror?: string;
+  /** A claims challenge (JSON string) the client must pass to its next authorize request. */
+  claims?: string;
   delivery?: AadErrorDelivery;
 }
 
@@ -18,6 +20,7 @@ export class AadError extends Error {
   override name = "AadError";
   readonly status: number;
   readonly suberror: string | undefined;
+  readonly claims: string | undefined;
   readonly delivery: AadErrorDelivery;
 
   constructor(
@@ -30,6 +33,7 @@ export class AadError extends Error {
     // Entra answers invalid_client with 401 and every other token error with 400.
     this.status = options.status ?? (error === "invalid_client" ? 401 : 400);
     this.suberror = options.suberror;
+    this.claims = options.claims;
     this.delivery = options.delivery ?? "json";
   }
 }
@@ -48,6 +52,7 @@ export interface AadErrorBody {
   correlation_id: string;
   error_uri: string;
   suberror?: string;
+  claims?: string;
 }
 
 /** Renders the JSON body Entra sends for an error; `correlationId` echoes `client-request-id`. */
@@ -65,6 +70,7 @@ export function renderAadError(err: AadError, now: Date, correlationId?: string)
     error_uri: `https://login.microsoftonline.com/error?code=${err.code}`,
   };
   if (err.suberror) body.suberror = err.suberror;
+  if (err.claims) body.claims = err.claims;
   return body;
 }
 

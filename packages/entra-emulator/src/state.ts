@@ -42,6 +42,8 @@ export interface QueuedError {
   grantType?: GrantType;
   /** Entra's `suberror` (e.g. `basic_action`); defaults per code, as Entra sends them. */
   suberror?: string;
+  /** A claims challenge (JSON) sent with the error, as Conditional Access does. */
+  claims?: string;
 }
 
 export type GraphFault =

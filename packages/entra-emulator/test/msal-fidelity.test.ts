@@ -101,6 +101,23 @@ describe("MSAL Node ConfidentialClientApplication against the emulator", () => {
     expect(error).toMatchObject({ errorCode: "invalid_grant", subError: "basic_action", errorNo: 50076 });
   });
 
+  it("hands MSAL a Conditional Access claims challenge with the error, as Entra does", async () => {
+    const msal = await msalClientFor(emulator);
+    const { result } = await msalSignIn(emulator, msal, "AlexW@M365x214355.onmicrosoft.com");
+    if (!result.account) throw new Error("no account");
+    const challenge = JSON.stringify({ access_token: { capolids: { essential: true, values: ["c1"] } } });
+    emulator.queueError("token", 50076, {
+      error: "invalid_grant",
+      grantType: "refresh_token",
+      claims: challenge,
+    });
+    const error = await msal
+      .acquireTokenSilent({ account: result.account, scopes: ["User.Read"], forceRefresh: true })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InteractionRequiredAuthError);
+    expect((error as InteractionRequiredAuthError).claims).toBe(challenge);
+  });
+
   it("signs out at the end_session_endpoint from the metadata MSAL was given", async () => {
     const msal = await msalClientFor(emulator);
     const { result } = await msalSignIn(emulator, msal, "AdeleV@M365x214355.onmicrosoft.com");

@@ -34,6 +34,7 @@ export function registerControlRoutes(app: FastifyInstance, controls: Controls):
       description: body.description as string | undefined,
       grantType: body.grantType as GrantType | undefined,
       suberror: body.suberror as string | undefined,
+      claims: body.claims as string | undefined,
     });
     return reply.code(204).send();
   });

@@ -45,7 +45,7 @@ export function registerTokenRoutes(app: FastifyInstance, state: EmulatorState):
         queued.error ?? "invalid_grant",
         queued.aadsts,
         queued.description ?? "Error injected by the emulator's control API.",
-        suberror ? { suberror } : {},
+        { ...(suberror ? { suberror } : {}), ...(queued.claims ? { claims: queued.claims } : {}) },
       );
     }
     if (!grantType) {
