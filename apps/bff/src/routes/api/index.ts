@@ -29,6 +29,11 @@ export const apiRoutes: FastifyPluginAsyncTypebox<ApiRoutesOptions> = async (app
       return reply.code(401).send({ code: "unauthenticated", message: "Sign in first." });
     }
   });
+  // Unknown paths and methods (`/api/me/..%2fusers`, `DELETE /api/me`) answer JSON in the API's own
+  // shape, after the same CSRF and session checks, and never reach Graph or the SPA fallback.
+  app.setNotFoundHandler(async (_request, reply) =>
+    reply.code(404).send({ code: "not_found", message: "No such API route." }),
+  );
   await app.register(sessionRoute, { emulator: config.idp.emulator });
   await app.register(meRoutes);
 };
