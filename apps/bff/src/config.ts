@@ -82,6 +82,7 @@ export const EnvSchema = Type.Object({
     Type.String({ pattern: "^[1-9][0-9]*$", description: "requests per minute per client IP, ≥ 1" }),
   ),
   GRAPH_TIMEOUT_MS: Type.Optional(Type.String({ pattern: "^[1-9][0-9]*$", description: "milliseconds ≥ 1" })),
+  IDP_TIMEOUT_MS: Type.Optional(Type.String({ pattern: "^[1-9][0-9]*$", description: "milliseconds ≥ 1" })),
   METRICS_TOKEN: Type.Optional(
     Type.String({
       minLength: 32,
@@ -138,6 +139,8 @@ export interface Config {
   trustProxy: boolean | number | string[];
   authRateLimitPerMinute: number;
   graphTimeoutMs: number;
+  /** Deadline of each request MSAL makes to the IdP (token endpoint): a hung IdP never hangs sign-in. */
+  idpTimeoutMs: number;
   /** Bearer token for `GET /metrics`; without it the route does not exist. */
   metricsToken?: string;
   idp: EntraSettings | EmulatorModeSettings;
@@ -221,6 +224,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     authRateLimitPerMinute: Number(env.AUTH_RATE_LIMIT_PER_MINUTE ?? 30),
     graphTimeoutMs: Number(env.GRAPH_TIMEOUT_MS ?? 5000),
+    idpTimeoutMs: Number(env.IDP_TIMEOUT_MS ?? 10_000),
     ...(env.METRICS_TOKEN ? { metricsToken: env.METRICS_TOKEN } : {}),
     idp,
     warnings,

@@ -54,7 +54,7 @@ export const authPlugin = fp<AuthPluginOptions>(
     let verifier: IdTokenVerifier | undefined;
     const msal = async () => {
       const loaded = await loadedMetadata();
-      factory ??= createMsalClientFactory(idp, loaded, log);
+      factory ??= createMsalClientFactory(idp, loaded, log, config.idpTimeoutMs);
       return factory;
     };
 

@@ -230,6 +230,10 @@ function exchangeFailure(error: unknown, returnTo: string): SignInError {
       { cause: error },
     );
   }
+  // Timeouts, refused connections and non-JSON 5xx pages from the token endpoint.
+  if (error instanceof ClientAuthError && error.errorCode === "network_error") {
+    return new SignInError({ kind: "idp_unavailable" }, returnTo, { cause: error });
+  }
   if (error instanceof ClientAuthError && error.errorCode === "nonce_mismatch") {
     return new SignInError(
       { kind: "id_token_invalid", reason: "the ID token's nonce does not match" },

@@ -7,6 +7,7 @@ import {
 import type { FastifyBaseLogger } from "fastify";
 import type { EntraSettings } from "../config.js";
 import type { OidcMetadata } from "./idp-metadata.js";
+import { timedNetworkClient } from "./msal-network.js";
 
 /** Builds a ConfidentialClientApplication bound to one session's token cache. */
 export type MsalClientFactory = (cachePlugin?: ICachePlugin) => ConfidentialClientApplication;
@@ -34,7 +35,9 @@ export function createMsalClientFactory(
   idp: EntraSettings,
   metadata: OidcMetadata,
   log: FastifyBaseLogger,
+  timeoutMs = 10_000,
 ): MsalClientFactory {
+  const networkClient = timedNetworkClient(timeoutMs);
   const { authority, knownAuthority } = msalAuthority(idp);
   const authorityMetadata = JSON.stringify(metadata);
   const credential =
@@ -59,6 +62,7 @@ export function createMsalClientFactory(
       },
       cache: cachePlugin ? { cachePlugin } : {},
       system: {
+        networkClient,
         loggerOptions: {
           piiLoggingEnabled: false,
           logLevel: LogLevel.Warning,
