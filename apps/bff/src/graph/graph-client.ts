@@ -1,4 +1,6 @@
+import { createHash } from "node:crypto";
 import { PROFILE_FIELDS, type Profile } from "@entra-bff/contracts";
+import { LRUCache } from "lru-cache";
 import { Pool, errors as undiciErrors } from "undici";
 import { AppError } from "../errors.js";
 
@@ -44,6 +46,8 @@ export class GraphClient {
   readonly #pool: Pool;
   readonly #prefix: string;
   readonly #timeoutMs: number;
+  /** Until when Graph asked us (429 Retry-After) to leave each access token's user alone. */
+  readonly #throttled = new LRUCache<string, number>({ max: 10_000, ttlAutopurge: false });
 
   constructor(options: GraphClientOptions) {
     const url = new URL(options.baseUrl);
@@ -92,6 +96,14 @@ export class GraphClient {
   }
 
   async #get(path: string, accessToken: string, accept: string, maxBytes: number): Promise<GraphResponse> {
+    // Honour Retry-After: while Graph throttles this user, answer 429 without asking again.
+    const throttleKey = createHash("sha256").update(accessToken).digest("base64url");
+    const until = this.#throttled.get(throttleKey);
+    if (until !== undefined && until > Date.now()) {
+      throw new AppError("rate_limited", 429, "Microsoft Graph is throttling requests; try again later.", {
+        retryAfter: Math.max(1, Math.ceil((until - Date.now()) / 1000)),
+      });
+    }
     for (let attempt = 0; ; attempt++) {
       const last = attempt >= 1;
       try {
@@ -102,6 +114,11 @@ export class GraphClient {
           headersTimeout: this.#timeoutMs,
           bodyTimeout: this.#timeoutMs,
         });
+        if (res.statusCode === 429) {
+          // Capped, so a hostile Retry-After cannot lock a user out for days.
+          const seconds = Math.min(parseRetryAfter(res.headers["retry-after"]) ?? 1, 300);
+          this.#throttled.set(throttleKey, Date.now() + seconds * 1000, { ttl: seconds * 1000 + 1 });
+        }
         if (res.statusCode >= 500 && !last) {
           await res.body.dump();
           continue;

@@ -1,0 +1,186 @@
+import { createServer } from "node:net";
+import { DEFAULT_CONFIG, startEmulator } from "@entra-bff/entra-emulator";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { ADELE, api, buildTestApp, CookieJar, callback, signIn, startLogin } from "../helpers/test-app.js";
+import { graphCalls } from "./helpers.js";
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  vi.useRealTimers();
+});
+
+/** A loopback port that nothing listens on right now. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as { port: number }).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+async function until(check: () => Promise<boolean> | boolean, what: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`gave up waiting for ${what}`);
+}
+
+/** Makes the token endpoint misbehave for the next POSTs, leaving every other request alone. */
+function tokenEndpointFault(fault: "503" | "hang", times = 1) {
+  const realFetch = globalThis.fetch;
+  let left = times;
+  return vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
+    const url = String(input instanceof Request ? input.url : input);
+    if (left > 0 && init?.method === "POST" && new URL(url).pathname.endsWith("/oauth2/v2.0/token")) {
+      left--;
+      if (fault === "503") {
+        return new Response("<html><body>Service Unavailable</body></html>", {
+          status: 503,
+          headers: { "content-type": "text/html" },
+        });
+      }
+      return new Promise<Response>((_resolve, reject) => {
+        init.signal?.addEventListener("abort", () => reject(init.signal?.reason));
+      });
+    }
+    return realFetch(input, init);
+  });
+}
+
+describe("security: faults at the IdP", () => {
+  it("keeps retrying unreachable IdP metadata with backoff, stays not ready and logs why, then recovers", async () => {
+    const port = await freePort();
+    const client = DEFAULT_CONFIG.clients[0];
+    if (!client) throw new Error("the default tenant has no client");
+    const idpUrl = `http://127.0.0.1:${port}`;
+    const { app, logs } = await buildTestApp({
+      config: {
+        idp: {
+          mode: "entra",
+          tenantId: DEFAULT_CONFIG.tenant.id,
+          clientId: client.clientId,
+          credential: { kind: "secret", secret: client.clientSecrets[0] ?? "" },
+          authorityHost: idpUrl,
+          graphBaseUrl: idpUrl,
+          emulator: true,
+        },
+      },
+    });
+    const failures = () =>
+      logs().filter((line) => String(line.msg).includes("cannot load the identity provider"));
+    await until(() => failures().length >= 3, "three failed metadata attempts");
+    const delays = failures().map((line) => Number(line.retryInMs));
+    expect(delays[1]).toBeGreaterThan(Number(delays[0]));
+    expect(delays[2]).toBeGreaterThan(Number(delays[1]));
+    expect(failures()[0]).toMatchObject({ level: 50, discoveryUrl: expect.stringContaining(idpUrl) });
+    const notReady = await app.inject({ method: "GET", url: "/readyz" });
+    expect(notReady.statusCode).toBe(503);
+    expect(notReady.json()).toEqual({ status: "not_ready", checks: { store: true, idpMetadata: false } });
+
+    const emulator = await startEmulator({ port });
+    try {
+      await until(
+        async () => (await app.inject({ method: "GET", url: "/readyz" })).statusCode === 200,
+        "readiness after the IdP came back",
+      );
+      const jar = await signIn(app, emulator, ADELE);
+      expect((await api(app, jar, "/api/me")).statusCode).toBe(200);
+    } finally {
+      await emulator.close();
+    }
+  });
+
+  it("shows the IdP-unavailable page when the token endpoint answers 5xx during the callback, and a retry works", async () => {
+    const { app, emulator, store } = await buildTestApp();
+    const jar = new CookieJar();
+    const redirect = await emulator.signIn((await startLogin(app, jar, "/profile")).toString(), ADELE);
+    tokenEndpointFault("503");
+    const res = await callback(app, jar, redirect);
+    expect(res.statusCode).toBe(503);
+    expect(res.body).toContain("Sign-in is unavailable right now");
+    expect(res.body).toContain('href="/login?returnTo=%2Fprofile"');
+    expect(jar.cookies.has("bff.sid")).toBe(false);
+    expect(await store.count("sess:")).toBe(0);
+
+    const retry = await callback(
+      app,
+      jar,
+      await emulator.signIn((await startLogin(app, jar, "/profile")).toString(), ADELE),
+    );
+    expect(retry.statusCode).toBe(302);
+    expect(retry.headers.location).toBe("/profile");
+  });
+
+  it("gives up on a token endpoint that never answers after IDP_TIMEOUT_MS, shows the page, and a retry works", async () => {
+    const { app, emulator } = await buildTestApp({ env: { IDP_TIMEOUT_MS: "300" } });
+    const jar = new CookieJar();
+    const redirect = await emulator.signIn((await startLogin(app, jar)).toString(), ADELE);
+    tokenEndpointFault("hang");
+    const res = await callback(app, jar, redirect);
+    expect(res.statusCode).toBe(503);
+    expect(res.body).toContain("Sign-in is unavailable right now");
+    expect(jar.cookies.has("bff.sid")).toBe(false);
+    const retry = await callback(
+      app,
+      jar,
+      await emulator.signIn((await startLogin(app, jar)).toString(), ADELE),
+    );
+    expect(retry.statusCode).toBe(302);
+  });
+
+  it("fetches the JWKS once after the IdP rotates its keys, not once per sign-in or per forged kid", async () => {
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() });
+    const { app, emulator } = await buildTestApp();
+    const keyFetches = () => emulator.requests({ path: "/discovery/v2.0/keys" }).length;
+    await signIn(app, emulator, ADELE);
+    expect(keyFetches()).toBe(1);
+    await signIn(app, emulator, ADELE);
+    expect(keyFetches()).toBe(1);
+
+    emulator.rotateKeys({ keepOld: false });
+    vi.setSystemTime(Date.now() + 60_000); // past the JWKS refetch cooldown
+    for (let i = 0; i < 3; i++) await signIn(app, emulator, ADELE);
+    expect(keyFetches()).toBe(2);
+
+    // Tokens naming unknown kids cannot make the BFF hammer the IdP's key endpoint.
+    for (let i = 0; i < 3; i++) {
+      const jar = new CookieJar();
+      const redirect = await emulator.signIn((await startLogin(app, jar)).toString(), ADELE);
+      emulator.issueHostileIdToken("unknown-kid");
+      expect((await callback(app, jar, redirect)).statusCode).toBe(502);
+    }
+    expect(keyFetches()).toBeLessThanOrEqual(3);
+  });
+});
+
+describe("security: faults at Graph", () => {
+  it("honours Retry-After during a 429 storm: after the first 429 no request reaches Graph until it has passed", async () => {
+    const { app, emulator } = await buildTestApp();
+    const jar = await signIn(app, emulator, ADELE);
+    emulator.graphFault({ status: 429, retryAfter: 1, count: 1000 });
+    const first = await api(app, jar, "/api/me");
+    expect(first.statusCode).toBe(429);
+    expect(graphCalls(emulator)).toEqual(["GET /v1.0/me"]);
+    const answers = await Promise.all(Array.from({ length: 20 }, () => api(app, jar, "/api/me")));
+    for (const res of answers) {
+      expect(res.statusCode).toBe(429);
+      expect(res.json().code).toBe("rate_limited");
+      expect(Number(res.headers["retry-after"])).toBeGreaterThanOrEqual(1);
+    }
+    expect(graphCalls(emulator)).toEqual(["GET /v1.0/me"]);
+
+    emulator.graphFault(null);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect((await api(app, jar, "/api/me")).statusCode).toBe(200);
+  });
+
+  it("keeps one user's Graph throttling from blocking another user", async () => {
+    const { app, emulator } = await buildTestApp();
+    const adele = await signIn(app, emulator, ADELE);
+    const megan = await signIn(app, emulator, "MeganB@M365x214355.onmicrosoft.com");
+    emulator.graphFault({ status: 429, retryAfter: 30, count: 1 });
+    expect((await api(app, adele, "/api/me")).statusCode).toBe(429);
+    expect((await api(app, megan, "/api/me")).statusCode).toBe(200);
+  });
+});
