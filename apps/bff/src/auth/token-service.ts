@@ -82,7 +82,7 @@ export class TokenService {
 
   /** Records a token obtained at sign-in so the first API call needs no store round trip. */
   async remember(cacheKey: string, token: CachedAccessToken): Promise<void> {
-    this.#hot.set(cacheKey, token);
+    this.#keepHot(cacheKey, token);
     await this.#share(cacheKey, token);
   }
 
@@ -100,6 +100,12 @@ export class TokenService {
     this.#hot.delete(cacheKey);
   }
 
+  /** The in-process copy lives no longer than the token, so ended sessions do not pin memory. */
+  #keepHot(cacheKey: string, token: CachedAccessToken): void {
+    const ttl = token.expiresOnMs - Date.now();
+    if (ttl > 0) this.#hot.set(cacheKey, token, { ttl });
+  }
+
   #fresh(token: CachedAccessToken): boolean {
     return token.expiresOnMs - Date.now() > this.#o.renewBeforeMs;
   }
@@ -113,7 +119,7 @@ export class TokenService {
     for (;;) {
       const shared = await this.#readShared(owner.cacheKey);
       if (shared && shared.accessToken !== rejected && this.#fresh(shared)) {
-        this.#hot.set(owner.cacheKey, shared);
+        this.#keepHot(owner.cacheKey, shared);
         return shared;
       }
       if (await kv.setIfAbsent(lockKey, lockOwner, lockTtlMs)) break;
@@ -127,7 +133,7 @@ export class TokenService {
     }
     try {
       const token = await this.#silent(owner, rejected !== undefined);
-      this.#hot.set(owner.cacheKey, token);
+      this.#keepHot(owner.cacheKey, token);
       await this.#share(owner.cacheKey, token);
       return token;
     } finally {
