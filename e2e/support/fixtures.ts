@@ -40,7 +40,9 @@ export const test = base.extend<Fixtures>({
       await use(leaks);
       await leaks.settle(context);
       expect(leaks.findings, "tokens must never reach the browser").toEqual([]);
-      expect(leaks.bodiesScanned, "the leak check read no response body").toBeGreaterThan(0);
+      if (context.pages().length > 0) {
+        expect(leaks.bodiesScanned, "the leak check read no response body").toBeGreaterThan(0);
+      }
     },
     { auto: true },
   ],
