@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { AuthError, InteractionRequiredAuthError, ServerError } from "@azure/msal-node";
 import type { FastifyBaseLogger } from "fastify";
 import { LRUCache } from "lru-cache";
-import { ReauthRequiredError } from "../errors.js";
+import { AppError, ReauthRequiredError } from "../errors.js";
 import type { KeyValueStore } from "../session/kv-store.js";
 import { parseAadstsCode } from "./aadsts.js";
 import { GRAPH_SCOPES, type MsalClientFactory } from "./msal-client.js";
@@ -163,6 +163,19 @@ export class TokenService {
           ...(claims ? { claims } : {}),
           ...(aadsts === undefined ? {} : { aadsts }),
         });
+      }
+      // Anything else MSAL reports (timeout, refused connection, an Entra 5xx or temporarily_unavailable)
+      // is an outage of the identity provider, not of this session: keep the session, answer 503.
+      if (error instanceof AuthError) {
+        throw new AppError(
+          "upstream_unavailable",
+          503,
+          "Microsoft Entra ID is unavailable; try again shortly.",
+          {
+            cause: error,
+            retryAfter: 5,
+          },
+        );
       }
       throw error;
     }

@@ -3,6 +3,7 @@ import { LogoutResponseSchema } from "@entra-bff/contracts";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { Type } from "typebox";
+import { takeClaims } from "../auth/claims-challenge.js";
 import { passesCsrfCheck } from "../auth/csrf.js";
 import { LOGIN_TTL_MS, SignInError } from "../auth/login-service.js";
 import { safeReturnTo } from "../auth/return-to.js";
@@ -63,9 +64,12 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
       const binding =
         existing && BINDING_FORMAT.test(existing) ? existing : randomBytes(32).toString("base64url");
       const prompt = request.query.prompt;
+      // A claims challenge from a refused refresh (Conditional Access, MFA) goes to Entra once.
+      const claims = takeClaims(request, reply, config.secureCookies);
       const authorizeUrl = await app.auth.login.start({
         returnTo: safeReturnTo(request.query.returnTo),
         binding,
+        ...(claims ? { claims } : {}),
         ...(prompt === "select_account" || prompt === "login" ? { prompt } : {}),
       });
       reply.setCookie(bindingCookie, binding, bindingCookieOptions);

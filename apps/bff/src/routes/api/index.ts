@@ -35,5 +35,5 @@ export const apiRoutes: FastifyPluginAsyncTypebox<ApiRoutesOptions> = async (app
     reply.code(404).send({ code: "not_found", message: "No such API route." }),
   );
   await app.register(sessionRoute, { emulator: config.idp.emulator });
-  await app.register(meRoutes);
+  await app.register(meRoutes, { secureCookies: config.secureCookies });
 };

@@ -1,0 +1,55 @@
+import type { FastifyReply, FastifyRequest } from "fastify";
+
+/**
+ * Carries an Entra claims challenge (Conditional Access, MFA step-up) from the API call that got
+ * it to the next `/login`, which must pass it to the authorize request. It rides in a short-lived
+ * HttpOnly cookie because the session has already ended by then; it is a request for stronger
+ * authentication, not a credential, so it only needs to be well-formed.
+ * @see https://learn.microsoft.com/entra/identity-platform/claims-challenge
+ */
+const MAX_CLAIMS_LENGTH = 2048;
+const TTL_SECONDS = 10 * 60;
+
+export function claimsCookieName(secureCookies: boolean): string {
+  return secureCookies ? "__Host-bff.claims" : "bff.claims";
+}
+
+/** The claims challenge if it is a JSON object of sensible size, else undefined. */
+export function validClaims(claims: string | undefined): string | undefined {
+  if (!claims || claims.length > MAX_CLAIMS_LENGTH) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(claims);
+    return parsed !== null && typeof parsed === "object" && !Array.isArray(parsed) ? claims : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function rememberClaims(
+  reply: FastifyReply,
+  secureCookies: boolean,
+  claims: string | undefined,
+): void {
+  const valid = validClaims(claims);
+  if (!valid) return;
+  reply.setCookie(claimsCookieName(secureCookies), Buffer.from(valid).toString("base64url"), {
+    httpOnly: true,
+    sameSite: "lax",
+    path: "/",
+    secure: secureCookies,
+    maxAge: TTL_SECONDS,
+  });
+}
+
+/** Reads and clears the remembered challenge (single use). */
+export function takeClaims(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  secureCookies: boolean,
+): string | undefined {
+  const name = claimsCookieName(secureCookies);
+  const raw = request.cookies[name];
+  if (raw === undefined) return undefined;
+  reply.clearCookie(name, { path: "/", secure: secureCookies, httpOnly: true, sameSite: "lax" });
+  return validClaims(Buffer.from(raw, "base64url").toString("utf8"));
+}
