@@ -1,5 +1,6 @@
 // `pnpm bench [--quick]`: measures the BFF against a bare proxy and bare Fastify in one run, plus
-// memory per session, cold start and SPA size; prints a table and writes bench/results/latest.*.
+// memory per session, cold start and SPA size; prints a table and writes bench/results/latest.*
+// (a --quick smoke run writes bench/results/quick.* instead, so it never replaces published figures).
 import { mkdirSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
@@ -87,9 +88,10 @@ results.wallClockSeconds = (performance.now() - started) / 1000;
 
 const markdown = renderMarkdown(results);
 mkdirSync(paths.results, { recursive: true });
-writeFileSync(`${paths.results}latest.json`, `${JSON.stringify(results, null, 2)}\n`);
-writeFileSync(`${paths.results}latest.md`, markdown);
+const base = `${paths.results}${options.quick ? "quick" : "latest"}`;
+writeFileSync(`${base}.json`, `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync(`${base}.md`, markdown);
 console.log(markdown);
-log(`wrote ${paths.results}latest.json and latest.md`);
+log(`wrote ${base}.json and ${base}.md`);
 // A failed section is a failed smoke run, so CI notices; no performance threshold is asserted.
 process.exit(results.errors.length > 0 ? 1 : 0);
