@@ -1,9 +1,9 @@
 import { Writable } from "node:stream";
-import { type Emulator, startEmulator } from "@entra-bff/entra-emulator";
+import { type Emulator, type EmulatorConfig, startEmulator } from "@entra-bff/entra-emulator";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import { afterEach } from "vitest";
 import { buildApp } from "../../src/app.js";
-import { type AppConfig, loadConfig } from "../../src/config.js";
+import { type AppConfig, type EntraSettings, loadConfig } from "../../src/config.js";
 import type { KeyValueStore } from "../../src/session/kv-store.js";
 import { createMemoryStore } from "../../src/session/memory-store.js";
 
@@ -27,6 +27,21 @@ export interface TestAppOptions {
   config?: Partial<AppConfig>;
   store?: KeyValueStore;
   logLevel?: string;
+  /** The emulator's tenant, clients and users (default: its built-in Contoso tenant). */
+  emulatorConfig?: EmulatorConfig;
+}
+
+/** The BFF's identity-provider settings for an emulator: its tenant and default client + secret. */
+export function idpFor(emulator: Emulator): EntraSettings {
+  return {
+    mode: "entra",
+    tenantId: emulator.tenantId,
+    clientId: emulator.client.clientId,
+    credential: { kind: "secret", secret: emulator.client.clientSecret },
+    authorityHost: emulator.url,
+    graphBaseUrl: emulator.graphBaseUrl,
+    emulator: true,
+  };
 }
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -41,6 +56,7 @@ afterEach(async () => {
 export async function buildTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const publicUrl = options.env?.PUBLIC_URL ?? PUBLIC_URL;
   const emulator = await startEmulator({
+    ...(options.emulatorConfig ? { config: options.emulatorConfig } : {}),
     redirectUris: [`${publicUrl}/getAToken`],
     postLogoutRedirectUris: [`${publicUrl}/`],
   });
@@ -55,15 +71,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
   });
   const config: AppConfig = {
     ...base,
-    idp: {
-      mode: "entra",
-      tenantId: emulator.tenantId,
-      clientId: emulator.client.clientId,
-      credential: { kind: "secret", secret: emulator.client.clientSecret },
-      authorityHost: emulator.url,
-      graphBaseUrl: emulator.graphBaseUrl,
-      emulator: true,
-    },
+    idp: idpFor(emulator),
     ...options.config,
   };
   const lines: string[] = [];

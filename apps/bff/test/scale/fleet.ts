@@ -6,7 +6,7 @@ import { buildApp } from "../../src/app.js";
 import { type AppConfig, loadConfig } from "../../src/config.js";
 import type { KeyValueStore } from "../../src/session/kv-store.js";
 import { createRedisStore } from "../../src/session/redis-store.js";
-import { PUBLIC_URL } from "../helpers/test-app.js";
+import { idpFor, PUBLIC_URL } from "../helpers/test-app.js";
 
 /** One BFF instance of the fleet, with its own Redis client and captured logs. */
 export interface Instance {
@@ -57,15 +57,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
   });
   const config: AppConfig = {
     ...base,
-    idp: {
-      mode: "entra",
-      tenantId: emulator.tenantId,
-      clientId: emulator.client.clientId,
-      credential: { kind: "secret", secret: emulator.client.clientSecret },
-      authorityHost: emulator.url,
-      graphBaseUrl: emulator.graphBaseUrl,
-      emulator: true,
-    },
+    idp: idpFor(emulator),
   };
 
   const instances: Instance[] = [];

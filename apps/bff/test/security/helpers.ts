@@ -1,14 +1,8 @@
-import { DEFAULT_CONFIG, type Emulator, type EmulatorConfig, startEmulator } from "@entra-bff/entra-emulator";
-import { afterEach } from "vitest";
-import { buildTestApp, PUBLIC_URL, type TestApp, type TestAppOptions } from "../helpers/test-app.js";
+import { DEFAULT_CONFIG, type Emulator, type EmulatorConfig } from "@entra-bff/entra-emulator";
+import { buildTestApp, type TestApp, type TestAppOptions } from "../helpers/test-app.js";
 
 /** A compact JWS (`header.payload.signature`), the shape of every Entra token. */
 export const JWT_SHAPE = /eyJ[\w-]{4,}\.eyJ[\w-]{4,}\.[\w-]*/;
-
-const closers: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const close of closers.splice(0).reverse()) await close();
-});
 
 /** A second app registration in the same tenant: an attacker's client whose codes we must refuse. */
 export const OTHER_CLIENT = {
@@ -17,36 +11,12 @@ export const OTHER_CLIENT = {
   redirectUri: "http://localhost:5000/getAToken",
 };
 
-/**
- * The test app (buildTestApp) bound to an emulator of our own choosing, e.g. a tenant with two
- * app registrations. The emulator closes after the test.
- */
-export async function buildAppOnEmulator(
+/** The test app (buildTestApp) on an emulator of our own choosing, e.g. a tenant with two app registrations. */
+export function buildAppOnEmulator(
   emulatorConfig: EmulatorConfig,
   options: TestAppOptions = {},
-): Promise<TestApp & { emulator: Emulator }> {
-  const emulator = await startEmulator({
-    config: emulatorConfig,
-    redirectUris: [`${PUBLIC_URL}/getAToken`],
-    postLogoutRedirectUris: [`${PUBLIC_URL}/`],
-  });
-  closers.push(() => emulator.close());
-  const testApp = await buildTestApp({
-    ...options,
-    config: {
-      idp: {
-        mode: "entra",
-        tenantId: emulator.tenantId,
-        clientId: emulator.client.clientId,
-        credential: { kind: "secret", secret: emulator.client.clientSecret },
-        authorityHost: emulator.url,
-        graphBaseUrl: emulator.graphBaseUrl,
-        emulator: true,
-      },
-      ...options.config,
-    },
-  });
-  return { ...testApp, emulator };
+): Promise<TestApp> {
+  return buildTestApp({ ...options, emulatorConfig });
 }
 
 /** The built-in Contoso tenant plus OTHER_CLIENT. */
