@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
+import { cookieName, cookieOptions } from "../cookies.js";
 
 /**
  * Carries an Entra claims challenge (Conditional Access, MFA step-up) from the API call that got
@@ -11,7 +12,7 @@ const MAX_CLAIMS_LENGTH = 2048;
 const TTL_SECONDS = 10 * 60;
 
 export function claimsCookieName(secureCookies: boolean): string {
-  return secureCookies ? "__Host-bff.claims" : "bff.claims";
+  return cookieName("bff.claims", secureCookies);
 }
 
 /** The claims challenge if it is a JSON object of sensible size, else undefined. */
@@ -33,10 +34,7 @@ export function rememberClaims(
   const valid = validClaims(claims);
   if (!valid) return;
   reply.setCookie(claimsCookieName(secureCookies), Buffer.from(valid).toString("base64url"), {
-    httpOnly: true,
-    sameSite: "lax",
-    path: "/",
-    secure: secureCookies,
+    ...cookieOptions(secureCookies),
     maxAge: TTL_SECONDS,
   });
 }
@@ -50,6 +48,6 @@ export function takeClaims(
   const name = claimsCookieName(secureCookies);
   const raw = request.cookies[name];
   if (raw === undefined) return undefined;
-  reply.clearCookie(name, { path: "/", secure: secureCookies, httpOnly: true, sameSite: "lax" });
+  reply.clearCookie(name, cookieOptions(secureCookies));
   return validClaims(Buffer.from(raw, "base64url").toString("utf8"));
 }

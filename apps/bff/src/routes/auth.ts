@@ -9,6 +9,7 @@ import { LOGIN_TTL_MS, SignInError } from "../auth/login-service.js";
 import { safeReturnTo } from "../auth/return-to.js";
 import { signInErrorPage } from "../auth/sign-in-pages.js";
 import type { AppConfig } from "../config.js";
+import { cookieName, cookieOptions } from "../cookies.js";
 import { AppError } from "../errors.js";
 import { ApiErrorResponse } from "./schemas.js";
 
@@ -23,14 +24,8 @@ const BINDING_FORMAT = /^[A-Za-z0-9_-]{43}$/;
  * a readable page; /logout is CSRF-guarded JSON.
  */
 export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (app, { config }) => {
-  const bindingCookie = config.secureCookies ? "__Host-bff.login" : "bff.login";
-  const bindingCookieOptions = {
-    httpOnly: true,
-    sameSite: "lax" as const,
-    path: "/",
-    secure: config.secureCookies,
-    maxAge: LOGIN_TTL_MS / 1000,
-  };
+  const bindingCookie = cookieName("bff.login", config.secureCookies);
+  const bindingCookieOptions = { ...cookieOptions(config.secureCookies), maxAge: LOGIN_TTL_MS / 1000 };
   const rateLimit = { max: config.authRateLimitPerMinute, timeWindow: 60_000 };
   const appOrigin = new URL(config.publicUrl).origin;
 

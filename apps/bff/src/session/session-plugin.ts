@@ -3,6 +3,7 @@ import fastifySession from "@fastify/session";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import type { AppConfig } from "../config.js";
+import { cookieName, cookieOptions } from "../cookies.js";
 import { createFastifySessionStore } from "./fastify-session-store.js";
 import type { SessionAuth } from "./session-data.js";
 
@@ -44,32 +45,27 @@ const TOUCH_INTERVAL_MS = 60_000;
  */
 export const sessionPlugin = fp<SessionPluginOptions>(
   async (app: FastifyInstance, { config }) => {
-    const cookieName = config.secureCookies ? "__Host-bff.sid" : "bff.sid";
-    const cookieOptions = {
-      httpOnly: true,
-      sameSite: "lax" as const,
-      path: "/",
-      secure: config.secureCookies,
-    };
+    const sidCookie = cookieName("bff.sid", config.secureCookies);
+    const sidCookieOptions = cookieOptions(config.secureCookies);
     await app.register(fastifyCookie);
     await app.register(fastifySession, {
       secret: config.sessionSecret,
-      cookieName,
-      cookie: { ...cookieOptions, maxAge: config.sessionAbsoluteMs },
+      cookieName: sidCookie,
+      cookie: { ...sidCookieOptions, maxAge: config.sessionAbsoluteMs },
       saveUninitialized: false,
       rolling: false,
       store: createFastifySessionStore(app.kv, config.sessionIdleMs),
     });
 
     const sessions: Sessions = {
-      cookieName,
+      cookieName: sidCookie,
       current(request) {
         return request.session?.auth;
       },
       async end(request, reply, reason, detail) {
         const auth = request.session?.auth;
         if (request.session) await request.session.destroy();
-        reply.clearCookie(cookieName, cookieOptions);
+        reply.clearCookie(sidCookie, sidCookieOptions);
         if (!auth) return;
         await app.auth.tokens.forget(auth.cacheKey);
         app.metrics.sessionEnded(reason);
