@@ -12,13 +12,21 @@ mkdirSync(out, { recursive: true });
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
 
+// A step that hangs (say, a worker stuck in native code where no test timeout can fire) is killed
+// and counted as failed, so CI reports it instead of running into its own time limit.
+const STEP_TIMEOUT_MS = 30 * 60_000;
+
 function run(title, command, args, env = {}) {
   console.log(`\n▶ ${title}: ${command} ${args.join(" ")}`);
   const result = spawnSync(command, args, {
     cwd: root,
     stdio: "inherit",
     env: { ...process.env, ...env },
+    timeout: STEP_TIMEOUT_MS,
+    killSignal: "SIGKILL",
   });
+  if (result.error?.code === "ETIMEDOUT")
+    console.error(`✗ ${title} did not finish in ${STEP_TIMEOUT_MS / 60_000} minutes`);
   return result.status === 0;
 }
 

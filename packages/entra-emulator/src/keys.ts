@@ -1,4 +1,10 @@
-import { createHash, generateKeyPairSync, type KeyObject } from "node:crypto";
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+} from "node:crypto";
 import type { JWK } from "jose";
 
 export interface SigningKey {
@@ -13,7 +19,7 @@ export interface SigningKey {
  * (27 base64url characters, like Entra's kids). Synchronous so `rotateKeys()` can be too.
  */
 export function generateSigningKey(): SigningKey {
-  const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const { privateKey, publicKey } = rsaKeyPair();
   const jwk = publicKey.export({ format: "jwk" });
   const thumbprintInput = JSON.stringify({ e: jwk.e, kty: "RSA", n: jwk.n });
   const kid = createHash("sha256").update(thumbprintInput).digest("base64url").slice(0, 27);
@@ -57,4 +63,19 @@ export class KeyRing {
   jwks(issuer: string): { keys: JWK[] } {
     return { keys: this.published.map((key) => ({ ...key.publicJwk, issuer })) };
   }
+}
+
+/**
+ * A 2048-bit RSA key pair as KeyObjects that are not tied to the key-generation job. Node 20 can
+ * deadlock when the garbage collector finalizes a keygen job while a KeyObject it produced is
+ * being exported (both take the key's mutex): a test worker hung that way in ExportJWK. Going
+ * through PEM leaves the job nothing to share with the keys we export later.
+ */
+export function rsaKeyPair(): { privateKey: KeyObject; publicKey: KeyObject } {
+  const pair = generateKeyPairSync("rsa", {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: "spki", format: "pem" },
+    privateKeyEncoding: { type: "pkcs8", format: "pem" },
+  });
+  return { privateKey: createPrivateKey(pair.privateKey), publicKey: createPublicKey(pair.publicKey) };
 }

@@ -1,17 +1,18 @@
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
+import { exportJWK, type JWK, SignJWT } from "jose";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createIdTokenVerifier, IdTokenError } from "../../src/auth/id-token.js";
 
 const ISSUER = "https://login.example/tid-1/v2.0";
 const expected = { issuer: ISSUER, clientId: "client-1", tenantId: "tid-1", nonce: "n-1" };
-let privateKey: Awaited<ReturnType<typeof generateKeyPair>>["privateKey"];
+let privateKey: KeyObject;
 let publicJwk: JWK;
 let server: Server | undefined;
 
 beforeAll(async () => {
-  const pair = await generateKeyPair("RS256", { extractable: true });
+  const pair = rsaKeyPair();
   privateKey = pair.privateKey;
   publicJwk = { ...(await exportJWK(pair.publicKey)), kid: "k1", alg: "RS256", use: "sig" };
 });
@@ -86,7 +87,7 @@ describe("verifyIdToken", () => {
 
   it("rejects a signature from another key with the same kid", async () => {
     const verify = createIdTokenVerifier(await jwksUri());
-    const other = await generateKeyPair("RS256");
+    const other = rsaKeyPair();
     const token = await new SignJWT(claims())
       .setProtectedHeader({ alg: "RS256", kid: "k1" })
       .sign(other.privateKey);
@@ -99,3 +100,16 @@ describe("verifyIdToken", () => {
     await expect(verify(token, expected)).resolves.toBeDefined();
   });
 });
+
+/**
+ * An RSA key pair not tied to its key-generation job: Node 20 can deadlock when GC finalizes the
+ * job while one of its keys is being exported (see packages/entra-emulator/src/keys.ts).
+ */
+function rsaKeyPair(): { privateKey: KeyObject; publicKey: KeyObject } {
+  const pair = generateKeyPairSync("rsa", {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: "spki", format: "pem" },
+    privateKeyEncoding: { type: "pkcs8", format: "pem" },
+  });
+  return { privateKey: createPrivateKey(pair.privateKey), publicKey: createPublicKey(pair.publicKey) };
+}
