@@ -230,6 +230,7 @@ export class EmulatorState {
 
   /** Clears every test control back to the configured state (keys and issued grants stay). */
   reset(): void {
+    this.sweep(); // before the clock goes back: what expired under an advanced clock goes too
     this.queuedErrors = [];
     this.graphFault = null;
     this.hostileIdToken = null;

@@ -96,7 +96,13 @@ export const authPlugin = fp<AuthPluginOptions>(
         return url.toString();
       },
     });
-    app.addHook("onClose", async () => metadata.stop());
+    // Expired hot tokens of sessions nobody uses any more would otherwise stay until evicted.
+    const purge = setInterval(() => tokens.purgeExpired(), 60_000);
+    purge.unref();
+    app.addHook("onClose", async () => {
+      clearInterval(purge);
+      metadata.stop();
+    });
     // The first attempt runs now; failures keep retrying in the background.
     await metadata.start();
   },

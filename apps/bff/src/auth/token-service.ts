@@ -95,6 +95,11 @@ export class TokenService {
     ]);
   }
 
+  /** Drops expired in-process copies (lru-cache only notices expiry when an entry is read). */
+  purgeExpired(): void {
+    this.#hot.purgeStale();
+  }
+
   /** Drops the in-process copy only (another instance may have ended the session). */
   dropHot(cacheKey: string): void {
     this.#hot.delete(cacheKey);

@@ -1,20 +1,21 @@
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { api, buildTestApp, type CookieJar, signIn } from "../helpers/test-app.js";
 
 // Bounded, loopback only (inject + the emulator on 127.0.0.1). Scaled to run well under a minute
-// on two shared cores; the issue's 2,000 / 20,000 run with SIGN_INS=2000 API_CALLS=20000.
-const SIGN_INS = 500;
-const API_CALLS = 5000;
+// on two cores at the issue's full counts.
+const SIGN_INS = 2000;
+const API_CALLS = 20000;
 const CONCURRENCY = 10;
 const DAY_MS = 24 * 3_600_000;
 
 setFlagsFromString("--expose-gc");
 const gc = runInNewContext("gc") as () => void;
 
+const realNow = performance.now.bind(performance);
 afterEach(() => {
-  vi.restoreAllMocks();
+  performance.now = realNow;
 });
 
 function heapAfterGc(): number {
@@ -35,9 +36,18 @@ describe("security: load and leaks", () => {
   it(`signs in ${SIGN_INS} times and serves ${API_CALLS} /api/me calls; afterwards sessions and heap return to baseline`, async () => {
     // lru-cache (the memory store) reads performance.now(): moving it forward expires entries.
     let offsetMs = 0;
-    const realNow = performance.now.bind(performance);
-    vi.spyOn(performance, "now").mockImplementation(() => realNow() + offsetMs);
-    const { app, emulator, store } = await buildTestApp({ logLevel: "warn" });
+    // A plain replacement, not vi.spyOn: a spy records every call and would itself grow the heap.
+    performance.now = () => realNow() + offsetMs;
+    const { app, emulator, store } = await buildTestApp({
+      logLevel: "warn",
+      env: { AUTH_RATE_LIMIT_PER_MINUTE: "100000" }, // one client IP signs in 2,000 times
+    });
+    // The emulator shares this process: let its codes and refresh tokens expire too, so the heap
+    // comparison measures the BFF.
+    const forgetExpiredGrants = () => {
+      emulator.advanceClock(3 * 86_400);
+      emulator.reset();
+    };
     const users = emulator.users.map((u) => u.userPrincipalName);
     const prefixes = ["sess:", "tc:", "at:", "login:"];
     const counts = async () =>
@@ -48,11 +58,12 @@ describe("security: load and leaks", () => {
     await inBatches(100, (i) => api(app, warm[i % warm.length] as CookieJar, "/api/me"));
     offsetMs += DAY_MS;
     expect(await counts()).toEqual({ "sess:": 0, "tc:": 0, "at:": 0, "login:": 0 });
-    emulator.reset();
+    forgetExpiredGrants();
     const baseline = heapAfterGc();
 
     const jars = await inBatches(SIGN_INS, (i) => signIn(app, emulator, String(users[i % users.length])));
     expect(await store.count("sess:")).toBe(SIGN_INS);
+    const peak = heapAfterGc(); // every session and token cache alive
     const statuses = new Map<number, number>();
     const calls = await inBatches(API_CALLS, (i) => api(app, jars[i % jars.length] as CookieJar, "/api/me"));
     // One injected Graph fault (a 500 twice: retried once, then 502) between two batches.
@@ -66,10 +77,12 @@ describe("security: load and leaks", () => {
     expect(await counts()).toEqual({ "sess:": 0, "tc:": 0, "at:": 0, "login:": 0 });
     jars.length = 0;
     calls.length = 0;
-    emulator.reset();
+    forgetExpiredGrants();
+    app.auth.tokens.purgeExpired(); // what the BFF's minute sweep does
     const after = heapAfterGc();
-    // The emulator (same process) keeps its issued codes and refresh tokens; allow for that.
-    expect(after - baseline).toBeLessThan(16 * 1024 * 1024);
+    // What the sessions held must be released: at most a quarter of it may remain (V8's own growth,
+    // the emulator's SSO sessions; measured ~18 %). Expired hot tokens kept in memory came to ~32 %.
+    expect(after - baseline).toBeLessThan((peak - baseline) / 4);
     // An expired session's cookie is refused, never served from a leftover copy.
     const replay = await api(app, warm[0] as CookieJar, "/api/me");
     expect(replay.statusCode).toBe(401);
