@@ -6,7 +6,10 @@ const USAGE = `Usage: entra-emulator [--port 5001] [--host 127.0.0.1] [--config 
                       [--redirect-uri URL]... [--post-logout-redirect-uri URL]... [--no-control] [--log]`;
 
 async function main(): Promise<void> {
+  // `pnpm … start -- --port 5001` hands the script a literal "--" first: skip it.
+  const argv = process.argv.slice(2);
   const { values } = parseArgs({
+    args: argv[0] === "--" ? argv.slice(1) : argv,
     options: {
       port: { type: "string", default: "5001" },
       host: { type: "string", default: "127.0.0.1" },

@@ -40,6 +40,15 @@ afterEach(() => {
 
 // Each run starts a Node process with tsx: allow for a loaded 2-core machine.
 describe("the entra-emulator CLI", { timeout: 30_000 }, () => {
+  it("accepts the literal -- that `pnpm … start -- --port N` passes first", async () => {
+    const cli = runCli(["--", "--port", "0"]);
+    const stdout = await cli.printed(/Diego Siciliani/);
+    expect(stdout).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+/);
+    expect(stdout).not.toContain(":5001");
+    cli.child.kill("SIGTERM");
+    expect(await cli.exited).toBe(0);
+  });
+
   it("prints the URLs, tenant, client and demo users, serves discovery, and stops on SIGTERM", async () => {
     const cli = runCli(["--port", "0"]);
     const stdout = await cli.printed(/Diego Siciliani/);
