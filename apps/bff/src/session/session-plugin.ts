@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import type { AppConfig } from "../config.js";
 import { cookieName, cookieOptions } from "../cookies.js";
+import { cachedSigner } from "./cached-signer.js";
 import { createFastifySessionStore } from "./fastify-session-store.js";
 import type { SessionAuth } from "./session-data.js";
 
@@ -49,7 +50,7 @@ export const sessionPlugin = fp<SessionPluginOptions>(
     const sidCookieOptions = cookieOptions(config.secureCookies);
     await app.register(fastifyCookie);
     await app.register(fastifySession, {
-      secret: config.sessionSecret,
+      secret: cachedSigner(config.sessionSecret),
       cookieName: sidCookie,
       cookie: { ...sidCookieOptions, maxAge: config.sessionAbsoluteMs },
       saveUninitialized: false,
