@@ -1,9 +1,9 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../src/config.js";
+import { createCertificate } from "./doctor/certificates.js";
 
 const TENANT = "dcd219dd-bc68-4b9b-bf0b-4a33a796be35";
 const CLIENT = "0e8f2f4c-7d51-4c1a-9b6e-3b5f2a7c9d10";
@@ -95,29 +95,9 @@ describe("loadConfig", () => {
     });
   });
 
-  it("loads a certificate credential and computes its SHA-256 thumbprint", () => {
-    const dir = mkdtempSync(join(tmpdir(), "bff-cert-"));
-    const cert = join(dir, "cert.pem");
-    const key = join(dir, "key.pem");
-    execFileSync(
-      "openssl",
-      [
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-keyout",
-        key,
-        "-out",
-        cert,
-        "-days",
-        "1",
-        "-subj",
-        "/CN=bff-test",
-      ],
-      { stdio: "ignore" },
-    );
+  it("loads a certificate credential and computes its SHA-256 thumbprint", async () => {
+    const { certPath: cert, keyPath: key } = await createCertificate();
+    const dir = dirname(cert);
     const expected = execFileSync("openssl", ["x509", "-in", cert, "-noout", "-fingerprint", "-sha256"])
       .toString()
       .split("=")[1]

@@ -39,6 +39,11 @@ function tenantEnv(emu: Emulator, overrides: Record<string, string | undefined> 
   };
 }
 
+/** A certificate credential instead of the emulator's client secret. */
+function certificateEnv(certPath: string, keyPath: string): Record<string, string | undefined> {
+  return { ENTRA_CLIENT_SECRET: undefined, ENTRA_CLIENT_CERT_PATH: certPath, ENTRA_CLIENT_KEY_PATH: keyPath };
+}
+
 function check(checks: CheckResult[], id: string): CheckResult {
   const found = checks.find((c) => c.id === id);
   if (!found) throw new Error(`no check "${id}" in ${checks.map((c) => c.id).join(", ")}`);
@@ -197,9 +202,7 @@ describe("runDoctor with a certificate", { timeout: 30_000 }, () => {
     const emu = await emulator([cert.certPem]);
     const report = await runDoctor(
       tenantEnv(emu, {
-        ENTRA_CLIENT_SECRET: undefined,
-        ENTRA_CLIENT_CERT_PATH: cert.certPath,
-        ENTRA_CLIENT_KEY_PATH: cert.keyPath,
+        ...certificateEnv(cert.certPath, cert.keyPath),
       }),
     );
     expect(report.ok).toBe(true);
@@ -212,9 +215,7 @@ describe("runDoctor with a certificate", { timeout: 30_000 }, () => {
     const emu = await emulator([cert.certPem]);
     const report = await runDoctor(
       tenantEnv(emu, {
-        ENTRA_CLIENT_SECRET: undefined,
-        ENTRA_CLIENT_CERT_PATH: cert.certPath,
-        ENTRA_CLIENT_KEY_PATH: cert.keyPath,
+        ...certificateEnv(cert.certPath, cert.keyPath),
         ENTRA_CLIENT_KEY_PASSPHRASE: "correct horse battery staple",
       }),
     );
@@ -226,9 +227,7 @@ describe("runDoctor with a certificate", { timeout: 30_000 }, () => {
     const emu = await emulator([cert.certPem]);
     const report = await runDoctor(
       tenantEnv(emu, {
-        ENTRA_CLIENT_SECRET: undefined,
-        ENTRA_CLIENT_CERT_PATH: cert.certPath,
-        ENTRA_CLIENT_KEY_PATH: cert.keyPath,
+        ...certificateEnv(cert.certPath, cert.keyPath),
         ENTRA_CLIENT_KEY_PASSPHRASE: "wrong",
       }),
     );
@@ -241,9 +240,7 @@ describe("runDoctor with a certificate", { timeout: 30_000 }, () => {
     const emu = await emulator([cert.certPem]);
     const report = await runDoctor(
       tenantEnv(emu, {
-        ENTRA_CLIENT_SECRET: undefined,
-        ENTRA_CLIENT_CERT_PATH: cert.certPath,
-        ENTRA_CLIENT_KEY_PATH: other.keyPath,
+        ...certificateEnv(cert.certPath, other.keyPath),
       }),
     );
     expect(report.ok).toBe(false);
@@ -257,9 +254,7 @@ describe("runDoctor with a certificate", { timeout: 30_000 }, () => {
     const emu = await emulator([registered.certPem]);
     const report = await runDoctor(
       tenantEnv(emu, {
-        ENTRA_CLIENT_SECRET: undefined,
-        ENTRA_CLIENT_CERT_PATH: unregistered.certPath,
-        ENTRA_CLIENT_KEY_PATH: unregistered.keyPath,
+        ...certificateEnv(unregistered.certPath, unregistered.keyPath),
       }),
     );
     const credential = check(report.checks, "client-credential");
@@ -273,9 +268,7 @@ describe("runDoctor with a certificate", { timeout: 30_000 }, () => {
     const emu = await emulator([cert.certPem]);
     const report = await runDoctor(
       tenantEnv(emu, {
-        ENTRA_CLIENT_SECRET: undefined,
-        ENTRA_CLIENT_CERT_PATH: cert.certPath,
-        ENTRA_CLIENT_KEY_PATH: cert.keyPath,
+        ...certificateEnv(cert.certPath, cert.keyPath),
       }),
       { now: new Date(Date.now() + 400 * 86_400_000) },
     );
@@ -290,9 +283,7 @@ describe("runDoctor with a certificate", { timeout: 30_000 }, () => {
     const emu = await emulator([cert.certPem]);
     const report = await runDoctor(
       tenantEnv(emu, {
-        ENTRA_CLIENT_SECRET: undefined,
-        ENTRA_CLIENT_CERT_PATH: cert.certPath,
-        ENTRA_CLIENT_KEY_PATH: cert.keyPath,
+        ...certificateEnv(cert.certPath, cert.keyPath),
       }),
       { now: new Date(Date.now() + 350 * 86_400_000) },
     );

@@ -1,20 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type RedisServer, startRedisServer } from "../helpers/redis-server.js";
+import { describe, expect, it } from "vitest";
 import { ADELE, api, CookieJar, callback, signIn, startLogin } from "../helpers/test-app.js";
-import { type Fleet, startFleet } from "./fleet.js";
+import { type Fleet, fleetsOnSharedRedis } from "./fleet.js";
 
-let redis: RedisServer;
-let fleet: Fleet;
-
-beforeAll(async () => {
-  redis = await startRedisServer();
-});
-afterAll(async () => {
-  await redis?.stop();
-});
-afterEach(async () => {
-  await fleet?.close();
-});
+const newFleet = fleetsOnSharedRedis();
 
 function logout(app: Fleet["instances"][number]["app"], jar: CookieJar) {
   return app.inject({ method: "POST", url: "/logout", headers: { "x-csrf": "1", cookie: jar.header() } });
@@ -22,7 +10,7 @@ function logout(app: Fleet["instances"][number]["app"], jar: CookieJar) {
 
 describe("two BFF instances sharing one Redis, no sticky sessions", () => {
   it("serves a session signed in on A from B, and a sign-out on B ends it on A at once", async () => {
-    fleet = await startFleet({ redisUrl: redis.url });
+    const fleet = await newFleet();
     const [a, b] = fleet.instances as [Fleet["instances"][0], Fleet["instances"][0]];
     const jar = await signIn(a.app, fleet.emulator, ADELE);
 
@@ -46,7 +34,7 @@ describe("two BFF instances sharing one Redis, no sticky sessions", () => {
   });
 
   it("completes a sign-in whose callback lands on B after /login on A", async () => {
-    fleet = await startFleet({ redisUrl: redis.url });
+    const fleet = await newFleet();
     const [a, b] = fleet.instances as [Fleet["instances"][0], Fleet["instances"][0]];
     const jar = new CookieJar();
     const authorize = await startLogin(a.app, jar, "/profile");
@@ -65,7 +53,7 @@ describe("two BFF instances sharing one Redis, no sticky sessions", () => {
   });
 
   it("keeps sessions across an instance restart: a new A on the same Redis serves the old cookie", async () => {
-    fleet = await startFleet({ redisUrl: redis.url, size: 1 });
+    const fleet = await newFleet({ size: 1 });
     const [a] = fleet.instances as [Fleet["instances"][0]];
     const jar = await signIn(a.app, fleet.emulator, ADELE);
     expect((await api(a.app, jar, "/api/me")).statusCode).toBe(200);

@@ -1,20 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type RedisServer, startRedisServer } from "../helpers/redis-server.js";
+import { describe, expect, it } from "vitest";
 import { ADELE, api, signIn } from "../helpers/test-app.js";
-import { type Fleet, startFleet } from "./fleet.js";
+import { type Fleet, fleetsOnSharedRedis } from "./fleet.js";
 
-let redis: RedisServer;
-let fleet: Fleet;
-
-beforeAll(async () => {
-  redis = await startRedisServer();
-});
-afterAll(async () => {
-  await redis?.stop();
-});
-afterEach(async () => {
-  await fleet?.close();
-});
+const newFleet = fleetsOnSharedRedis();
 
 /**
  * An access token with 4 minutes left: MSAL (5-minute renewal offset) and the BFF's hot cache
@@ -31,7 +19,7 @@ async function signInWithExpiringToken(f: Fleet) {
 
 describe("single-flight refresh across instances", () => {
   it("redeems the refresh token exactly once for 20 concurrent /api/me calls on two instances", async () => {
-    fleet = await startFleet({ redisUrl: redis.url });
+    const fleet = await newFleet();
     const [a, b] = fleet.instances as [Fleet["instances"][0], Fleet["instances"][0]];
     const jar = await signInWithExpiringToken(fleet);
     expect(fleet.emulator.requests({ grantType: "refresh_token" })).toHaveLength(0);
@@ -48,7 +36,7 @@ describe("single-flight refresh across instances", () => {
   });
 
   it("never redeems a rotated refresh token again when instances take turns refreshing", async () => {
-    fleet = await startFleet({ redisUrl: redis.url });
+    const fleet = await newFleet();
     const [a, b] = fleet.instances as [Fleet["instances"][0], Fleet["instances"][0]];
     fleet.emulator.setTokenLifetimes({ accessTokenSeconds: 240 });
     const jar = await signIn(a.app, fleet.emulator, ADELE);
