@@ -18,7 +18,7 @@ import { kvPlugin } from "./session/kv-plugin.js";
 import type { KeyValueStore } from "./session/kv-store.js";
 import { createMemoryStore } from "./session/memory-store.js";
 import { createRedisStore } from "./session/redis-store.js";
-import { sessionPlugin } from "./session/session-plugin.js";
+import { type SessionTiming, sessionPlugin } from "./session/session-plugin.js";
 import { spaPlugin } from "./spa.js";
 
 export type { AppConfig } from "./config.js";
@@ -30,6 +30,8 @@ export interface BuildAppOptions {
   logger?: FastifyBaseLogger;
   /** Where the built logger writes (tests capture logs with it). */
   logStream?: DestinationStream;
+  /** Session touch interval and clock (tests). */
+  sessionTiming?: SessionTiming;
 }
 
 /** Chooses the KV store: Redis when REDIS_URL is set (shared by all instances), else memory. */
@@ -87,7 +89,10 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
 
   // Routes that use the session cookie; static files and health checks never touch the store.
   await app.register(async (scope) => {
-    await scope.register(sessionPlugin, { config });
+    await scope.register(sessionPlugin, {
+      config,
+      ...(options.sessionTiming ? { timing: options.sessionTiming } : {}),
+    });
     await scope.register(rateLimit, {
       global: false,
       errorResponseBuilder: (_request, context) =>

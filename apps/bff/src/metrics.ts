@@ -132,6 +132,14 @@ export function instrumentStore(store: KeyValueStore, metrics: BffMetrics): KeyV
       metrics.timeStore("setIfAbsent", () => store.setIfAbsent(key, value, ttlMs)),
     deleteIfEquals: (key, value) =>
       metrics.timeStore("deleteIfEquals", () => store.deleteIfEquals(key, value)),
+    update: (key, value, ttlMs) => metrics.timeStore("update", () => store.update(key, value, ttlMs)),
+    setUnlessTombstoned: (key, value, ttlMs, tombstone) =>
+      metrics.timeStore("setUnlessTombstoned", () => store.setUnlessTombstoned(key, value, ttlMs, tombstone)),
+    deleteWithTombstone: (keys, tombstone, ttlMs) =>
+      metrics.timeStore("deleteWithTombstone", () => store.deleteWithTombstone(keys, tombstone, ttlMs)),
+    addCapped: (namespace, id, value, ttlMs, cap) =>
+      metrics.timeStore("addCapped", () => store.addCapped(namespace, id, value, ttlMs, cap)),
+    takeCapped: (namespace, id) => metrics.timeStore("takeCapped", () => store.takeCapped(namespace, id)),
     ping: () => metrics.timeStore("ping", () => store.ping()),
     count: (prefix) => metrics.timeStore("count", () => store.count(prefix)),
     close: () => store.close(),

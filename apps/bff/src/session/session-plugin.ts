@@ -32,12 +32,20 @@ declare module "fastify" {
   }
 }
 
-export interface SessionPluginOptions {
-  config: AppConfig;
+/** When a session's lastSeenAt moves; injectable so race tests run in seconds. */
+export interface SessionTiming {
+  /** lastSeenAt moves at most this often, so most requests do no store write. Default 60 000. */
+  touchIntervalMs?: number;
+  /** The clock idle, absolute and touch decisions use. Default Date.now. */
+  now?: () => number;
 }
 
-/** Most requests do no store write: lastSeenAt moves at most once a minute. */
-const TOUCH_INTERVAL_MS = 60_000;
+export interface SessionPluginOptions {
+  config: AppConfig;
+  timing?: SessionTiming;
+}
+
+export const TOUCH_INTERVAL_MS = 60_000;
 
 /**
  * Server-side sessions: @fastify/session over the KV store, a cookie that carries only a signed
@@ -45,7 +53,9 @@ const TOUCH_INTERVAL_MS = 60_000;
  * @see https://github.com/fastify/session
  */
 export const sessionPlugin = fp<SessionPluginOptions>(
-  async (app: FastifyInstance, { config }) => {
+  async (app: FastifyInstance, { config, timing = {} }) => {
+    const touchIntervalMs = timing.touchIntervalMs ?? TOUCH_INTERVAL_MS;
+    const clock = timing.now ?? Date.now;
     const sidCookie = cookieName("bff.sid", config.secureCookies);
     const sidCookieOptions = cookieOptions(config.secureCookies);
     await app.register(fastifyCookie);
@@ -83,10 +93,10 @@ export const sessionPlugin = fp<SessionPluginOptions>(
     app.addHook("onRequest", async (request, reply) => {
       const auth = request.session?.auth;
       if (!auth) return;
-      const now = Date.now();
+      const now = clock();
       if (now >= auth.expiresAt) return sessions.end(request, reply, "absolute_timeout");
       if (now - auth.lastSeenAt >= config.sessionIdleMs) return sessions.end(request, reply, "idle_timeout");
-      if (now - auth.lastSeenAt >= TOUCH_INTERVAL_MS) request.session.auth = { ...auth, lastSeenAt: now };
+      if (now - auth.lastSeenAt >= touchIntervalMs) request.session.auth = { ...auth, lastSeenAt: now };
     });
   },
   { name: "session", dependencies: ["kv", "auth"] },

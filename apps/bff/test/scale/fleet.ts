@@ -6,7 +6,9 @@ import { afterAll, afterEach, beforeAll } from "vitest";
 import { buildApp } from "../../src/app.js";
 import { type AppConfig, loadConfig } from "../../src/config.js";
 import type { KeyValueStore } from "../../src/session/kv-store.js";
+import { createMemoryStore } from "../../src/session/memory-store.js";
 import { createRedisStore } from "../../src/session/redis-store.js";
+import type { SessionTiming } from "../../src/session/session-plugin.js";
 import { type RedisServer, startRedisServer } from "../helpers/redis-server.js";
 import { idpFor, PUBLIC_URL } from "../helpers/test-app.js";
 
@@ -35,13 +37,16 @@ export interface Fleet {
 }
 
 export interface FleetOptions {
-  redisUrl: string;
+  /** The Redis every instance connects to; without one, the instances share one memory store. */
+  redisUrl?: string;
   size?: number;
   /** Redis command timeout. Generous by default: a loaded CI machine must not fail a healthy run. */
   commandTimeoutMs?: number;
+  /** Session touch interval and clock of every instance. */
+  sessionTiming?: SessionTiming;
 }
 
-/** Starts an emulator and `size` BFF instances sharing `redisUrl`. */
+/** Starts an emulator and `size` BFF instances sharing `redisUrl` (or one memory store). */
 export async function startFleet(options: FleetOptions): Promise<Fleet> {
   const emulator = await startEmulator({
     redirectUris: [`${PUBLIC_URL}/getAToken`],
@@ -54,9 +59,9 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     LOG_LEVEL: "info",
     WEB_DIST_DIR: "/nonexistent",
     AUTH_RATE_LIMIT_PER_MINUTE: "1000",
-    REDIS_URL: options.redisUrl,
-    REDIS_KEY_PREFIX: keyPrefix,
+    ...(options.redisUrl ? { REDIS_URL: options.redisUrl, REDIS_KEY_PREFIX: keyPrefix } : {}),
   });
+  const sharedMemory = options.redisUrl ? undefined : createMemoryStore();
   const config: AppConfig = {
     ...base,
     idp: idpFor(emulator),
@@ -72,14 +77,20 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
         done();
       },
     });
-    const store = createRedisStore({
-      url: options.redisUrl,
-      keyPrefix,
-      commandTimeoutMs: options.commandTimeoutMs ?? 3000,
-      connectTimeoutMs: 3000,
-      maxReconnectDelayMs: 200,
+    const store =
+      sharedMemory ??
+      createRedisStore({
+        url: options.redisUrl ?? "",
+        keyPrefix,
+        commandTimeoutMs: options.commandTimeoutMs ?? 3000,
+        connectTimeoutMs: 3000,
+        maxReconnectDelayMs: 200,
+      });
+    const app = await buildApp(config, {
+      store,
+      logStream,
+      ...(options.sessionTiming ? { sessionTiming: options.sessionTiming } : {}),
     });
-    const app = await buildApp(config, { store, logStream });
     await app.ready();
     const instance: Instance = {
       app,
