@@ -13,11 +13,11 @@ import { apiRoutes } from "./routes/api/index.js";
 import { authRoutes } from "./routes/auth.js";
 import { healthRoutes } from "./routes/health.js";
 import { securityPlugin } from "./security.js";
-import { SESSION_KEY_PREFIX } from "./session/fastify-session-store.js";
 import { kvPlugin } from "./session/kv-plugin.js";
 import type { KeyValueStore } from "./session/kv-store.js";
 import { createMemoryStore } from "./session/memory-store.js";
 import { createRedisStore } from "./session/redis-store.js";
+import { SESSION_KEY_PREFIX } from "./session/session-keys.js";
 import { type SessionTiming, sessionPlugin } from "./session/session-plugin.js";
 import { spaPlugin } from "./spa.js";
 

@@ -92,11 +92,9 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
           request.query,
           request.cookies[bindingCookie],
         );
-        const previous = request.session.auth;
-        if (previous) await app.auth.tokens.forget(previous.cacheKey);
-        // A new session id at sign-in: a planted id (fixation) never becomes a signed-in session.
-        await request.session.regenerate();
-        request.session.auth = auth;
+        // A new session id at sign-in (ending any previous session of this browser): a planted id
+        // (fixation) never becomes a signed-in session.
+        await app.sessions.create(request, auth);
         request.log.info({ event: "signin.success", oid: auth.user.oid, tid: auth.user.tid }, "signed in");
         app.metrics.signIn({ result: "success" });
         return reply.redirect(returnTo, 302);

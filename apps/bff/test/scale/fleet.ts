@@ -44,6 +44,8 @@ export interface FleetOptions {
   commandTimeoutMs?: number;
   /** Session touch interval and clock of every instance. */
   sessionTiming?: SessionTiming;
+  /** Wraps the store of the instance with this index (e.g. to pause a write mid-flight). */
+  wrapStore?: (store: KeyValueStore, index: number) => KeyValueStore;
 }
 
 /** Starts an emulator and `size` BFF instances sharing `redisUrl` (or one memory store). */
@@ -77,7 +79,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
         done();
       },
     });
-    const store =
+    const base =
       sharedMemory ??
       createRedisStore({
         url: options.redisUrl ?? "",
@@ -86,6 +88,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
         connectTimeoutMs: 3000,
         maxReconnectDelayMs: 200,
       });
+    const store = options.wrapStore ? options.wrapStore(base, all.length) : base;
     const app = await buildApp(config, {
       store,
       logStream,
