@@ -95,6 +95,8 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
     });
     await scope.register(rateLimit, {
       global: false,
+      // Counted per IPv4 address, per IPv6 /64: one subscriber gets a whole /64 for free.
+      ipv6Subnet: 64,
       errorResponseBuilder: (_request, context) =>
         new AppError("rate_limited", 429, "Too many requests; try again later.", {
           retryAfter: Math.ceil(context.ttl / 1000),

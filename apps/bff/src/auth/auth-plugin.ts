@@ -72,6 +72,7 @@ export const authPlugin = fp<AuthPluginOptions>(
       idp,
       redirectUri: config.redirectUri,
       sessionAbsoluteMs: config.sessionAbsoluteMs,
+      preLoginMax: config.preLoginMax,
       metadata: loadedMetadata,
       msal,
       verifier: async () => {

@@ -11,7 +11,8 @@ import { type MsalClientFactory, SIGN_IN_SCOPES } from "./msal-client.js";
 import { sessionCachePlugin } from "./token-cache.js";
 import type { TokenService } from "./token-service.js";
 
-export const LOGIN_PREFIX = "login:";
+/** Pre-login records live in a capped namespace of their own (keys `login:…`), apart from sessions. */
+export const LOGIN_NAMESPACE = "login";
 /** How long a started sign-in may take. */
 export const LOGIN_TTL_MS = 10 * 60_000;
 const STATE_FORMAT = /^[A-Za-z0-9_-]{43}$/;
@@ -33,7 +34,9 @@ export type SignInFailure =
   | { kind: "id_token_invalid"; reason: string }
   | { kind: "bad_request"; reason: string }
   | { kind: "exchange_failed" }
-  | { kind: "idp_unavailable" };
+  | { kind: "idp_unavailable" }
+  /** PRELOGIN_MAX sign-ins are already in progress. */
+  | { kind: "too_many_sign_ins" };
 
 export class SignInError extends Error {
   constructor(
@@ -52,6 +55,8 @@ export interface LoginServiceOptions {
   idp: EntraSettings;
   redirectUri: string;
   sessionAbsoluteMs: number;
+  /** Most pre-login records at once (PRELOGIN_MAX). */
+  preLoginMax: number;
   metadata: () => Promise<OidcMetadata>;
   msal: () => Promise<MsalClientFactory>;
   verifier: () => Promise<IdTokenVerifier>;
@@ -83,6 +88,7 @@ const crypto = new CryptoProvider();
  * ID token verification).
  */
 export class LoginService {
+  #lastCapWarning = 0;
   constructor(private readonly o: LoginServiceOptions) {}
 
   /** Stores a pre-login record and returns the authorize URL to redirect to. */
@@ -98,7 +104,11 @@ export class LoginService {
       bindingHash: sha256(request.binding),
       createdAt: Date.now(),
     };
-    await this.o.kv.set(LOGIN_PREFIX + state, JSON.stringify(record), LOGIN_TTL_MS);
+    const cap = this.o.preLoginMax;
+    if (!(await this.o.kv.addCapped(LOGIN_NAMESPACE, state, JSON.stringify(record), LOGIN_TTL_MS, cap))) {
+      this.#warnCapReached();
+      throw new SignInError({ kind: "too_many_sign_ins" }, request.returnTo);
+    }
     // Building a URL touches no token cache.
     return factory().getAuthCodeUrl({
       scopes: SIGN_IN_SCOPES,
@@ -204,7 +214,7 @@ export class LoginService {
     binding: string | undefined,
   ): Promise<PreLoginRecord | undefined> {
     if (!state || !STATE_FORMAT.test(state)) return undefined;
-    const raw = await this.o.kv.take(LOGIN_PREFIX + state);
+    const raw = await this.o.kv.takeCapped(LOGIN_NAMESPACE, state);
     if (!raw) return undefined;
     let record: PreLoginRecord;
     try {
@@ -215,6 +225,16 @@ export class LoginService {
     if (Date.now() - record.createdAt > LOGIN_TTL_MS) return undefined;
     if (!binding || !safeEqual(sha256(binding), record.bindingHash)) return undefined;
     return record;
+  }
+
+  /** Once a minute at most: under a flood every refused /login would otherwise log a line. */
+  #warnCapReached(): void {
+    if (Date.now() - this.#lastCapWarning < 60_000) return;
+    this.#lastCapWarning = Date.now();
+    this.o.log.warn(
+      { event: "signin.capacity", preLoginMax: this.o.preLoginMax },
+      "PRELOGIN_MAX sign-ins in progress: refusing new sign-ins until some complete or expire",
+    );
   }
 }
 

@@ -31,6 +31,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
 
   function sendPage(reply: FastifyReply, error: unknown): FastifyReply {
     const page = signInErrorPage(error);
+    if (page.retryAfter !== undefined) reply.header("retry-after", page.retryAfter);
     return reply.code(page.status).type("text/html; charset=utf-8").send(page.html);
   }
   // Pages, not JSON, for anything that goes wrong on these browser-navigated routes.
