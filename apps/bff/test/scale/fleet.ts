@@ -2,14 +2,14 @@ import { randomBytes } from "node:crypto";
 import { Writable } from "node:stream";
 import { type Emulator, startEmulator } from "@entra-bff/entra-emulator";
 import type { FastifyInstance } from "fastify";
-import { afterAll, afterEach, beforeAll } from "vitest";
+import { afterEach } from "vitest";
 import { buildApp } from "../../src/app.js";
 import { type AppConfig, loadConfig } from "../../src/config.js";
 import type { KeyValueStore } from "../../src/session/kv-store.js";
 import { createMemoryStore } from "../../src/session/memory-store.js";
 import { createRedisStore } from "../../src/session/redis-store.js";
 import type { SessionTiming } from "../../src/session/session-plugin.js";
-import { type RedisServer, startRedisServer } from "../helpers/redis-server.js";
+import { redisForFile } from "../helpers/redis-server.js";
 import { idpFor, PUBLIC_URL } from "../helpers/test-app.js";
 
 /** One BFF instance of the fleet, with its own Redis client and captured logs. */
@@ -129,21 +129,14 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
  * after each test. Returns the function that starts that test's fleet.
  */
 export function fleetsOnSharedRedis(): (options?: Omit<FleetOptions, "redisUrl">) => Promise<Fleet> {
-  let redis: RedisServer | undefined;
+  const redisUrl = redisForFile();
   let fleet: Fleet | undefined;
-  beforeAll(async () => {
-    redis = await startRedisServer();
-  });
-  afterAll(async () => {
-    await redis?.stop();
-  });
   afterEach(async () => {
     await fleet?.close();
     fleet = undefined;
   });
   return async (options = {}) => {
-    if (!redis) throw new Error("redis-server did not start");
-    fleet = await startFleet({ ...options, redisUrl: redis.url });
+    fleet = await startFleet({ ...options, redisUrl: redisUrl() });
     return fleet;
   };
 }

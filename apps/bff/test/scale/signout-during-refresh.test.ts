@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { KeyValueStore } from "../../src/session/kv-store.js";
-import { type RedisServer, startRedisServer } from "../helpers/redis-server.js";
+import { redisForFile } from "../helpers/redis-server.js";
 import { ADELE, api, type CookieJar, signIn } from "../helpers/test-app.js";
 import { type Instance, startFleet } from "./fleet.js";
 
@@ -9,13 +9,7 @@ import { type Instance, startFleet } from "./fleet.js";
  * token; before MSAL writes the new tokens back, the user signs out on instance B. The write-back,
  * the shared `at:` token and A's in-process copy must all stay gone.
  */
-let redis: RedisServer | undefined;
-beforeAll(async () => {
-  redis = await startRedisServer();
-});
-afterAll(async () => {
-  await redis?.stop();
-});
+const redisUrl = redisForFile();
 
 /** A's store: runs `hook` before the first token-cache write after `arm()`. */
 function pausingStore(store: KeyValueStore) {
@@ -42,7 +36,7 @@ function sessionId(jar: CookieJar): string {
 
 describe.each([
   ["memory", () => undefined],
-  ["redis", () => redis?.url],
+  ["redis", () => redisUrl()],
 ])("sign-out during a token refresh (%s store)", (_store, url) => {
   it("drops the refresh's write-back, shares no token and keeps none hot", async () => {
     const redisUrl = url();

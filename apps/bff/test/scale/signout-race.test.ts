@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RedisServer, startRedisServer } from "../helpers/redis-server.js";
+import { describe, expect, it } from "vitest";
+import { redisForFile } from "../helpers/redis-server.js";
 import { ADELE, api, type CookieJar, signIn } from "../helpers/test-app.js";
 import { type Fleet, type Instance, startFleet } from "./fleet.js";
 
@@ -10,13 +10,7 @@ import { type Fleet, type Instance, startFleet } from "./fleet.js";
  */
 const TRIALS = 20;
 
-let redis: RedisServer | undefined;
-beforeAll(async () => {
-  redis = await startRedisServer();
-});
-afterAll(async () => {
-  await redis?.stop();
-});
+const redisUrl = redisForFile();
 
 function logout(instance: Instance, jar: CookieJar) {
   return instance.app.inject({
@@ -65,7 +59,7 @@ async function countSurvivors(fleet: Fleet, beforeRace?: () => void): Promise<nu
 
 describe.each([
   ["memory", () => undefined],
-  ["redis", () => redis?.url],
+  ["redis", () => redisUrl()],
 ])("sign-out racing a request whose session touch is due (%s store, two instances)", (_store, url) => {
   it.each([0, 200])(
     `leaves no session alive in ${TRIALS} trials with Graph latency %i ms`,

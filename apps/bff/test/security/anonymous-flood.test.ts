@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createMemoryStore } from "../../src/session/memory-store.js";
 import { createRedisStore } from "../../src/session/redis-store.js";
-import { type RedisServer, startRedisServer } from "../helpers/redis-server.js";
+import { redisForFile } from "../helpers/redis-server.js";
 import { ADELE, api, buildTestApp, type CookieJar, signIn } from "../helpers/test-app.js";
 
 /**
@@ -15,13 +15,7 @@ import { ADELE, api, buildTestApp, type CookieJar, signIn } from "../helpers/tes
 const BUDGET = 50;
 const SESSIONS = 5;
 
-let redis: RedisServer | undefined;
-beforeAll(async () => {
-  redis = await startRedisServer();
-});
-afterAll(async () => {
-  await redis?.stop();
-});
+const redisUrl = redisForFile();
 
 /** Address number `i`: alternately an IPv4 address and an IPv6 address in a /64 of its own. */
 function address(i: number): string {
@@ -35,7 +29,7 @@ function login(app: FastifyInstance, remoteAddress: string) {
 describe.each([
   // So small that 10× the budget in the one LRU would have evicted every session.
   ["memory", () => createMemoryStore({ maxEntries: 40 })],
-  ["redis", () => createRedisStore({ url: redis?.url ?? "", keyPrefix: `flood:${randomUUID()}:` })],
+  ["redis", () => createRedisStore({ url: redisUrl(), keyPrefix: `flood:${randomUUID()}:` })],
 ])("an anonymous /login flood (%s store)", (_name, makeStore) => {
   it(`of 10× the PRELOGIN_MAX budget from ${BUDGET * 10} addresses leaves every session working`, async () => {
     const { app, emulator, store } = await buildTestApp({
@@ -75,13 +69,13 @@ describe("pre-login records in Redis", () => {
   it("expire by themselves and never outnumber PRELOGIN_MAX", async () => {
     const keyPrefix = `prelogin:${randomUUID()}:`;
     const { app } = await buildTestApp({
-      store: createRedisStore({ url: redis?.url ?? "", keyPrefix }),
+      store: createRedisStore({ url: redisUrl(), keyPrefix }),
       env: { PRELOGIN_MAX: "3" },
     });
     const statuses = [];
     for (let i = 0; i < 6; i++) statuses.push((await login(app, address(i))).statusCode);
     expect(statuses).toEqual([302, 302, 302, 503, 503, 503]);
-    const raw = new Redis(redis?.url ?? "");
+    const raw = new Redis(redisUrl());
     try {
       const keys = await raw.keys(`${keyPrefix}*`);
       expect(keys.filter((k) => k.startsWith(`${keyPrefix}login:`))).toHaveLength(3);
