@@ -17,6 +17,12 @@ export interface AuthRoutesOptions {
   config: AppConfig;
 }
 
+/** A request that says it carries a body (any length but 0, or chunked). */
+function announcesBody(request: FastifyRequest): boolean {
+  const length = request.headers["content-length"];
+  return (length !== undefined && length !== "0") || request.headers["transfer-encoding"] !== undefined;
+}
+
 const BINDING_FORMAT = /^[A-Za-z0-9_-]{43}$/;
 
 /**
@@ -35,6 +41,11 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
   }
   // Pages, not JSON, for anything that goes wrong on these browser-navigated routes.
   const pageErrors = async (request: FastifyRequest, reply: FastifyReply, error: unknown) => {
+    // A malformed query (a parameter given twice, say) is the client's mistake, not ours.
+    if ((error as { validation?: unknown }).validation) {
+      request.log.info({ event: "signin.bad_request" }, "malformed sign-in request");
+      return sendPage(reply, new SignInError({ kind: "bad_request", reason: "malformed query" }));
+    }
     if (!(error instanceof SignInError) && !(error instanceof AppError && error.statusCode < 500)) {
       request.log.error({ err: error }, "sign-in route failed");
     }
@@ -127,7 +138,15 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
 
   app.post(
     "/logout",
-    { schema: { response: { 200: LogoutResponseSchema, 403: ApiErrorResponse, "5xx": ApiErrorResponse } } },
+    {
+      config: { rateLimit },
+      // Sign-out reads no body: one that is announced is refused before a byte of it is read.
+      bodyLimit: 1,
+      onRequest: async (request) => {
+        if (announcesBody(request)) throw new AppError("bad_request", 413, "POST /logout takes no body.");
+      },
+      schema: { response: { 200: LogoutResponseSchema, 403: ApiErrorResponse, "5xx": ApiErrorResponse } },
+    },
     async (request, reply) => {
       if (!passesCsrfCheck(request, appOrigin)) {
         return reply.code(403).send({ code: "csrf_rejected", message: "Missing or invalid X-CSRF header." });
