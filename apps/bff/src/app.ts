@@ -8,7 +8,7 @@ import { errorHandler } from "./error-handler.js";
 import { AppError } from "./errors.js";
 import { clientErrorHandler, frameworkErrorHandler } from "./framework-errors.js";
 import { graphPlugin } from "./graph/graph-plugin.js";
-import { loggerOptions, requestId } from "./logging.js";
+import { loggerOptions, requestIdGenerator } from "./logging.js";
 import { createMetrics, instrumentStore, metricsPlugin } from "./metrics.js";
 import { apiRoutes } from "./routes/api/index.js";
 import { authRoutes } from "./routes/auth.js";
@@ -46,7 +46,7 @@ export function createStore(config: AppConfig, logger?: FastifyBaseLogger): KeyV
 /** Fastify's types lack the hop count proxy-addr supports: trust the nearest `hops` addresses. */
 function trustProxySetting(
   value: AppConfig["trustProxy"],
-): boolean | string[] | ((a: string, i: number) => boolean) {
+): false | string[] | ((a: string, i: number) => boolean) {
   if (typeof value !== "number") return value;
   return (_address, hop) => hop < value;
 }
@@ -66,7 +66,7 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
             ...(options.logStream ? { stream: options.logStream } : {}),
           },
         }),
-    genReqId: requestId,
+    genReqId: requestIdGenerator(config.trustProxy !== false),
     requestIdHeader: false,
     trustProxy: trustProxySetting(config.trustProxy),
     bodyLimit: BODY_LIMIT_BYTES,

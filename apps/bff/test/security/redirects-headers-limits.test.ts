@@ -118,7 +118,7 @@ describe("security: response headers", () => {
 
   it.each(routes)("adds HSTS in https mode on %s %s", async (method, url, headers) => {
     const { app } = await buildTestApp({
-      env: { PUBLIC_URL: "https://app.contoso.test", TRUST_PROXY: "true" },
+      env: { PUBLIC_URL: "https://app.contoso.test", TRUST_PROXY: "1" },
     });
     const res = await app.inject({
       method: method as "GET",
