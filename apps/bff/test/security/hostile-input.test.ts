@@ -1,5 +1,8 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { LightMyRequestResponse } from "fastify";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { ADELE, buildTestApp, CookieJar, callback, startLogin } from "../helpers/test-app.js";
 import { rawRequest } from "./helpers.js";
 
@@ -122,6 +125,42 @@ const table: Row[] = [
     JSON.stringify({ a: "x".repeat(2_000_000) }),
     "json",
   ],
+  [
+    "a big body to a GET route",
+    "GET",
+    "/api/session",
+    JSON_TYPE,
+    JSON.stringify({ a: "x".repeat(100_000) }),
+    "harmless",
+  ],
+  ["POST to /login", "POST", "/login", CSRF, undefined, "json"],
+  [
+    "emoji everywhere in the callback",
+    "GET",
+    `/getAToken?code=%F0%9F%98%80&state=%F0%9F%98%80&iss=%F0%9F%98%80`,
+    {},
+    undefined,
+    "page",
+  ],
+  [
+    "emoji error with a lone surrogate",
+    "GET",
+    `/getAToken?error=%F0%9F%98%80&error_description=%ED%A0%80&state=${"A".repeat(43)}`,
+    {},
+    undefined,
+    "page",
+  ],
+  ["a NUL in returnTo and prompt", "GET", "/login?returnTo=/%00&prompt=%00", {}, undefined, "harmless"],
+  ["a key that does not decode", "GET", "/login?%ff=1&returnTo=%ff", {}, undefined, "harmless"],
+  ["two CSRF headers", "GET", "/api/me", { "x-csrf": "1, 1" }, undefined, "json"],
+  [
+    "a hostile request id",
+    "GET",
+    "/api/nothing",
+    { ...CSRF, "x-request-id": '<script>"\n' },
+    undefined,
+    "json",
+  ],
 ];
 
 describe("security: hostile bytes and duplicated parameters are 4xx in the BFF's own shape", () => {
@@ -142,6 +181,36 @@ describe("security: hostile bytes and duplicated parameters are 4xx in the BFF's
     expect(failures).toEqual([]);
     // Nothing an attacker sends is a server-side failure worth a stack trace at error level.
     expect(logs().filter((line) => Number(line.level) >= 50)).toEqual([]);
+  });
+
+  it("answers unknown and traversing paths with JSON 404s when the SPA is served too", async () => {
+    const dist = mkdtempSync(join(tmpdir(), "bff-dist-"));
+    onTestFinished(() => rmSync(dist, { recursive: true, force: true }));
+    mkdirSync(join(dist, "assets"));
+    writeFileSync(join(dist, "index.html"), "<!doctype html><title>app</title>");
+    writeFileSync(join(dist, "assets", "app.js"), "");
+    const { app } = await buildTestApp({ env: { WEB_DIST_DIR: dist } });
+    const failures: string[] = [];
+    for (const url of [
+      "/assets/..%2f..%2fetc%2fpasswd",
+      "/assets/%00",
+      "/%2e%2e/%2e%2e/etc/passwd",
+      "/api/nothing",
+    ]) {
+      for (const accept of ["*/*", "application/json"]) {
+        const res = await app.inject({ method: "GET", url, headers: { accept, "x-csrf": "1" } });
+        const found = problems(res, "json");
+        if (found.length > 0) failures.push(`${url} (${accept}): ${found.join("; ")}`);
+      }
+    }
+    // Browser navigations still get the SPA (client-side routes), never a file outside it.
+    const page = await app.inject({
+      method: "GET",
+      url: "/%2e%2e/%2e%2e/etc/passwd",
+      headers: { accept: "text/html" },
+    });
+    expect(page.body).toContain("<title>app</title>");
+    expect(failures).toEqual([]);
   });
 
   it("redirects to a re-encoded path after sign-in when returnTo has non-Latin-1 characters", async () => {
