@@ -5,10 +5,11 @@ import { type Emulator, startEmulator } from "../src/index.js";
 import { printedEnv, runClient } from "./conformance/run-client.js";
 import { ADELE } from "./helpers.js";
 
-// MSAL Node 2.x (installed as `msal-node-2`, next to the current MSAL Node) in a process of its
-// own with only the --print-env lines: the flow of Microsoft's msal-node Express sample.
-let emulator: Emulator;
-/** What msal-node-2-app.mjs prints. */
+// MSAL Node 2.x (installed as `msal-node-2`, next to the current MSAL Node) and the current one,
+// each in a process of its own with only the --print-env lines: the flow of Microsoft's msal-node
+// Express sample (auth code + PKCE, silent from the cache, refresh, Graph, the sample's logout URL).
+
+/** What msal-node-app.mjs prints. */
 interface Seen {
   authCodeUrl: string;
   callbackState: string;
@@ -19,20 +20,28 @@ interface Seen {
   me: { status: number; body: { displayName?: string } };
   logout: { uri: string; status: number; setCookie: string | null };
 }
-let seen: Seen;
 
-beforeAll(async () => {
-  emulator = await startEmulator({ https: true });
-  seen = await runClient<Seen>(process.execPath, ["msal-node-2-app.mjs"], {
-    ...printedEnv(emulator),
-    SIGN_IN_USER: ADELE,
+describe.each([
+  ["MSAL Node 2.x (Microsoft's Express sample era)", "msal-node-2"],
+  ["the current MSAL Node", "@azure/msal-node"],
+])("%s against the --https emulator, configuration only", (_name, msalPackage) => {
+  let emulator: Emulator;
+  let seen: Seen;
+  const run = (env: Record<string, string>) =>
+    runClient<Seen>(process.execPath, ["msal-node-app.mjs"], {
+      ...env,
+      MSAL_PACKAGE: msalPackage,
+      SIGN_IN_USER: ADELE,
+    });
+
+  beforeAll(async () => {
+    emulator = await startEmulator({ https: true });
+    seen = await run(printedEnv(emulator));
+  }, 60_000);
+  afterAll(async () => {
+    await emulator.close();
   });
-}, 60_000);
-afterAll(async () => {
-  await emulator.close();
-});
 
-describe("MSAL Node 2.x against the --https emulator, configuration only", () => {
   it("sends the authorize request to the https authority, with PKCE and MSAL's own parameters", () => {
     const url = new URL(seen.authCodeUrl);
     expect(`${url.origin}${url.pathname}`).toBe(`${emulator.authority}/oauth2/v2.0/authorize`);
@@ -84,9 +93,7 @@ describe("MSAL Node 2.x against the --https emulator, configuration only", () =>
     const { NODE_EXTRA_CA_CERTS: _, ...withoutCa } = printedEnv(emulator);
     const before = emulator.requests().length;
     // MSAL reports the refused TLS handshake of its metadata request as unresolvable endpoints.
-    await expect(
-      runClient(process.execPath, ["msal-node-2-app.mjs"], { ...withoutCa, SIGN_IN_USER: ADELE }),
-    ).rejects.toThrow(/endpoints_resolution_error/);
+    await expect(run(withoutCa)).rejects.toThrow(/endpoints_resolution_error/);
     expect(emulator.requests()).toHaveLength(before);
   });
 });

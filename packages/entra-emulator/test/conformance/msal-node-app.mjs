@@ -1,9 +1,10 @@
-// An MSAL Node 2.x app configured the way Microsoft's msal-node Express sample is — from the lines
+// An MSAL Node app (MSAL_PACKAGE: "msal-node-2", i.e. MSAL Node 2.x as Microsoft's Express sample
+// uses it, or "@azure/msal-node", the current one) configured the way that sample is — from the lines
 // `entra-emulator --https --print-env` prints, with NODE_EXTRA_CA_CERTS set before Node starts —
 // and nothing else: no network client, no authorityMetadata, no patches. The browser's authorize
 // step is one GET with login_hint (the emulator skips its picker for a known user, as Entra does
 // once the user has typed a password). Prints what it saw as one JSON line.
-import { ConfidentialClientApplication, CryptoProvider } from "msal-node-2";
+const { ConfidentialClientApplication, CryptoProvider } = await import(process.env.MSAL_PACKAGE);
 
 const env = process.env;
 const REDIRECT_URI = "http://localhost:5000/getAToken";
