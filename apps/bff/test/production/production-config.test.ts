@@ -1,4 +1,7 @@
+import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { type Emulator, envLines, startEmulator } from "@entra-bff/entra-emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type BffChild, Cookies, freePort, startBffProcess } from "./bff-process.js";
@@ -96,6 +99,23 @@ describe("the BFF in production configuration against the --https emulator", { t
       ]),
     );
     await bff.stop();
+  });
+
+  it("passes `pnpm run doctor` with those settings; only the cloud check warns (not a Microsoft host)", async () => {
+    const doctor = await promisify(execFile)(
+      process.execPath,
+      ["--conditions=source", "--import", "tsx", "--", "src/doctor/cli.ts", "--json"],
+      {
+        cwd: fileURLToPath(new URL("../..", import.meta.url)),
+        env: { PATH: process.env.PATH, ...productionEnv() },
+      },
+    );
+    const report = JSON.parse(doctor.stdout) as { ok: boolean; checks: { id: string; status: string }[] };
+    expect(report.ok).toBe(true);
+    expect(report.checks.filter((check) => check.status === "warn").map((check) => check.id)).toEqual([
+      "cloud",
+    ]);
+    expect(report.checks.find((check) => check.id === "client-credential")?.status).toBe("pass");
   });
 
   it("does not reach the emulator without NODE_EXTRA_CA_CERTS: TLS is verified, not bypassed", async () => {
