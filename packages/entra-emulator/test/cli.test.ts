@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -77,6 +77,7 @@ describe("the entra-emulator CLI", { timeout: 30_000 }, () => {
     const dir = mkdtempSync(join(tmpdir(), "emu-cli-"));
     try {
       const envFile = join(dir, "emulator.env");
+      writeFileSync(envFile, "stale\n", { mode: 0o644 }); // an older, world-readable file
       const cli = runCli(["--port", "0", "--https", "--print-env", "--env-file", envFile]);
       const stdout = await cli.printed(/REQUESTS_CA_BUNDLE=.*\n/);
       const lines = stdout.trim().split("\n");
