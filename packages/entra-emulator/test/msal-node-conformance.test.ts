@@ -12,6 +12,7 @@ import { ADELE } from "./helpers.js";
 /** What msal-node-app.mjs prints. */
 interface Seen {
   authCodeUrl: string;
+  formAction: string;
   callbackState: string;
   sentState: string;
   byCode: Record<string, string> & { accessToken: string };
@@ -49,6 +50,8 @@ describe.each([
     expect(url.searchParams.get("scope")?.split(" ")).toEqual(
       expect.arrayContaining(["User.Read", "openid", "profile", "offline_access"]),
     );
+    expect(url.searchParams.get("response_mode")).toBe("form_post");
+    expect(seen.formAction).toBe("http://localhost:5000/getAToken");
     expect(seen.callbackState).toBe(seen.sentState);
   });
 

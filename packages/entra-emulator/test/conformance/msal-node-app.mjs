@@ -33,18 +33,34 @@ const authCodeUrl = await msal.getAuthCodeUrl({
   codeChallenge: pkce.challenge,
   codeChallengeMethod: "S256",
   state,
+  responseMode: "form_post", // as the sample: the code comes back in a POST to the redirect URI
   loginHint: env.SIGN_IN_USER,
 });
 
-// The browser: follow the authorize URL to the redirect back to the app.
+// The browser: the authorize page answers with the form it auto-posts to the redirect URI.
 const authorize = await fetch(authCodeUrl, { redirect: "manual" });
-const callback = new URL(authorize.headers.get("location") ?? "about:blank");
-const code = callback.searchParams.get("code");
-if (!code) throw new Error(`no code: ${authorize.status} ${callback}`);
+const page = await authorize.text();
+const htmlText = (value) =>
+  value
+    .replaceAll("&quot;", '"')
+    .replaceAll("&#39;", "'")
+    .replaceAll("&lt;", "<")
+    .replaceAll("&gt;", ">")
+    .replaceAll("&amp;", "&");
+const posted = Object.fromEntries(
+  [...page.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [
+    m[1],
+    htmlText(m[2]),
+  ]),
+);
+const action = htmlText(page.match(/<form method="post" action="([^"]+)"/)?.[1] ?? "");
+if (!posted.code) throw new Error(`no code: ${authorize.status} ${page.slice(0, 300)}`);
+const code = posted.code;
 
+// The sample's redirect handler: the POST body as the auth code payload (MSAL checks the state).
 const byCode = await msal.acquireTokenByCode(
   { code, scopes: SCOPES, redirectUri: REDIRECT_URI, codeVerifier: pkce.verifier },
-  { code, state: callback.searchParams.get("state") ?? "" },
+  posted,
 );
 const account = byCode.account;
 const silent = await msal.acquireTokenSilent({ account, scopes: SCOPES });
@@ -61,7 +77,8 @@ const logout = await fetch(logoutUri, { redirect: "manual" });
 console.log(
   JSON.stringify({
     authCodeUrl,
-    callbackState: callback.searchParams.get("state"),
+    formAction: action,
+    callbackState: posted.state,
     sentState: state,
     byCode: {
       scopes: byCode.scopes,
