@@ -41,6 +41,8 @@ export function simpleRequest(ca?: string): SimpleRequest {
         res.on("error", reject);
       });
       req.on("error", reject);
+      // A test driving a stuck server fails with a message instead of hanging.
+      req.setTimeout(30_000, () => req.destroy(new Error(`no answer from ${target.origin} in 30 s`)));
       req.end(init.body);
     });
 }

@@ -62,7 +62,7 @@ describe("MSAL Python (python3-msal) against the --https emulator, configuration
     expect(emulator.requests({ grantType: "refresh_token" })).toHaveLength(1);
   });
 
-  it("calls Graph /me at GRAPH_BASE_URL over TLS", () => {
+  it("calls Graph /me at GRAPH_BASE_URL over TLS with the token acquire_token_silent gave", () => {
     expect(seen.me).toMatchObject({ status: 200, body: { displayName: "Diego Siciliani" } });
   });
 

@@ -34,7 +34,8 @@ silent = app.acquire_token_silent(SCOPES, account=accounts[0]) if accounts else 
 refreshed = (
     app.acquire_token_silent(SCOPES, account=accounts[0], force_refresh=True) if accounts else None
 )
-token = (refreshed or {}).get("access_token", "")
+# Graph /me with the token acquire_token_silent returned, as the Flask sample's /call_downstream_api.
+token = (silent or {}).get("access_token", "")
 me = requests.get(
     env["GRAPH_BASE_URL"] + "/v1.0/me",
     headers={"Authorization": "Bearer " + token},
@@ -55,7 +56,10 @@ print(
             },
             "accounts": [a.get("username") for a in accounts],
             "silent": {"accessToken": (silent or {}).get("access_token")},
-            "refreshed": {"accessToken": token, "error": (refreshed or {}).get("error")},
+            "refreshed": {
+                "accessToken": (refreshed or {}).get("access_token"),
+                "error": (refreshed or {}).get("error"),
+            },
             "me": {"status": me.status_code, "body": me.json()},
         }
     )
