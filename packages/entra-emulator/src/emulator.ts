@@ -82,6 +82,9 @@ export interface Emulator {
   close(): Promise<void>;
 }
 
+/** Hosts whose URL the https certificate covers (a wildcard bind is reached through 127.0.0.1). */
+const LOOPBACK_OR_WILDCARD = /^(localhost|127\.0\.0\.1|::1|\[::1\]|0\.0\.0\.0|::|\[::\])$/i;
+
 function validateUris(uris: string[], what: string): string[] {
   for (const uri of uris)
     if (!URL.canParse(uri)) throw new Error(`startEmulator: ${what} "${uri}" is not a URL`);
@@ -103,13 +106,19 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     if (!primary.postLogoutRedirectUris.includes(uri)) primary.postLogoutRedirectUris.push(uri);
   }
   const state = new EmulatorState(config);
+  const host = options.host ?? "127.0.0.1";
+  if (options.https && !LOOPBACK_OR_WILDCARD.test(host)) {
+    throw new Error(
+      `startEmulator: the https certificate covers localhost, 127.0.0.1 and ::1 only, not host "${host}": ` +
+        "bind to one of those (or 0.0.0.0 and reach it through 127.0.0.1)",
+    );
+  }
   const tls = options.https ? await setUpTls(options.caOut) : undefined;
   const app: FastifyInstance = buildApp(state, {
     logger: options.logger ?? false,
     controlApi: options.controlApi ?? true,
     ...(tls ? { https: { key: tls.privateKey, cert: tls.certificate } } : {}),
   });
-  const host = options.host ?? "127.0.0.1";
   try {
     await app.listen({ host, port: options.port ?? 0 });
   } catch (error) {

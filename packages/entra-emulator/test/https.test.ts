@@ -135,6 +135,17 @@ describe("the CA certificate file", () => {
     );
   });
 
+  it("refuses an https bind its certificate would not cover, naming the host and the fix", async () => {
+    for (const host of ["192.0.2.1", "127.0.0.2", "emulator.internal"]) {
+      await expect(startEmulator({ https: true, host })).rejects.toThrow(
+        `the https certificate covers localhost, 127.0.0.1 and ::1 only, not host "${host}"`,
+      );
+    }
+    const wildcard = await startEmulator({ https: true, host: "0.0.0.0" });
+    expect(wildcard.url).toMatch(/^https:\/\/127\.0\.0\.1:/);
+    await wildcard.close();
+  });
+
   it("is absent in plain-HTTP mode", async () => {
     const plain = await startEmulator();
     expect([plain.url.startsWith("http://"), plain.caFile, plain.caCertificate]).toEqual([
