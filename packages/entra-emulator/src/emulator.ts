@@ -2,7 +2,7 @@ import type { FastifyInstance } from "fastify";
 import { buildApp } from "./app.js";
 import { type DemoUser, type EmulatorConfig, loadConfig, type TokenLifetimes } from "./config.js";
 import { Controls } from "./control.js";
-import { driveSignIn } from "./sign-in.js";
+import { driveSignIn, type SignInOptions } from "./sign-in.js";
 import {
   EmulatorState,
   type GrantType,
@@ -42,7 +42,8 @@ export interface Emulator {
     postLogoutRedirectUris: string[];
   };
   readonly users: readonly DemoUser[];
-  signIn(authorizeUrl: string, username: string): Promise<URL>;
+  /** Drives the picker (and a consent step: Accept unless `consent: "cancel"`) without cookies. */
+  signIn(authorizeUrl: string, username: string, options?: SignInOptions): Promise<URL>;
   queueError(
     endpoint: "authorize" | "token",
     aadsts: number,
