@@ -42,11 +42,8 @@ export function errorFields(
   appState: string | undefined,
 ) {
   const body = renderAadError(err, state.nowDate(), correlationIdOf(request));
-  const fields: Record<string, string> = {
-    error: body.error,
-    error_description: body.error_description,
-    error_uri: body.error_uri,
-  };
+  const fields: Record<string, string> = { error: body.error, error_description: body.error_description };
+  if (body.error_uri) fields.error_uri = body.error_uri;
   if (appState !== undefined) fields.state = appState;
   return fields;
 }
