@@ -1,6 +1,6 @@
 import { CryptoProvider } from "@azure/msal-node";
 import { decodeJwt } from "jose";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { type Emulator, parseConfig, startEmulator } from "../src/index.js";
 import {
   ADELE,
@@ -8,8 +8,10 @@ import {
   authorizeUrl,
   codeForm,
   DIEGO,
+  flowOf,
   getCode,
   pkce,
+  postStep,
   refresh,
   signInTokens,
   startWithClient,
@@ -22,9 +24,7 @@ import { msalClientFor, REDIRECT_URI } from "./msal.js";
 let emulator: Emulator;
 beforeAll(async () => {
   emulator = await startEmulator();
-});
-afterAll(async () => {
-  await emulator.close();
+  return () => emulator.close();
 });
 
 const MEGAN = "MeganB@M365x214355.onmicrosoft.com";
@@ -40,14 +40,8 @@ function get(url: string, cookie?: string) {
 }
 
 /** Picks `userId` on the picker page; returns the response (consent page or redirect). */
-async function pick(html: string, userId: string) {
-  const flow = html.match(/name="flow" value="([^"]+)"/)?.[1] ?? "";
-  return fetch(`${emulator.authority}/login`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ flow, user: userId }),
-  });
+function pick(html: string, userId: string) {
+  return postStep(emulator, "login", { flow: flowOf(html), user: userId });
 }
 
 describe("default permissions", () => {
@@ -164,13 +158,7 @@ describe("a configured but unconsented scope", () => {
     expect(html).not.toContain('<span class="scope">User.Read</span>'); // already admin-consented
     expect(html).toMatch(/<form method="post" action="\/[^"]+\/consent"/);
 
-    const flow = html.match(/name="flow" value="([^"]+)"/)?.[1] ?? "";
-    const accepted = await fetch(`${emulator.authority}/consent`, {
-      method: "POST",
-      redirect: "manual",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ flow, action: "accept" }),
-    });
+    const accepted = await postStep(emulator, "consent", { flow: flowOf(html), action: "accept" });
     expect(accepted.status).toBe(302);
     expect(new URL(accepted.headers.get("location") ?? "").searchParams.get("code")).toBeTruthy();
 
@@ -205,12 +193,10 @@ describe("a configured but unconsented scope", () => {
 
   it("refuses a consent form without a parked consent step (no user swap through a picker flow)", async () => {
     const html = await (await get(authorizeUrl(emulator))).text();
-    const flow = html.match(/name="flow" value="([^"]+)"/)?.[1] ?? "";
-    const response = await fetch(`${emulator.authority}/consent`, {
-      method: "POST",
-      redirect: "manual",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ flow, action: "accept", user: emulator.users[0]?.id ?? "" }),
+    const response = await postStep(emulator, "consent", {
+      flow: flowOf(html),
+      action: "accept",
+      user: emulator.users[0]?.id ?? "",
     });
     expect(response.status).toBe(400);
     expect(await response.text()).toContain("AADSTS9002313");

@@ -109,3 +109,23 @@ export function startWithClient(overrides: Partial<ClientRegistration>): Promise
   if (!builtIn) throw new Error("the built-in tenant has no client");
   return startEmulator({ config: { ...DEFAULT_CONFIG, clients: [{ ...builtIn, ...overrides }] } });
 }
+
+/** The single-use flow id of a picker or consent page. */
+export function flowOf(html: string): string {
+  return html.match(/name="flow" value="([^"]+)"/)?.[1] ?? "";
+}
+
+/** POSTs an interactive step's form (`/login` or `/consent`) the way the browser does. */
+export function postStep(
+  emulator: Emulator,
+  step: "login" | "consent",
+  fields: Record<string, string>,
+  cookie?: string,
+): Promise<Response> {
+  return fetch(`${emulator.authority}/${step}`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", ...(cookie ? { cookie } : {}) },
+    body: new URLSearchParams(fields),
+  });
+}

@@ -1,14 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { type Emulator, startEmulator } from "../src/index.js";
-import { ADELE, authorizeUrl } from "./helpers.js";
+import { ADELE, authorizeUrl, flowOf, postStep } from "./helpers.js";
 
 // Single sign-on through the emulator's own session cookie (ESTSAUTH), and what each prompt does.
 let emulator: Emulator;
 beforeAll(async () => {
   emulator = await startEmulator();
-});
-afterAll(async () => {
-  await emulator.close();
+  return () => emulator.close();
 });
 
 const MEGAN = "MeganB@M365x214355.onmicrosoft.com";
@@ -28,12 +26,9 @@ function callback(response: Response): URL {
 /** Signs in on the picker as the `index`-th demo user; returns the browser's ESTSAUTH cookie. */
 async function signInOnPicker(index = 0): Promise<{ cookie: string; setCookie: string }> {
   const html = await (await get(authorizeUrl(emulator))).text();
-  const flow = html.match(/name="flow" value="([^"]+)"/)?.[1] ?? "";
-  const response = await fetch(`${emulator.authority}/login`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ flow, user: emulator.users[index]?.id ?? "" }),
+  const response = await postStep(emulator, "login", {
+    flow: flowOf(html),
+    user: emulator.users[index]?.id ?? "",
   });
   expect(response.status).toBe(302);
   const setCookie = response.headers.get("set-cookie") ?? "";
@@ -83,13 +78,12 @@ describe("single sign-on", () => {
   it("replaces the browser's previous session when it signs in again on the picker", async () => {
     const first = await signInOnPicker(0);
     const html = await (await get(authorizeUrl(emulator, { prompt: "login" }), first.cookie)).text();
-    const flow = html.match(/name="flow" value="([^"]+)"/)?.[1] ?? "";
-    await fetch(`${emulator.authority}/login`, {
-      method: "POST",
-      redirect: "manual",
-      headers: { "content-type": "application/x-www-form-urlencoded", cookie: first.cookie },
-      body: new URLSearchParams({ flow, user: emulator.users[1]?.id ?? "" }),
-    });
+    await postStep(
+      emulator,
+      "login",
+      { flow: flowOf(html), user: emulator.users[1]?.id ?? "" },
+      first.cookie,
+    );
     expect(isPicker(await (await get(authorizeUrl(emulator), first.cookie)).text())).toBe(true);
   });
 });

@@ -4,15 +4,6 @@ import { GraphError } from "../errors.js";
 import { GRAPH_APP_ID, GRAPH_RESOURCE } from "../scopes.js";
 import type { EmulatorState } from "../state.js";
 
-/** Delegated permissions that let the signed-in user read their own profile. */
-const READ_SELF_SCOPES = [
-  "User.Read",
-  "User.ReadWrite",
-  "User.ReadBasic.All",
-  "User.Read.All",
-  "User.ReadWrite.All",
-  "Directory.Read.All",
-];
 /** Delegated permissions that let the signed-in user read other users (User.Read alone does not). */
 const READ_OTHERS_SCOPES = [
   "User.ReadBasic.All",
@@ -20,6 +11,10 @@ const READ_OTHERS_SCOPES = [
   "User.ReadWrite.All",
   "Directory.Read.All",
 ];
+/** Delegated permissions that let the signed-in user read their own profile. */
+const READ_SELF_SCOPES = ["User.Read", "User.ReadWrite", ...READ_OTHERS_SCOPES];
+/** Application permissions (app-only `roles`) that let an app read users. */
+const READ_USERS_ROLES = ["User.Read.All", "User.ReadWrite.All", "Directory.Read.All"];
 const WWW_AUTHENTICATE = `Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="${GRAPH_APP_ID}"`;
 
 function unauthorized(message: string): GraphError {
@@ -107,7 +102,7 @@ export function readAccess(payload: JWTPayload): { delegated: boolean; self: boo
     return {
       delegated: false,
       self: false,
-      others: READ_OTHERS_SCOPES.slice(1).some((r) => roles.includes(r)),
+      others: READ_USERS_ROLES.some((r) => roles.includes(r)),
     };
   }
   const scp = payload.scp.split(" ");
