@@ -31,6 +31,7 @@ ul{list-style:none;margin:0 0 16px;padding:0}
 .cancel,.accept{padding:6px 20px;border:1px solid #8a8886;background:#fff;font:inherit;cursor:pointer}
 .accept{background:var(--accent);border-color:var(--accent);color:#fff;margin-right:8px}
 .scopes{list-style:disc;padding-left:20px}
+.scope{font-family:ui-monospace,monospace;font-size:13px;color:var(--muted)}
 .error{border-left:4px solid #a80000;padding-left:12px}
 dl{font-size:13px;color:var(--muted)}dt{font-weight:600}dd{margin:0 0 6px;word-break:break-all}
 `;
@@ -124,10 +125,23 @@ export interface ConsentPageInput {
   redirectOrigin: string;
 }
 
+/** The wording Entra's consent screen uses for common Graph permissions. */
+const SCOPE_TEXT: Record<string, string> = {
+  "User.Read": "Sign you in and read your profile",
+  "User.ReadWrite": "Read and update your profile",
+  "User.ReadBasic.All": "Read all users' basic profiles",
+  "Mail.Read": "Read your mail",
+  "Calendars.Read": "Read your calendars",
+  "Files.Read": "Read your files",
+};
+
 /** The consent step: the permissions nobody consented to yet, Accept or Cancel. */
 export function consentPage(input: ConsentPageInput): { html: string; csp: string } {
   const items = input.scopes
-    .map((scope) => `<li><span class="scope">${escapeHtml(scope)}</span></li>`)
+    .map((scope) => {
+      const text = SCOPE_TEXT[scope];
+      return `<li>${text ? `${escapeHtml(text)} ` : ""}<span class="scope">${escapeHtml(scope)}</span></li>`;
+    })
     .join("\n");
   const body = `<p class="meta">${escapeHtml(input.user.userPrincipalName)}</p>
 <h1 id="title">Permissions requested</h1>
