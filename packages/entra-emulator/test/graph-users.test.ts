@@ -198,6 +198,18 @@ describe("Graph paths the emulator does not serve", () => {
     });
   });
 
+  it("treats prototype property names as unknown segments", async () => {
+    const { status, body } = await graph("/constructor", basic);
+    expect(status).toBe(400);
+    expect(body.error.message).toBe("Resource not found for the segment 'constructor'.");
+  });
+
+  it("answers an over-long user id (beyond the router's limit) with 404 Request_ResourceNotFound", async () => {
+    const { status, body } = await graph(`/users/${"a".repeat(500)}`, basic);
+    expect(status).toBe(404);
+    expect(body.error.code).toBe("Request_ResourceNotFound");
+  });
+
   it("answers a method the path does not support with 405 in Graph's shape", async () => {
     const { status, body } = await graph("/me", basic, { method: "DELETE" });
     expect(status).toBe(405);

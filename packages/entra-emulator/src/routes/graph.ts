@@ -23,16 +23,28 @@ function safeDecode(raw: string): string {
   }
 }
 
-/** Graph's answer to a path it does not serve: 400 for the first unknown segment, else 405. */
-function unknownPath(path: string): GraphError {
+/**
+ * Graph's answer to a path it does not serve: 400 naming the first unknown segment; for a served
+ * path, 405 (another method) or 404 (a GET the router refused, e.g. an over-long user id).
+ */
+function unknownPath(method: string, path: string): GraphError {
   const segments = path.split("?")[0]?.split("/").filter(Boolean).slice(1) ?? [];
-  let node: Tree | undefined = GRAPH_TREE;
-  for (const raw of segments) {
-    const segment = safeDecode(raw);
-    node = node[segment] ?? node["*"];
-    if (!node) return new GraphError(400, "BadRequest", `Resource not found for the segment '${segment}'.`);
-  }
   if (segments.length === 0) return new GraphError(400, "BadRequest", "Invalid request.");
+  let node: Tree = GRAPH_TREE;
+  let last = "";
+  for (const raw of segments) {
+    last = safeDecode(raw);
+    const next = Object.hasOwn(node, last) ? node[last] : node["*"];
+    if (!next) return new GraphError(400, "BadRequest", `Resource not found for the segment '${last}'.`);
+    node = next;
+  }
+  if (method === "GET") {
+    return new GraphError(
+      404,
+      "Request_ResourceNotFound",
+      `Resource '${last}' does not exist or one of its queried reference-property objects are not present.`,
+    );
+  }
   return new GraphError(
     405,
     "Request_BadRequest",
@@ -129,10 +141,12 @@ export function registerGraphRoutes(app: FastifyInstance, state: EmulatorState):
 
   registerUserRoutes(app, state);
   // Everything else under /v1.0 answers in Graph's error shape, after Graph's token check.
-  app.all("/v1.0/*", async (request) => {
+  const unserved = async (request: FastifyRequest) => {
     await authenticate(state, request);
-    throw unknownPath(request.url);
-  });
+    throw unknownPath(request.method, request.url);
+  };
+  app.all("/v1.0", unserved);
+  app.all("/v1.0/*", unserved);
 
   app.get("/oidc/userinfo", async (request) => {
     const payload = await authenticate(state, request);
