@@ -42,6 +42,16 @@ export function recordUserConsent(
   state.userConsents.set(key, own);
 }
 
+/** Replaces a user's own consent for a client (the control API; `[]` revokes it). */
+export function replaceUserConsent(
+  state: EmulatorState,
+  client: ClientRegistration,
+  userId: string,
+  scopes: string[],
+): void {
+  state.userConsents.set(userConsentKey(client.clientId, userId), [...scopes]);
+}
+
 /**
  * What a sign-in or refresh is granted: the requested OIDC scopes and permissions plus every
  * permission already consented on the same resource (Entra's "default permissions": asking only

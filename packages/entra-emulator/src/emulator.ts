@@ -58,6 +58,8 @@ export interface Emulator {
   ): void;
   graphFault(fault: GraphFault | null): void;
   revokeRefreshTokens(userIdOrUpn: string): void;
+  /** The user's own consent for a client (default: the first): as if they clicked Accept; [] revokes. */
+  setUserConsent(userIdOrUpn: string, scopes: string[], clientId?: string): void;
   setTokenLifetimes(l: Partial<TokenLifetimes>): void;
   advanceClock(seconds: number): void;
   rotateKeys(options?: { keepOld?: boolean }): void;
@@ -121,6 +123,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     queueError: (endpoint, aadsts, opts) => controls.queueError(endpoint, aadsts, opts),
     graphFault: (fault) => controls.graphFault(fault),
     revokeRefreshTokens: (user) => controls.revokeRefreshTokens(user),
+    setUserConsent: (user, scopes, clientId) => controls.setUserConsent(user, scopes, clientId),
     setTokenLifetimes: (l) => controls.setTokenLifetimes(l),
     advanceClock: (seconds) => controls.advanceClock(seconds),
     rotateKeys: (opts) => controls.rotateKeys(opts),
