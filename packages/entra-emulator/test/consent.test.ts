@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { CryptoProvider } from "@azure/msal-node";
 import { decodeJwt } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -28,6 +29,16 @@ beforeAll(async () => {
 });
 
 const MEGAN = "MeganB@M365x214355.onmicrosoft.com";
+const CAPTURES = JSON.parse(
+  readFileSync(new URL("../reference/token-error-responses.json", import.meta.url), "utf8"),
+) as { errors: { id: string; body?: Record<string, unknown> }[] };
+
+/** An Entra error description with its per-request ids and timestamp blanked out. */
+function shape(description: string): string {
+  return description
+    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?=\r|$)/g, "<id>")
+    .replace(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ/, "<time>");
+}
 const ALEX = "AlexW@M365x214355.onmicrosoft.com";
 
 function scpOf(accessToken: string): string[] {
@@ -110,26 +121,18 @@ describe("a configured but unconsented scope", () => {
       scope: "User.ReadBasic.All openid profile offline_access",
     });
     expect(status).toBe(400);
-    // The captured body's keys, in order (65001 carries no error_uri).
-    expect(Object.keys(body)).toEqual([
-      "error",
-      "error_description",
-      "error_codes",
-      "timestamp",
-      "trace_id",
-      "correlation_id",
-      "suberror",
-    ]);
+    // Entra's captured body (reference/token-error-responses.json): same keys in the same order
+    // (no error_uri), same error, code and suberror, same description up to the app's id and name.
+    const captured = CAPTURES.errors.find((e) => e.id === "consent_required_65001")?.body ?? {};
+    expect(Object.keys(body)).toEqual(Object.keys(captured));
     expect(body).toMatchObject({
-      error: "invalid_grant",
-      error_codes: [65001],
-      suberror: "consent_required",
+      error: captured.error,
+      error_codes: captured.error_codes,
+      suberror: captured.suberror,
     });
-    expect(String(body.error_description)).toMatch(
-      new RegExp(
-        `^AADSTS65001: The user or administrator has not consented to use the application with ID '${emulator.client.clientId}' named 'entra-bff \\(local emulator\\)'\\. Send an interactive authorization request for this user and resource\\.\\r\\nTrace ID: [0-9a-f-]{36}\\r\\nCorrelation ID: [\\w-]+\\r\\nTimestamp: \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ$`,
-      ),
-    );
+    const app = `'${emulator.client.clientId}' named 'entra-bff (local emulator)'`;
+    const template = String(captured.error_description).replace(/'[^']+' named '[^']+'/, app);
+    expect(shape(String(body.error_description))).toBe(shape(template));
   });
 
   it("asked with prompt=none goes back to the app as consent_required (AADSTS65001)", async () => {

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Emulator, startEmulator } from "../src/index.js";
 import { ADELE, signInTokens, token } from "./helpers.js";
@@ -6,6 +7,9 @@ import { ADELE, signInTokens, token } from "./helpers.js";
 let emulator: Emulator;
 let basic: string; // Megan, with User.ReadBasic.All (consented on the picker's consent step)
 let userRead: string; // Adele, with User.Read only
+const CAPTURES = JSON.parse(
+  readFileSync(new URL("../reference/graph-errors.json", import.meta.url), "utf8"),
+) as { errors: { id: string; body: { error: { code: string; message: string; innerError: object } } }[] };
 const MEGAN_ID = "48d31887-5fad-4d73-a9f5-3c356e68a038";
 const ADELE_ID = "87d349ed-44d7-43e1-9a83-5f2406dee5bd";
 beforeAll(async () => {
@@ -171,9 +175,12 @@ describe("GET /v1.0/users/{id|upn}", () => {
     expect(status).toBe(404);
     expect(Object.keys(body)).toEqual(["error"]);
     expect(Object.keys(body.error)).toEqual(["code", "message", "innerError"]);
-    expect(body.error.code).toBe("Request_ResourceNotFound");
+    // As captured (reference/graph-errors.json), with this request's id in the message.
+    const captured = CAPTURES.errors.find((e) => e.id === "user_not_found")?.body.error;
+    expect(Object.keys(body.error.innerError)).toEqual(Object.keys(captured?.innerError ?? {}));
+    expect(body.error.code).toBe(captured?.code);
     expect(body.error.message).toBe(
-      "Resource 'nobody@M365x214355.onmicrosoft.com' does not exist or one of its queried reference-property objects are not present.",
+      captured?.message.replace(/'[^']+'/, "'nobody@M365x214355.onmicrosoft.com'"),
     );
     expect(body.error.innerError).toEqual({
       date: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/),
