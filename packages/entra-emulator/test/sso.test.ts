@@ -89,11 +89,15 @@ describe("single sign-on", () => {
 });
 
 describe("prompt", () => {
-  it("prompt=select_account shows the picker despite the session", async () => {
-    const { cookie } = await signInOnPicker();
+  it("prompt=select_account shows the picker despite the session, the session's account focused", async () => {
+    const { cookie } = await signInOnPicker(1);
     const response = await get(authorizeUrl(emulator, { prompt: "select_account" }), cookie);
     expect(response.status).toBe(200);
-    expect(isPicker(await response.text())).toBe(true);
+    const html = await response.text();
+    expect(isPicker(html)).toBe(true);
+    expect(html).toMatch(
+      new RegExp(`<li class="hint"><button[^>]+value="${emulator.users[1]?.id}" autofocus>`),
+    );
   });
 
   it("prompt=login forces the picker despite the session (and a matching login_hint)", async () => {

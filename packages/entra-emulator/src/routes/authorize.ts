@@ -166,7 +166,8 @@ async function signInStep(
     return completeSignIn(state, request, reply, auth, session);
   }
   if (auth.prompt === "login" || auth.prompt === "select_account") {
-    return showPicker(state, reply, tenantPath, auth, hinted?.id);
+    // The account already signed in is the one offered first, unless a hint names another.
+    return showPicker(state, reply, tenantPath, auth, hinted?.id ?? session?.id);
   }
   if (session && hintMatchesSession) return proceed(state, request, reply, tenantPath, auth, session);
   if (hinted && !session) {
