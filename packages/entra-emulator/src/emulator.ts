@@ -6,7 +6,7 @@ import { buildApp } from "./app.js";
 import { type DemoUser, type EmulatorConfig, loadConfig, type TokenLifetimes } from "./config.js";
 import { Controls } from "./control.js";
 import { simpleRequest } from "./http-client.js";
-import { driveSignIn } from "./sign-in.js";
+import { driveSignIn, type SignInOptions } from "./sign-in.js";
 import {
   EmulatorState,
   type GrantType,
@@ -57,8 +57,8 @@ export interface Emulator {
   readonly caCertificate: string | undefined;
   /** With `https`: the file holding `caCertificate` (for NODE_EXTRA_CA_CERTS / REQUESTS_CA_BUNDLE). */
   readonly caFile: string | undefined;
-  /** Drives the account picker for `username`; resolves the redirect back to the app. */
-  signIn(authorizeUrl: string, username: string): Promise<URL>;
+  /** Drives the picker (and a consent step: Accept unless `consent: "cancel"`) without cookies. */
+  signIn(authorizeUrl: string, username: string, options?: SignInOptions): Promise<URL>;
   queueError(
     endpoint: "authorize" | "token",
     aadsts: number,
@@ -73,6 +73,8 @@ export interface Emulator {
   ): void;
   graphFault(fault: GraphFault | null): void;
   revokeRefreshTokens(userIdOrUpn: string): void;
+  /** The user's own consent for a client (default: the first): as if they clicked Accept; [] revokes. */
+  setUserConsent(userIdOrUpn: string, scopes: string[], clientId?: string): void;
   setTokenLifetimes(l: Partial<TokenLifetimes>): void;
   advanceClock(seconds: number): void;
   rotateKeys(options?: { keepOld?: boolean }): void;
@@ -150,11 +152,12 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     users: config.users,
     caCertificate: tls?.caCertificate,
     caFile: tls?.caFile,
-    signIn: (authorizeUrl, username) =>
-      driveSignIn(authorizeUrl, username, simpleRequest(tls?.caCertificate)),
+    signIn: (authorizeUrl, username, options) =>
+      driveSignIn(authorizeUrl, username, options, simpleRequest(tls?.caCertificate)),
     queueError: (endpoint, aadsts, opts) => controls.queueError(endpoint, aadsts, opts),
     graphFault: (fault) => controls.graphFault(fault),
     revokeRefreshTokens: (user) => controls.revokeRefreshTokens(user),
+    setUserConsent: (user, scopes, clientId) => controls.setUserConsent(user, scopes, clientId),
     setTokenLifetimes: (l) => controls.setTokenLifetimes(l),
     advanceClock: (seconds) => controls.advanceClock(seconds),
     rotateKeys: (opts) => controls.rotateKeys(opts),

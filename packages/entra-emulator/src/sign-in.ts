@@ -1,45 +1,62 @@
 import { type SimpleRequest, type SimpleResponse, simpleRequest } from "./http-client.js";
 
+export interface SignInOptions {
+  /** What to answer a consent step with; default "accept" (the user clicks Accept). */
+  consent?: "accept" | "cancel";
+}
+
+/** What to answer a consent step with; default "accept" (the user clicks Accept). */
+  consent?: "accept" | "cancel";
+}
+
 /**
  * Drives the account picker over plain HTTP the way a browser would: GET the authorize URL, pick
- * the user by username (UPN or display name) and POST the form. Resolves the URL the emulator sends
- * the browser to: `redirect_uri?code=…&state=…` (or `error=…`). For `response_mode=form_post` the
- * posted fields are returned as that URL's query so callers read them the same way.
+ * the user by username (UPN or display name) and POST the form, then answer a consent step if one
+ * shows. No cookies are kept, so every call starts without an SSO session. Resolves the URL the
+ * emulator sends the browser to: `redirect_uri?code=…&state=…` (or `error=…`). For
+ * `response_mode=form_post` the posted fields are returned as that URL's query.
  */
 export async function driveSignIn(
   authorizeUrl: string,
   username: string,
+  options: SignInOptions = {},
   request: SimpleRequest = simpleRequest(),
 ): Promise<URL> {
-  const first = await request(authorizeUrl);
-  const immediate = redirectTarget(first, authorizeUrl);
-  if (immediate) return immediate;
-  const html = first.text;
-  if (first.status !== 200)
-    throw new Error(`sign-in failed at the authorize page: ${pageMessage(html, first.status)}`);
-  const action = html.match(/<form method="post" action="([^"]+)"/)?.[1];
-  const flow = html.match(/name="flow" value="([^"]+)"/)?.[1];
-  if (!action || !flow) throw new Error("sign-in failed: the authorize page has no account picker");
+  let url = authorizeUrl;
+  let response = await request(url);
+  for (let step = 0; step < 3; step++) {
+    const target = redirectTarget(response, url);
+    if (target) return target;
+    const html = response.text;
+    if (response.status !== 200)
+      throw new Error(`sign-in failed at the authorize page: ${pageMessage(html, response.status)}`);
+    const action = html.match(/<form method="post" action="([^"]+)"/)?.[1];
+    const flow = html.match(/name="flow" value="([^"]+)"/)?.[1];
+    if (!action || !flow) throw new Error("sign-in failed: the authorize page has no form");
+    const fields: Record<string, string> = { flow: decodeEntities(flow) };
+    if (html.includes('name="action" value="accept"')) fields.action = options.consent ?? "accept";
+    else fields.user = pickUser(html, username);
+    url = new URL(decodeEntities(action), url).toString();
+    response = await request(url, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams(fields).toString(),
+    });
+  }
+  throw new Error("sign-in failed: too many interactive steps");
+}
+
+/** The picker's user id for a UPN, display name or id. */
+function pickUser(html: string, username: string): string {
   const wanted = username.toLowerCase();
-  let userId: string | undefined;
   for (const match of html.matchAll(
     /name="user" value="([^"]+)"[\s\S]*?<span class="name">([^<]*)<\/span><span class="upn">([^<]*)<\/span>/g,
   )) {
     const [, id, name, upn] = match;
     if (upn?.toLowerCase() === wanted || decodeEntities(name ?? "").toLowerCase() === wanted || id === wanted)
-      userId = id;
+      return decodeEntities(id ?? "");
   }
-  if (!userId) throw new Error(`sign-in failed: no account "${username}" on the picker`);
-  const body = new URLSearchParams({ flow: decodeEntities(flow), user: decodeEntities(userId) });
-  const loginUrl = new URL(decodeEntities(action), authorizeUrl).toString();
-  const second = await request(loginUrl, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: body.toString(),
-  });
-  const target = redirectTarget(second, loginUrl);
-  if (target) return target;
-  throw new Error(`sign-in failed after choosing the account: ${pageMessage(second.text, second.status)}`);
+  throw new Error(`sign-in failed: no account "${username}" on the picker`);
 }
 
 function decodeEntities(value: string): string {
