@@ -5,10 +5,6 @@ export interface SignInOptions {
   consent?: "accept" | "cancel";
 }
 
-/** What to answer a consent step with; default "accept" (the user clicks Accept). */
-  consent?: "accept" | "cancel";
-}
-
 /**
  * Drives the account picker over plain HTTP the way a browser would: GET the authorize URL, pick
  * the user by username (UPN or display name) and POST the form, then answer a consent step if one

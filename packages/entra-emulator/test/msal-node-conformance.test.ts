@@ -19,7 +19,7 @@ interface Seen {
   silent: { fromCache: boolean; accessToken: string };
   refreshed: { fromCache: boolean; accessToken: string };
   me: { status: number; body: { displayName?: string } };
-  logout: { uri: string; status: number; setCookie: string | null };
+  logout: { uri: string; status: number; location: string | null; setCookie: string | null };
 }
 
 describe.each([
@@ -85,11 +85,11 @@ describe.each([
     const response = await simpleRequest(emulator.caCertificate)(emulator.discoveryUrl);
     const discovery = JSON.parse(response.text) as { end_session_endpoint: string };
     expect(seen.logout.uri.split("?")[0]).toBe(discovery.end_session_endpoint);
-    // The session cookie is cleared. TODO(issue 19 item 4): without client_id Entra redirects to
-    // the post_logout_redirect_uri when it is one of the app's redirect URIs; until the emulator
-    // matches that, it shows its "You signed out" page (200) for the sample's URL.
+    // Without client_id Entra redirects to the post_logout_redirect_uri because it is one of the
+    // app's registered redirect URIs (the default client registers http://localhost:5000/).
     expect(seen.logout.setCookie).toContain("ESTSAUTH=;");
-    expect([200, 302]).toContain(seen.logout.status);
+    expect(seen.logout.status).toBe(302);
+    expect(seen.logout.location).toBe("http://localhost:5000/");
   });
 
   it("fails without NODE_EXTRA_CA_CERTS: the TLS is real, not skipped", async () => {

@@ -92,6 +92,11 @@ console.log(
     silent: { fromCache: silent.fromCache, accessToken: silent.accessToken },
     refreshed: { fromCache: refreshed.fromCache, accessToken: refreshed.accessToken },
     me: { status: me.status, body: await me.json() },
-    logout: { uri: logoutUri, status: logout.status, setCookie: logout.headers.get("set-cookie") },
+    logout: {
+      uri: logoutUri,
+      status: logout.status,
+      location: logout.headers.get("location"),
+      setCookie: logout.headers.get("set-cookie"),
+    },
   }),
 );
