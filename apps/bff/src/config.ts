@@ -139,7 +139,7 @@ export interface Config {
   sessionIdleMs: number;
   sessionAbsoluteMs: number;
   redis: { url: string; keyPrefix?: string } | undefined;
-  trustProxy: boolean | number | string[];
+  trustProxy: false | number | string[];
   authRateLimitPerMinute: number;
   /** Most sign-ins in progress at once (pre-login records); more get a 503 page. */
   preLoginMax: number;
@@ -398,9 +398,17 @@ function parsePort(variable: string, value: string): number {
   return port;
 }
 
-function parseTrustProxy(value: string | undefined): boolean | number | string[] {
+function parseTrustProxy(value: string | undefined): false | number | string[] {
   if (value === undefined || value === "false") return false;
-  if (value === "true") return true;
+  // Trusting every address lets any client forge X-Forwarded-For and X-Forwarded-Proto.
+  if (value === "true") {
+    throw new ConfigError(
+      "TRUST_PROXY",
+      '"true" trusts every address, so any client could forge X-Forwarded-For (rate limits, logs) and ' +
+        "X-Forwarded-Proto: set the hop count of the proxies in front of the BFF (TRUST_PROXY=1 for one) " +
+        "or their IPs/CIDRs",
+    );
+  }
   if (/^[0-9]+$/.test(value)) return Number(value);
   return value.split(",").map((part) => part.trim());
 }

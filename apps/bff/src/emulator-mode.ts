@@ -39,7 +39,8 @@ export async function resolveIdentityProvider(
   } else {
     emulator = await startEmulator({
       port: idp.port,
-      redirectUris: [config.redirectUri],
+      // Sign-out returns to PUBLIC_URL/, which Entra accepts only as a registered redirect URI.
+      redirectUris: [config.redirectUri, config.postLogoutRedirectUri],
       postLogoutRedirectUris: [config.postLogoutRedirectUri],
     });
     url = emulator.url;

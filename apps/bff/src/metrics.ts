@@ -139,6 +139,7 @@ export function instrumentStore(store: KeyValueStore, metrics: BffMetrics): KeyV
       metrics.timeStore("deleteWithTombstone", () => store.deleteWithTombstone(keys, tombstone, ttlMs)),
     addCapped: (namespace, id, value, ttlMs, cap) =>
       metrics.timeStore("addCapped", () => store.addCapped(namespace, id, value, ttlMs, cap)),
+    getCapped: (namespace, id) => metrics.timeStore("getCapped", () => store.getCapped(namespace, id)),
     takeCapped: (namespace, id) => metrics.timeStore("takeCapped", () => store.takeCapped(namespace, id)),
     ping: () => metrics.timeStore("ping", () => store.ping()),
     count: (prefix) => metrics.timeStore("count", () => store.count(prefix)),

@@ -42,6 +42,7 @@ export const authPlugin = fp<AuthPluginOptions>(
     const metadata = new IdpMetadata({
       discoveryUrl: `${idp.authorityHost}/${idp.tenantId}/v2.0/.well-known/openid-configuration`,
       log,
+      timeoutMs: config.idpTimeoutMs,
     });
 
     async function loadedMetadata(): Promise<OidcMetadata> {
@@ -76,7 +77,7 @@ export const authPlugin = fp<AuthPluginOptions>(
       metadata: loadedMetadata,
       msal,
       verifier: async () => {
-        verifier ??= createIdTokenVerifier((await loadedMetadata()).jwks_uri);
+        verifier ??= createIdTokenVerifier((await loadedMetadata()).jwks_uri, config.idpTimeoutMs);
         return verifier;
       },
       tokens,

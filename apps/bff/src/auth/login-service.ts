@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { ClientAuthError, CryptoProvider, ResponseMode, ServerError } from "@azure/msal-node";
 import type { FastifyBaseLogger } from "fastify";
 import type { EntraSettings } from "../config.js";
@@ -8,28 +8,19 @@ import { parseAadstsCode } from "./aadsts.js";
 import type { IdTokenVerifier } from "./id-token.js";
 import type { OidcMetadata } from "./idp-metadata.js";
 import { type MsalClientFactory, SIGN_IN_SCOPES } from "./msal-client.js";
+import { PreLoginRecords } from "./pre-login.js";
 import { sessionCachePlugin } from "./token-cache.js";
 import type { TokenService } from "./token-service.js";
 
-/** Pre-login records live in a capped namespace of their own (keys `login:…`), apart from sessions. */
-export const LOGIN_NAMESPACE = "login";
-/** How long a started sign-in may take. */
-export const LOGIN_TTL_MS = 10 * 60_000;
-const STATE_FORMAT = /^[A-Za-z0-9_-]{43}$/;
-
-/** The server-side record of a started sign-in, keyed by its `state`, single use. */
-interface PreLoginRecord {
-  codeVerifier: string;
-  nonce: string;
-  returnTo: string;
-  /** SHA-256 of the browser-binding cookie value: the callback must come from the same browser. */
-  bindingHash: string;
-  createdAt: number;
-}
+export { LOGIN_TTL_MS } from "./pre-login.js";
 
 /** Why a sign-in failed, for the error page. Messages are safe to show. */
 export type SignInFailure =
   | { kind: "entra_error"; error: string; description?: string; aadsts?: number }
+  /** An error callback that is not this browser's pending sign-in: its text is not shown. */
+  | { kind: "unverified_error" }
+  /** The callback's `iss` (RFC 9207) is not the tenant's issuer. */
+  | { kind: "issuer_mismatch" }
   | { kind: "state_invalid" }
   | { kind: "id_token_invalid"; reason: string }
   | { kind: "bad_request"; reason: string }
@@ -78,7 +69,12 @@ export interface CallbackQuery {
   state?: string;
   error?: string;
   error_description?: string;
+  /** RFC 9207: the issuer of the authorization response, when the IdP sends it. */
+  iss?: string;
 }
+
+/** OAuth error codes are short ASCII words; anything longer or stranger is cut. */
+const MAX_ERROR_LENGTH = 64;
 
 const crypto = new CryptoProvider();
 
@@ -88,8 +84,10 @@ const crypto = new CryptoProvider();
  * ID token verification).
  */
 export class LoginService {
-  #lastCapWarning = 0;
-  constructor(private readonly o: LoginServiceOptions) {}
+  readonly #pending: PreLoginRecords;
+  constructor(private readonly o: LoginServiceOptions) {
+    this.#pending = new PreLoginRecords(o.kv, o.preLoginMax, o.log);
+  }
 
   /** Stores a pre-login record and returns the authorize URL to redirect to. */
   async start(request: StartLogin): Promise<string> {
@@ -97,16 +95,8 @@ export class LoginService {
     const state = randomBytes(32).toString("base64url");
     const nonce = randomBytes(32).toString("base64url");
     const pkce = await crypto.generatePkceCodes();
-    const record: PreLoginRecord = {
-      codeVerifier: pkce.verifier,
-      nonce,
-      returnTo: request.returnTo,
-      bindingHash: sha256(request.binding),
-      createdAt: Date.now(),
-    };
-    const cap = this.o.preLoginMax;
-    if (!(await this.o.kv.addCapped(LOGIN_NAMESPACE, state, JSON.stringify(record), LOGIN_TTL_MS, cap))) {
-      this.#warnCapReached();
+    const pending = { codeVerifier: pkce.verifier, nonce, returnTo: request.returnTo };
+    if (!(await this.#pending.save(state, request.binding, pending))) {
       throw new SignInError({ kind: "too_many_sign_ins" }, request.returnTo);
     }
     // Building a URL touches no token cache.
@@ -128,12 +118,18 @@ export class LoginService {
     query: CallbackQuery,
     binding: string | undefined,
   ): Promise<{ auth: SessionAuth; returnTo: string }> {
-    const record = await this.#takeRecord(query.state, binding);
+    const record = await this.#pending.take(query.state, binding);
+    // A response from another issuer (mix-up) is never redeemed.
+    if (query.iss !== undefined && query.iss !== (await this.o.metadata()).issuer) {
+      throw new SignInError({ kind: "issuer_mismatch" }, record?.returnTo);
+    }
     if (query.error) {
+      // Anyone can craft an error link: the IdP's text is shown only for this browser's sign-in.
+      if (!record) throw new SignInError({ kind: "unverified_error" });
       throw new SignInError(
         {
           kind: "entra_error",
-          error: query.error,
+          error: query.error.replace(/[^\x21-\x7e]/g, "").slice(0, MAX_ERROR_LENGTH),
           ...(query.error_description ? { description: query.error_description } : {}),
           ...optionalAadsts(parseAadstsCode(query.error_description)),
         },
@@ -208,34 +204,6 @@ export class LoginService {
       throw new SignInError({ kind: "id_token_invalid", reason }, record.returnTo, { cause: error });
     }
   }
-
-  async #takeRecord(
-    state: string | undefined,
-    binding: string | undefined,
-  ): Promise<PreLoginRecord | undefined> {
-    if (!state || !STATE_FORMAT.test(state)) return undefined;
-    const raw = await this.o.kv.takeCapped(LOGIN_NAMESPACE, state);
-    if (!raw) return undefined;
-    let record: PreLoginRecord;
-    try {
-      record = JSON.parse(raw) as PreLoginRecord;
-    } catch {
-      return undefined;
-    }
-    if (Date.now() - record.createdAt > LOGIN_TTL_MS) return undefined;
-    if (!binding || !safeEqual(sha256(binding), record.bindingHash)) return undefined;
-    return record;
-  }
-
-  /** Once a minute at most: under a flood every refused /login would otherwise log a line. */
-  #warnCapReached(): void {
-    if (Date.now() - this.#lastCapWarning < 60_000) return;
-    this.#lastCapWarning = Date.now();
-    this.o.log.warn(
-      { event: "signin.capacity", preLoginMax: this.o.preLoginMax },
-      "PRELOGIN_MAX sign-ins in progress: refusing new sign-ins until some complete or expire",
-    );
-  }
 }
 
 function exchangeFailure(error: unknown, returnTo: string): SignInError {
@@ -281,14 +249,4 @@ function optionalAadsts(code: number | undefined): { aadsts?: number } {
 
 function stringClaim(value: unknown): string | undefined {
   return typeof value === "string" && value.length > 0 ? value : undefined;
-}
-
-function sha256(value: string): string {
-  return createHash("sha256").update(value).digest("base64url");
-}
-
-function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }

@@ -26,6 +26,12 @@ export class CappedMap {
     return true;
   }
 
+  /** The live value, left in place. */
+  get(key: string, now = Date.now()): string | undefined {
+    const entry = this.#entries.get(key);
+    return entry && entry.expiresAt > now ? entry.value : undefined;
+  }
+
   /** Returns the live value once and removes it. */
   take(key: string, now = Date.now()): string | undefined {
     const entry = this.#entries.get(key);

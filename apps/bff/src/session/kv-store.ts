@@ -35,6 +35,8 @@ export interface KeyValueStore {
    * other key: false, and nothing written, when the namespace is full. Never evicts anything.
    */
   addCapped(namespace: string, id: string, value: string, ttlMs: number, cap: number): Promise<boolean>;
+  /** Reads a record of a capped namespace without taking it. */
+  getCapped(namespace: string, id: string): Promise<string | undefined>;
   /** `take` for a record of a capped namespace: returns it once and frees its place. */
   takeCapped(namespace: string, id: string): Promise<string | undefined>;
   /** Resolves when the store answers; rejects with StoreUnavailableError otherwise. */

@@ -100,6 +100,9 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryKeyVa
     async addCapped(name, id, value, ttlMs, cap) {
       return namespace(name).add(`${name}:${id}`, value, ttlToMs(ttlMs), capOf(cap));
     },
+    async getCapped(name, id) {
+      return capped.get(name)?.get(`${name}:${id}`);
+    },
     async takeCapped(name, id) {
       return capped.get(name)?.take(`${name}:${id}`);
     },

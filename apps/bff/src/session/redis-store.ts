@@ -118,6 +118,8 @@ export function createRedisStore(options: RedisStoreOptions): KeyValueStore {
         async () => (await client.addCapped(index, record, id, value, ttl, limit)) === 1,
       );
     },
+    getCapped: (namespace, id) =>
+      run("getCapped", async () => (await client.get(cappedKeys(namespace, id).record)) ?? undefined),
     takeCapped(namespace, id) {
       const { index, record } = cappedKeys(namespace, id);
       return run("takeCapped", async () => (await client.takeCapped(index, record, id)) ?? undefined);

@@ -3,11 +3,12 @@ import fastifySession from "@fastify/session";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import type { AppConfig } from "../config.js";
-import { cookieName, cookieOptions } from "../cookies.js";
+import { clearCookie, cookieName, cookieOptions } from "../cookies.js";
 import { cachedSigner } from "./cached-signer.js";
 import { createFastifySessionStore, createSession, sessionIdGenerator } from "./fastify-session-store.js";
 import type { SessionAuth } from "./session-data.js";
 import { tombstoneTtlMs } from "./session-keys.js";
+import { clearStaleSessionCookie } from "./stale-cookie.js";
 
 /** Why a session ended, for the audit log. */
 export type SessionEndReason = "signout" | "idle_timeout" | "absolute_timeout" | "reauth_required";
@@ -96,7 +97,7 @@ export const sessionPlugin = fp<SessionPluginOptions>(
         const auth = request.session?.auth;
         // Record, token cache and shared token go at once, behind a tombstone.
         if (request.session) await request.session.destroy();
-        reply.clearCookie(sidCookie, sidCookieOptions);
+        clearCookie(reply, sidCookie, config.secureCookies);
         if (!auth) return;
         app.auth.tokens.dropHot(auth.cacheKey);
         app.metrics.sessionEnded(reason);
@@ -110,6 +111,7 @@ export const sessionPlugin = fp<SessionPluginOptions>(
     };
     app.decorate("sessions", sessions);
 
+    app.addHook("onRequest", clearStaleSessionCookie(sidCookie, config.secureCookies));
     app.addHook("onRequest", async (request, reply) => {
       const auth = request.session?.auth;
       if (!auth) return;
@@ -122,7 +124,7 @@ export const sessionPlugin = fp<SessionPluginOptions>(
       const touched = { ...auth, lastSeenAt: now };
       if (!(await store.touch(request.session.sessionId, request.session, touched))) {
         endedElsewhere.add(request);
-        reply.clearCookie(sidCookie, sidCookieOptions);
+        clearCookie(reply, sidCookie, config.secureCookies);
       }
     });
   },

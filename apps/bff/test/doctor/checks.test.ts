@@ -59,7 +59,9 @@ describe("the redirect URI check", () => {
   it("names the exact Web redirect URI to register", async () => {
     const checked = await checkRedirectUri(context({ PUBLIC_URL: "https://app.contoso.com/portal/" }));
     expect(checked.status).toBe("pass");
-    expect(checked.detail).toContain("https://app.contoso.com/portal/getAToken under Authentication");
+    expect(checked.detail).toContain(
+      "https://app.contoso.com/portal/getAToken and https://app.contoso.com/portal/ (where sign-out returns) under Authentication",
+    );
   });
 
   it("fails for http on a host other than localhost", async () => {

@@ -97,7 +97,13 @@ export function describeGuardedWrites(current: () => KeyValueStore): void {
         expect(await store.addCapped("login", `s${i}`, `r${i}`, LONG, 3)).toBe(true);
       expect(await store.addCapped("login", "s3", "r3", LONG, 3)).toBe(false);
       expect(await store.takeCapped("login", "s3")).toBeUndefined();
+      expect(await store.getCapped("login", "s3")).toBeUndefined();
+      // Reading leaves the record (and its place) where it is.
+      expect(await store.getCapped("login", "s0")).toBe("r0");
+      expect(await store.getCapped("login", "s0")).toBe("r0");
+      expect(await store.addCapped("login", "s5", "r5", LONG, 3)).toBe(false);
       expect(await store.takeCapped("login", "s0")).toBe("r0");
+      expect(await store.getCapped("login", "s0")).toBeUndefined();
       expect(await store.takeCapped("login", "s0")).toBeUndefined();
       // Taking freed a place.
       expect(await store.addCapped("login", "s4", "r4", LONG, 3)).toBe(true);

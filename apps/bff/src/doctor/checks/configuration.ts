@@ -20,6 +20,8 @@ const FIXES: Record<string, string> = {
     "Use the https Graph host of your cloud: https://graph.microsoft.com (global), https://graph.microsoft.us (US Government), https://microsoftgraph.chinacloudapi.cn (China).",
   SESSION_SECRET: "Generate one with: openssl rand -base64 48",
   PUBLIC_URL: "Set the URL users open, e.g. http://localhost:5000 or https://app.contoso.com.",
+  TRUST_PROXY:
+    "Set TRUST_PROXY=1 when one proxy or load balancer sits in front of the BFF (its hop count), or list the proxies' IPs/CIDRs, e.g. TRUST_PROXY=10.0.0.0/8.",
 };
 
 /**
