@@ -1,6 +1,7 @@
 import pino from "pino";
 import { buildApp } from "./app.js";
 import { ConfigError, loadConfig, readEnvironment } from "./config.js";
+import { formatConfigProblems } from "./config-problems.js";
 import { resolveIdentityProvider } from "./emulator-mode.js";
 import { loggerOptions } from "./logging.js";
 
@@ -9,8 +10,8 @@ try {
   loaded = loadConfig(readEnvironment());
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
-  // One line that names the variable and how to fix it.
-  console.error(`Configuration error: ${error.message}`);
+  // Every bad variable with its fix, as the doctor lists them.
+  console.error(formatConfigProblems(error));
   process.exit(1);
 }
 

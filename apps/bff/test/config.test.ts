@@ -81,6 +81,66 @@ describe("loadConfig", () => {
     expect(error.message).not.toContain("\n");
   });
 
+  it("lists every bad variable at once, each named, not only the first", () => {
+    const error = errorOf({
+      ENTRA_TENANT_ID: "not-a-guid",
+      ENTRA_CLIENT_ID: CLIENT,
+      ENTRA_CLIENT_SECRET: "s3cret",
+      SESSION_SECRET: SECRET,
+      PORT: "http",
+      REDIS_URL: "http://redis",
+    });
+    expect(error.problems.map((problem) => problem.variable)).toEqual([
+      "ENTRA_TENANT_ID",
+      "PORT",
+      "REDIS_URL",
+    ]);
+    for (const problem of error.problems) expect(problem.message).not.toContain("\n");
+  });
+
+  it("reports a malformed variable once, not again as missing", () => {
+    const error = errorOf({
+      ENTRA_TENANT_ID: "not-a-guid",
+      ENTRA_CLIENT_ID: "nope",
+      SESSION_SECRET: "short",
+    });
+    expect(error.problems.map((problem) => problem.variable)).toEqual([
+      "ENTRA_TENANT_ID",
+      "ENTRA_CLIENT_ID",
+      "SESSION_SECRET",
+      "ENTRA_CLIENT_SECRET",
+    ]);
+    expect(error.problems[2]?.message).toMatch(/^SESSION_SECRET: invalid value "<hidden>"/);
+  });
+
+  it.each([
+    TENANT,
+    TENANT.toUpperCase(),
+    "contoso.onmicrosoft.com",
+    "login.contoso.com",
+    "organizations",
+    "common",
+    "consumers",
+  ])("accepts the tenant form %s", (tenant) => {
+    expect(loadConfig({ ...real, ENTRA_TENANT_ID: tenant }).idp).toMatchObject({ tenantId: tenant });
+  });
+
+  it.each([
+    "not-a-guid",
+    "11111111-2222-3333",
+    `${TENANT}x`,
+    "contoso",
+    "contoso.",
+    ".contoso.com",
+    "contoso..com",
+    "contoso.onmicrosoft.com/v2.0",
+    "Organizations-x",
+  ])("names %s as a bad ENTRA_TENANT_ID", (tenant) => {
+    const error = errorOf({ ...real, ENTRA_TENANT_ID: tenant });
+    expect(error.problems.map((problem) => problem.variable)).toEqual(["ENTRA_TENANT_ID"]);
+    expect(error.message).toContain("Directory (tenant) ID GUID, a verified domain");
+  });
+
   it("never repeats a secret in its error message", () => {
     const error = errorOf({ ...real, SESSION_SECRET: "tooShortButSecret" });
     expect(error.message).not.toContain("tooShortButSecret");

@@ -32,15 +32,15 @@ const TENANT_CHECKS: readonly Check[] = [
 ];
 
 /**
- * Checks a configuration without starting the server: the environment first (stopping there if
- * it does not load), then the tenant's metadata and credential at Entra ID, then Redis.
+ * Checks a configuration without starting the server: the environment first (every problem,
+ * stopping there if it does not load), then the tenant's metadata and credential at Entra ID, then Redis.
  */
 export async function runDoctor(
   env: Readonly<Record<string, string | undefined>>,
   options: DoctorOptions = {},
 ): Promise<DoctorReport> {
   const loaded = checkConfiguration(env);
-  const checks: CheckResult[] = [loaded.result];
+  const checks: CheckResult[] = [...loaded.results];
   const config = loaded.config;
   if (!config) return { ok: false, checks };
 
