@@ -58,7 +58,11 @@ export const EnvSchema = Type.Object({
     Type.String({ minLength: 1, description: "an interface to bind, e.g. localhost or 0.0.0.0" }),
   ),
   SESSION_SECRET: Type.Optional(
-    Type.String({ minLength: 32, description: "at least 32 random characters (openssl rand -base64 48)" }),
+    Type.String({
+      minLength: 32,
+      description:
+        "at least 32 random characters (openssl rand -base64 48); to rotate, a comma-separated list, newest first",
+    }),
   ),
   SESSION_IDLE_MINUTES: Type.Optional(
     Type.String({ pattern: "^[1-9][0-9]*$", description: "whole minutes ≥ 1" }),
@@ -141,7 +145,8 @@ export interface Config {
   secureCookies: boolean;
   webDistDir: string;
   logLevel: string;
-  sessionSecret: string;
+  /** Newest first: new cookies are signed with the first, the others still verify (rotation). */
+  sessionSecrets: string[];
   sessionIdleMs: number;
   sessionAbsoluteMs: number;
   redis: { url: string; keyPrefix?: string } | undefined;
@@ -182,8 +187,10 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
   const publicBase = `${publicUrl.origin}${publicUrl.pathname.replace(/\/+$/, "")}`;
   const idp = loadIdp(env, problems);
 
-  let sessionSecret = env.SESSION_SECRET;
-  if (!sessionSecret) {
+  let sessionSecrets = env.SESSION_SECRET
+    ? (problems.attempt(() => parseSessionSecrets(env.SESSION_SECRET as string)) ?? [])
+    : undefined;
+  if (!sessionSecrets) {
     if (idp.mode !== "emulator") {
       problems.add(
         new ConfigError(
@@ -192,7 +199,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
         ),
       );
     }
-    sessionSecret = randomBytes(48).toString("base64url");
+    sessionSecrets = [randomBytes(48).toString("base64url")];
     warnings.push("SESSION_SECRET is not set: generated a random one (sessions end when the BFF restarts)");
   }
 
@@ -219,7 +226,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
     secureCookies: publicUrl.protocol === "https:",
     webDistDir: env.WEB_DIST_DIR ?? new URL("../../web/dist", import.meta.url).pathname,
     logLevel: env.LOG_LEVEL ?? "info",
-    sessionSecret,
+    sessionSecrets,
     sessionIdleMs: idleMinutes * 60_000,
     sessionAbsoluteMs: Math.round(absoluteHours * 3_600_000),
     redis: env.REDIS_URL
@@ -379,6 +386,29 @@ function parseUrl(variable: string, value: string): URL {
   } catch {
     throw new ConfigError(variable, `"${value}" is not a URL`);
   }
+}
+
+const ORDINALS = ["first", "second", "third", "fourth", "fifth"];
+
+/** SESSION_SECRET: one secret, or a comma-separated list (newest first) while rotating. */
+function parseSessionSecrets(value: string): string[] {
+  const secrets = value.split(",").map((secret) => secret.trim());
+  secrets.forEach((secret, index) => {
+    if (secret.length < 32) {
+      const which = secrets.length === 1 ? "the secret" : `the ${ORDINALS[index] ?? `#${index + 1}`} secret`;
+      throw new ConfigError(
+        "SESSION_SECRET",
+        `${which} has ${secret.length} characters: each needs at least 32 random characters (openssl rand -base64 48)`,
+      );
+    }
+  });
+  if (new Set(secrets).size !== secrets.length) {
+    throw new ConfigError(
+      "SESSION_SECRET",
+      "lists the same secret twice: keep each secret once, newest first",
+    );
+  }
+  return secrets;
 }
 
 function parsePublicUrl(value: string): URL {

@@ -7,6 +7,7 @@ import { checkIdentifiers } from "./checks/identifiers.js";
 import { checkOidcMetadata } from "./checks/oidc-metadata.js";
 import { checkRedirectUri } from "./checks/redirect-uri.js";
 import { checkRedis } from "./checks/redis.js";
+import { checkSessionSecrets } from "./checks/session-secrets.js";
 
 export interface DoctorOptions {
   /** The clock certificates are checked against; default now. */
@@ -43,6 +44,7 @@ export async function runDoctor(
   const checks: CheckResult[] = [...loaded.results];
   const config = loaded.config;
   if (!config) return { ok: false, checks };
+  checks.push(checkSessionSecrets(env, config));
 
   const now = options.now ?? new Date();
   const timeoutMs = options.timeoutMs ?? 5000;
