@@ -7,6 +7,7 @@ import type { AppConfig } from "./config.js";
 import { errorHandler } from "./error-handler.js";
 import { AppError } from "./errors.js";
 import { graphPlugin } from "./graph/graph-plugin.js";
+import { lifecyclePlugin } from "./lifecycle.js";
 import { loggerOptions, requestId } from "./logging.js";
 import { createMetrics, instrumentStore, metricsPlugin } from "./metrics.js";
 import { apiRoutes } from "./routes/api/index.js";
@@ -67,8 +68,11 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setErrorHandler(errorHandler);
+  await app.register(lifecyclePlugin);
   app.addHook("onSend", async (request, reply) => {
     reply.header("x-request-id", request.id);
+    // Shutting down: keep-alive clients reconnect, through the load balancer, to another instance.
+    if (app.lifecycle.draining) reply.header("connection", "close");
   });
 
   const store = options.store ?? createStore(config, options.logger);

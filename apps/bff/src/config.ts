@@ -96,6 +96,18 @@ export const EnvSchema = Type.Object({
   ),
   GRAPH_TIMEOUT_MS: Type.Optional(Type.String({ pattern: "^[1-9][0-9]*$", description: "milliseconds ≥ 1" })),
   IDP_TIMEOUT_MS: Type.Optional(Type.String({ pattern: "^[1-9][0-9]*$", description: "milliseconds ≥ 1" })),
+  SHUTDOWN_DRAIN_MS: Type.Optional(
+    Type.String({
+      pattern: Integer,
+      description: "milliseconds ≥ 0 that /readyz fails before the port closes",
+    }),
+  ),
+  SHUTDOWN_TIMEOUT_MS: Type.Optional(
+    Type.String({
+      pattern: "^[1-9][0-9]*$",
+      description: "milliseconds ≥ 1 in-flight requests get to finish",
+    }),
+  ),
   METRICS_TOKEN: Type.Optional(
     Type.String({
       minLength: 32,
@@ -155,6 +167,10 @@ export interface Config {
   graphTimeoutMs: number;
   /** Deadline of each request MSAL makes to the IdP (token endpoint): a hung IdP never hangs sign-in. */
   idpTimeoutMs: number;
+  /** On SIGTERM: how long /readyz fails (load balancers drain) before the port closes. */
+  shutdownDrainMs: number;
+  /** Then: how long in-flight requests get to finish before their connections are cut. */
+  shutdownTimeoutMs: number;
   /** Bearer token for `GET /metrics`; without it the route does not exist. */
   metricsToken?: string;
   idp: EntraSettings | EmulatorModeSettings;
@@ -236,6 +252,8 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
     authRateLimitPerMinute: Number(env.AUTH_RATE_LIMIT_PER_MINUTE ?? 30),
     graphTimeoutMs: Number(env.GRAPH_TIMEOUT_MS ?? 5000),
     idpTimeoutMs: Number(env.IDP_TIMEOUT_MS ?? 10_000),
+    shutdownDrainMs: Number(env.SHUTDOWN_DRAIN_MS ?? 3000),
+    shutdownTimeoutMs: Number(env.SHUTDOWN_TIMEOUT_MS ?? 5000),
     ...(env.METRICS_TOKEN ? { metricsToken: env.METRICS_TOKEN } : {}),
     idp,
     warnings,

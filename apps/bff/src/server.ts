@@ -4,6 +4,7 @@ import { ConfigError, loadConfig, readEnvironment } from "./config.js";
 import { formatConfigProblems } from "./config-problems.js";
 import { resolveIdentityProvider } from "./emulator-mode.js";
 import { loggerOptions } from "./logging.js";
+import { shutdownHandler } from "./shutdown.js";
 
 let loaded: ReturnType<typeof loadConfig>;
 try {
@@ -25,19 +26,15 @@ app.server.requestTimeout = 30_000;
 app.server.headersTimeout = 15_000;
 app.server.keepAliveTimeout = 72_000;
 
-let closing = false;
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.once(signal, () => {
-    if (closing) return;
-    closing = true;
-    log.info({ signal }, "shutting down");
-    const force = setTimeout(() => process.exit(1), 10_000);
-    force.unref();
-    void app
-      .close()
-      .then(() => idp.close())
-      .then(() => process.exit(0));
-  });
-}
+const onSignal = shutdownHandler({
+  app,
+  log,
+  drainMs: idp.config.shutdownDrainMs,
+  timeoutMs: idp.config.shutdownTimeoutMs,
+  closeOthers: () => idp.close(),
+  exit: (code) => process.exit(code),
+});
+process.on("SIGTERM", onSignal);
+process.on("SIGINT", onSignal);
 
 await app.listen({ port: idp.config.port, host: idp.config.host });
