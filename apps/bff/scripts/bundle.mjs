@@ -13,6 +13,9 @@ await build({
   format: "esm",
   target: "node20",
   legalComments: "none",
+  // Loaded with import() only when used (pretty logs on a terminal): not parsed at start
+  // otherwise. It stays in node_modules, resolved from dist/ at run time.
+  external: ["pino-pretty"],
   logLevel: "warning",
   // CommonJS dependencies call require() for Node built-ins.
   banner: {

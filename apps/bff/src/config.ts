@@ -88,6 +88,11 @@ export const EnvSchema = Type.Object({
       { description: "one of fatal, error, warn, info, debug, trace, silent" },
     ),
   ),
+  LOG_FORMAT: Type.Optional(
+    Type.Union([Type.Literal("pretty"), Type.Literal("json")], {
+      description: "pretty (readable one-line logs) or json; default: pretty on a terminal, json otherwise",
+    }),
+  ),
   EMULATOR_PORT: Type.Optional(
     Type.String({ pattern: Integer, description: "a port number (0 = any free port)" }),
   ),
@@ -157,6 +162,8 @@ export interface Config {
   secureCookies: boolean;
   webDistDir: string;
   logLevel: string;
+  /** LOG_FORMAT; unset: pretty when stdout is a terminal, JSON otherwise (server.ts decides). */
+  logFormat?: "pretty" | "json";
   /** Newest first: new cookies are signed with the first, the others still verify (rotation). */
   sessionSecrets: string[];
   sessionIdleMs: number;
@@ -242,6 +249,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
     secureCookies: publicUrl.protocol === "https:",
     webDistDir: env.WEB_DIST_DIR ?? new URL("../../web/dist", import.meta.url).pathname,
     logLevel: env.LOG_LEVEL ?? "info",
+    ...(env.LOG_FORMAT ? { logFormat: env.LOG_FORMAT } : {}),
     sessionSecrets,
     sessionIdleMs: idleMinutes * 60_000,
     sessionAbsoluteMs: Math.round(absoluteHours * 3_600_000),

@@ -1,9 +1,9 @@
-import pino from "pino";
 import { buildApp } from "./app.js";
+import { bannerLines } from "./banner.js";
 import { ConfigError, loadConfig, readEnvironment } from "./config.js";
 import { formatConfigProblems } from "./config-problems.js";
 import { resolveIdentityProvider } from "./emulator-mode.js";
-import { loggerOptions } from "./logging.js";
+import { createLogger, usePrettyLogs } from "./log-destination.js";
 import { shutdownHandler } from "./shutdown.js";
 
 let loaded: ReturnType<typeof loadConfig>;
@@ -16,7 +16,8 @@ try {
   process.exit(1);
 }
 
-const log = pino(loggerOptions(loaded.logLevel));
+const pretty = usePrettyLogs(loaded.logFormat, process.stdout.isTTY === true);
+const log = await createLogger(loaded.logLevel, pretty);
 for (const warning of loaded.warnings) log.warn(warning);
 const idp = await resolveIdentityProvider(loaded, log);
 const app = await buildApp(idp.config, { logger: log });
@@ -37,4 +38,8 @@ const onSignal = shutdownHandler({
 process.on("SIGTERM", onSignal);
 process.on("SIGINT", onSignal);
 
-await app.listen({ port: idp.config.port, host: idp.config.host });
+const listening = await app.listen({ port: idp.config.port, host: idp.config.host });
+const banner = bannerLines({ config: idp.config, listening, demoUsers: idp.demoUsers });
+// For a person: three plain lines; for a log collector: one record with the same facts.
+if (pretty) process.stdout.write(`\n${banner.join("\n")}\n\n`);
+else log.info({ event: "startup", url: idp.config.publicUrl, demoUsers: idp.demoUsers }, banner.join(" | "));
