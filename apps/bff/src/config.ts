@@ -3,6 +3,12 @@ import { createHash, createPrivateKey, randomBytes, X509Certificate } from "node
 import { existsSync, readFileSync } from "node:fs";
 import { type Static, Type } from "typebox";
 import { Value } from "typebox/value";
+import {
+  OperationsEnv,
+  type OperationsSettings,
+  operationsSettings,
+  parseSessionSecrets,
+} from "./config-operations.js";
 import { ConfigError, ConfigProblems } from "./config-problems.js";
 
 export { ConfigError } from "./config-problems.js";
@@ -88,11 +94,6 @@ export const EnvSchema = Type.Object({
       { description: "one of fatal, error, warn, info, debug, trace, silent" },
     ),
   ),
-  LOG_FORMAT: Type.Optional(
-    Type.Union([Type.Literal("pretty"), Type.Literal("json")], {
-      description: "pretty (readable one-line logs) or json; default: pretty on a terminal, json otherwise",
-    }),
-  ),
   EMULATOR_PORT: Type.Optional(
     Type.String({ pattern: Integer, description: "a port number (0 = any free port)" }),
   ),
@@ -101,18 +102,6 @@ export const EnvSchema = Type.Object({
   ),
   GRAPH_TIMEOUT_MS: Type.Optional(Type.String({ pattern: "^[1-9][0-9]*$", description: "milliseconds ≥ 1" })),
   IDP_TIMEOUT_MS: Type.Optional(Type.String({ pattern: "^[1-9][0-9]*$", description: "milliseconds ≥ 1" })),
-  SHUTDOWN_DRAIN_MS: Type.Optional(
-    Type.String({
-      pattern: Integer,
-      description: "milliseconds ≥ 0 that /readyz fails before the port closes",
-    }),
-  ),
-  SHUTDOWN_TIMEOUT_MS: Type.Optional(
-    Type.String({
-      pattern: "^[1-9][0-9]*$",
-      description: "milliseconds ≥ 1 in-flight requests get to finish",
-    }),
-  ),
   METRICS_TOKEN: Type.Optional(
     Type.String({
       minLength: 32,
@@ -120,6 +109,7 @@ export const EnvSchema = Type.Object({
         "at least 32 random characters (openssl rand -base64 32); Prometheus sends it as a bearer token",
     }),
   ),
+  ...OperationsEnv,
   WEB_DIST_DIR: Type.Optional(Type.String({ minLength: 1, description: "the path of the built SPA" })),
 });
 export type Env = Static<typeof EnvSchema>;
@@ -150,7 +140,7 @@ export interface EmulatorModeSettings {
   externalUrl?: string;
 }
 
-export interface Config {
+export interface Config extends OperationsSettings {
   port: number;
   host: string;
   /** Origin (and optional path) users open, no trailing slash. Decides Secure/__Host- cookies. */
@@ -162,8 +152,6 @@ export interface Config {
   secureCookies: boolean;
   webDistDir: string;
   logLevel: string;
-  /** LOG_FORMAT; unset: pretty when stdout is a terminal, JSON otherwise (server.ts decides). */
-  logFormat?: "pretty" | "json";
   /** Newest first: new cookies are signed with the first, the others still verify (rotation). */
   sessionSecrets: string[];
   sessionIdleMs: number;
@@ -174,10 +162,6 @@ export interface Config {
   graphTimeoutMs: number;
   /** Deadline of each request MSAL makes to the IdP (token endpoint): a hung IdP never hangs sign-in. */
   idpTimeoutMs: number;
-  /** On SIGTERM: how long /readyz fails (load balancers drain) before the port closes. */
-  shutdownDrainMs: number;
-  /** Then: how long in-flight requests get to finish before their connections are cut. */
-  shutdownTimeoutMs: number;
   /** Bearer token for `GET /metrics`; without it the route does not exist. */
   metricsToken?: string;
   idp: EntraSettings | EmulatorModeSettings;
@@ -260,8 +244,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
     authRateLimitPerMinute: Number(env.AUTH_RATE_LIMIT_PER_MINUTE ?? 30),
     graphTimeoutMs: Number(env.GRAPH_TIMEOUT_MS ?? 5000),
     idpTimeoutMs: Number(env.IDP_TIMEOUT_MS ?? 10_000),
-    shutdownDrainMs: Number(env.SHUTDOWN_DRAIN_MS ?? 3000),
-    shutdownTimeoutMs: Number(env.SHUTDOWN_TIMEOUT_MS ?? 5000),
+    ...operationsSettings(env),
     ...(env.METRICS_TOKEN ? { metricsToken: env.METRICS_TOKEN } : {}),
     idp,
     warnings,
@@ -412,29 +395,6 @@ function parseUrl(variable: string, value: string): URL {
   } catch {
     throw new ConfigError(variable, `"${value}" is not a URL`);
   }
-}
-
-const ORDINALS = ["first", "second", "third", "fourth", "fifth"];
-
-/** SESSION_SECRET: one secret, or a comma-separated list (newest first) while rotating. */
-function parseSessionSecrets(value: string): string[] {
-  const secrets = value.split(",").map((secret) => secret.trim());
-  secrets.forEach((secret, index) => {
-    if (secret.length < 32) {
-      const which = secrets.length === 1 ? "the secret" : `the ${ORDINALS[index] ?? `#${index + 1}`} secret`;
-      throw new ConfigError(
-        "SESSION_SECRET",
-        `${which} has ${secret.length} characters: each needs at least 32 random characters (openssl rand -base64 48)`,
-      );
-    }
-  });
-  if (new Set(secrets).size !== secrets.length) {
-    throw new ConfigError(
-      "SESSION_SECRET",
-      "lists the same secret twice: keep each secret once, newest first",
-    );
-  }
-  return secrets;
 }
 
 function parsePublicUrl(value: string): URL {

@@ -20,7 +20,9 @@ const pretty = usePrettyLogs(loaded.logFormat, process.stdout.isTTY === true);
 const log = await createLogger(loaded.logLevel, pretty);
 for (const warning of loaded.warnings) log.warn(warning);
 const idp = await resolveIdentityProvider(loaded, log);
-const app = await buildApp(idp.config, { logger: log });
+// Only with an OTLP endpoint: otherwise the SDK is never imported.
+const tracing = loaded.tracing ? await (await import("./telemetry/otel.js")).startTracing(log) : undefined;
+const app = await buildApp(idp.config, { logger: log, ...(tracing ? { tracing: tracing.plugin } : {}) });
 
 // Slow clients cannot hold sockets forever; keep-alive outlives typical load balancer idle timeouts.
 app.server.requestTimeout = 30_000;
@@ -32,7 +34,10 @@ const onSignal = shutdownHandler({
   log,
   drainMs: idp.config.shutdownDrainMs,
   timeoutMs: idp.config.shutdownTimeoutMs,
-  closeOthers: () => idp.close(),
+  closeOthers: async () => {
+    await idp.close();
+    await tracing?.shutdown();
+  },
   exit: (code) => process.exit(code),
 });
 process.on("SIGTERM", onSignal);

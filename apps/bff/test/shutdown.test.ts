@@ -1,7 +1,13 @@
 import { type Emulator, startEmulator } from "@entra-bff/entra-emulator";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type RedisServer, startRedisServer } from "./helpers/redis-server.js";
-import { freePort, logLines, type ServerProcess, startServerProcess } from "./helpers/server-process.js";
+import {
+  freePort,
+  logLines,
+  type ServerProcess,
+  signInOverHttp,
+  startServerProcess,
+} from "./helpers/server-process.js";
 import { ADELE } from "./helpers/test-app.js";
 
 let redis: RedisServer;
@@ -36,30 +42,13 @@ async function startBff(env: Record<string, string>): Promise<{ server: ServerPr
   return { server, base };
 }
 
-/** Signs ADELE in over HTTP and returns the Cookie header of her session. */
-async function signIn(base: string, emu: Emulator): Promise<string> {
-  const login = await fetch(`${base}/login`, { redirect: "manual" });
-  const preLogin = login.headers.getSetCookie().map((c) => c.split(";")[0]);
-  const redirect = await emu.signIn(String(login.headers.get("location")), ADELE);
-  const done = await fetch(`${base}${redirect.pathname}${redirect.search}`, {
-    redirect: "manual",
-    headers: { cookie: preLogin.join("; ") },
-  });
-  expect(done.status).toBe(302);
-  return done.headers
-    .getSetCookie()
-    .map((c) => c.split(";")[0])
-    .filter((c) => c?.startsWith("bff.sid="))
-    .join("; ");
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("graceful shutdown of the BFF process", { timeout: 60_000 }, () => {
   it("on SIGTERM fails readiness first, finishes the in-flight request, stops accepting and exits 0", async () => {
     const { server, base } = await startBff({ SHUTDOWN_DRAIN_MS: "2000", SHUTDOWN_TIMEOUT_MS: "20000" });
     const emu = emulator as Emulator;
-    const cookie = await signIn(base, emu);
+    const { cookie } = await signInOverHttp(base, emu, ADELE);
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
 
     // A slow Graph call keeps /api/me in flight across the drain and the close.
@@ -95,7 +84,7 @@ describe("graceful shutdown of the BFF process", { timeout: 60_000 }, () => {
       GRAPH_TIMEOUT_MS: "90000",
     });
     const emu = emulator as Emulator;
-    const cookie = await signIn(base, emu);
+    const { cookie } = await signInOverHttp(base, emu, ADELE);
     emu.graphFault({ delayMs: 60_000 });
     const inFlight = fetch(`${base}/api/me`, { headers: { cookie, "x-csrf": "1" } }).then(
       (res) => res.status,

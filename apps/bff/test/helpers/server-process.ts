@@ -5,6 +5,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import type { Emulator } from "@entra-bff/entra-emulator";
 import { afterEach } from "vitest";
 
 const SERVER = fileURLToPath(new URL("../../src/server.ts", import.meta.url));
@@ -94,4 +95,29 @@ export function logLines(stdout: string): Array<Record<string, unknown>> {
     .split("\n")
     .filter((line) => line.startsWith("{"))
     .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+/**
+ * Signs `username` in over real HTTP (/login → the emulator → /getAToken) and returns the Cookie
+ * header of the session and the authorization code the callback carried.
+ */
+export async function signInOverHttp(
+  base: string,
+  emulator: Emulator,
+  username: string,
+): Promise<{ cookie: string; code: string }> {
+  const login = await fetch(`${base}/login`, { redirect: "manual" });
+  const preLogin = login.headers.getSetCookie().map((cookie) => cookie.split(";")[0]);
+  const redirect = await emulator.signIn(String(login.headers.get("location")), username);
+  const done = await fetch(`${base}${redirect.pathname}${redirect.search}`, {
+    redirect: "manual",
+    headers: { cookie: preLogin.join("; ") },
+  });
+  if (done.status !== 302) throw new Error(`/getAToken answered ${done.status}`);
+  const cookie = done.headers
+    .getSetCookie()
+    .map((value) => value.split(";")[0])
+    .filter((value) => value?.includes("bff.sid="))
+    .join("; ");
+  return { cookie, code: redirect.searchParams.get("code") ?? "" };
 }
