@@ -33,11 +33,22 @@ afterEach(async () => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-/** Starts the BFF with exactly `env` (plus PATH/HOME), in an empty working directory. */
-export function startServerProcess(env: Record<string, string>, entry = SERVER): ServerProcess {
+/**
+ * Starts the BFF with exactly `env` (plus PATH/HOME), in an empty working directory; `nodeArgs`
+ * go before the entry point (e.g. another `--import`).
+ */
+export function startServerProcess(
+  env: Record<string, string>,
+  nodeArgs: string[] = [],
+  entry = SERVER,
+): ServerProcess {
   const cwd = mkdtempSync(join(tmpdir(), "entra-bff-server-"));
   dirs.push(cwd);
-  const args = entry.endsWith(".ts") ? ["--conditions=source", "--import", TSX, entry] : [entry];
+  const args = [
+    ...nodeArgs,
+    ...(entry.endsWith(".ts") ? ["--conditions=source", "--import", TSX] : []),
+    entry,
+  ];
   const child = spawn(process.execPath, args, {
     cwd,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
