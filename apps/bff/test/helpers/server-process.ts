@@ -8,6 +8,8 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Emulator } from "@entra-bff/entra-emulator";
 import { afterEach } from "vitest";
 
+export { freePort } from "./redis-server.js";
+
 const SERVER = fileURLToPath(new URL("../../src/server.ts", import.meta.url));
 // Resolved from here: the server runs in a temp dir (no .env), where a bare "tsx" would not resolve.
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
@@ -84,20 +86,6 @@ export function startServerProcess(
   };
   running.push(server);
   return server;
-}
-
-/** A TCP port nothing listens on right now (the OS picks it). */
-export async function freePort(): Promise<number> {
-  const { createServer } = await import("node:net");
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** The JSON log lines of a server's stdout. */
