@@ -6,14 +6,15 @@ import { authPlugin } from "./auth/auth-plugin.js";
 import type { AppConfig } from "./config.js";
 import { errorHandler } from "./error-handler.js";
 import { AppError } from "./errors.js";
+import { clientErrorHandler, frameworkErrorHandler } from "./framework-errors.js";
 import { graphPlugin } from "./graph/graph-plugin.js";
 import { lifecyclePlugin } from "./lifecycle.js";
-import { loggerOptions, requestId } from "./logging.js";
+import { loggerOptions, requestIdGenerator } from "./logging.js";
 import { createMetrics, instrumentStore, metricsPlugin } from "./metrics.js";
 import { apiRoutes } from "./routes/api/index.js";
 import { authRoutes } from "./routes/auth.js";
 import { healthRoutes } from "./routes/health.js";
-import { securityPlugin } from "./security.js";
+import { securityHeaders, securityPlugin } from "./security.js";
 import { SESSION_KEY_PREFIX } from "./session/fastify-session-store.js";
 import { kvPlugin } from "./session/kv-plugin.js";
 import type { KeyValueStore } from "./session/kv-store.js";
@@ -48,13 +49,17 @@ export function createStore(config: AppConfig, logger?: FastifyBaseLogger): KeyV
 /** Fastify's types lack the hop count proxy-addr supports: trust the nearest `hops` addresses. */
 function trustProxySetting(
   value: AppConfig["trustProxy"],
-): boolean | string[] | ((a: string, i: number) => boolean) {
+): false | string[] | ((a: string, i: number) => boolean) {
   if (typeof value !== "number") return value;
   return (_address, hop) => hop < value;
 }
 
+/** The BFF reads no large bodies: only POST /logout takes a (bodiless) request. */
+const BODY_LIMIT_BYTES = 16 * 1024;
+
 /** Builds the BFF from a typed config, without listening (tests use `inject`). */
 export async function buildApp(config: AppConfig, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const headers = securityHeaders(config.secureCookies);
   const app = Fastify({
     ...(options.logger
       ? { loggerInstance: options.logger }
@@ -64,9 +69,12 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
             ...(options.logStream ? { stream: options.logStream } : {}),
           },
         }),
-    genReqId: requestId,
+    genReqId: requestIdGenerator(config.trustProxy !== false),
     requestIdHeader: false,
     trustProxy: trustProxySetting(config.trustProxy),
+    bodyLimit: BODY_LIMIT_BYTES,
+    frameworkErrors: frameworkErrorHandler(headers),
+    clientErrorHandler: clientErrorHandler(headers),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setErrorHandler(errorHandler);
@@ -87,7 +95,7 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
     metrics,
     ...(config.metricsToken ? { token: config.metricsToken } : {}),
   });
-  await app.register(securityPlugin, { https: config.secureCookies });
+  await app.register(securityPlugin, { headers });
   await app.register(kvPlugin, { store: instrumented });
   await app.register(authPlugin, { config });
   await app.register(graphPlugin, { baseUrl: config.idp.graphBaseUrl, timeoutMs: config.graphTimeoutMs });

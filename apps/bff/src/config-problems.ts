@@ -68,6 +68,8 @@ const FIXES: Record<string, string> = {
   SESSION_SECRET:
     "Generate one with: openssl rand -base64 48 (to rotate, put the new one first: SESSION_SECRET=new,old).",
   PUBLIC_URL: "Set the URL users open, e.g. http://localhost:5000 or https://app.contoso.com.",
+  TRUST_PROXY:
+    "Set TRUST_PROXY=1 when one proxy or load balancer sits in front of the BFF (its hop count), or list the proxies' IPs/CIDRs, e.g. TRUST_PROXY=10.0.0.0/8.",
   PORT: "Set a free port, e.g. PORT=5000, or remove it for the default.",
   REDIS_URL: "Set redis://host:6379 (rediss:// for TLS), or remove it to keep sessions in memory.",
   LOG_LEVEL: "Set LOG_LEVEL=info, or remove it for the default.",

@@ -157,7 +157,7 @@ export interface Config extends OperationsSettings {
   sessionIdleMs: number;
   sessionAbsoluteMs: number;
   redis: { url: string; keyPrefix?: string } | undefined;
-  trustProxy: boolean | number | string[];
+  trustProxy: false | number | string[];
   authRateLimitPerMinute: number;
   graphTimeoutMs: number;
   /** Deadline of each request MSAL makes to the IdP (token endpoint): a hung IdP never hangs sign-in. */
@@ -222,6 +222,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
     problems.add(new ConfigError("SESSION_ABSOLUTE_HOURS", "must be more than 0"));
   }
   const port = problems.attempt(() => parsePort("PORT", env.PORT ?? "5000")) ?? 0;
+  const trustProxy = problems.attempt(() => parseTrustProxy(env.TRUST_PROXY)) ?? false;
   problems.throwIfAny();
 
   return {
@@ -240,7 +241,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
     redis: env.REDIS_URL
       ? { url: env.REDIS_URL, ...(env.REDIS_KEY_PREFIX ? { keyPrefix: env.REDIS_KEY_PREFIX } : {}) }
       : undefined,
-    trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    trustProxy,
     authRateLimitPerMinute: Number(env.AUTH_RATE_LIMIT_PER_MINUTE ?? 30),
     graphTimeoutMs: Number(env.GRAPH_TIMEOUT_MS ?? 5000),
     idpTimeoutMs: Number(env.IDP_TIMEOUT_MS ?? 10_000),
@@ -419,9 +420,17 @@ function parsePort(variable: string, value: string): number {
   return port;
 }
 
-function parseTrustProxy(value: string | undefined): boolean | number | string[] {
+function parseTrustProxy(value: string | undefined): false | number | string[] {
   if (value === undefined || value === "false") return false;
-  if (value === "true") return true;
+  // Trusting every address lets any client forge X-Forwarded-For and X-Forwarded-Proto.
+  if (value === "true") {
+    throw new ConfigError(
+      "TRUST_PROXY",
+      '"true" trusts every address, so any client could forge X-Forwarded-For (rate limits, logs) and ' +
+        "X-Forwarded-Proto: set the hop count of the proxies in front of the BFF (TRUST_PROXY=1 for one) " +
+        "or their IPs/CIDRs",
+    );
+  }
   if (/^[0-9]+$/.test(value)) return Number(value);
   return value.split(",").map((part) => part.trim());
 }

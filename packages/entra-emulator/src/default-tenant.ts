@@ -2,7 +2,7 @@ import type { EmulatorConfig } from "./config.js";
 
 /**
  * The built-in tenant: Microsoft's Graph Explorer demo tenant (M365x214355, the "Contoso" personas),
- * in the era captured in shared/entra-reference/demo-users.json. Ids are the real demo-tenant GUIDs.
+ * in the era captured in ../reference/demo-users.json. Ids are the real demo-tenant GUIDs.
  */
 export const DEFAULT_CONFIG: EmulatorConfig = {
   tenant: {

@@ -1,14 +1,20 @@
+import { type SimpleRequest, type SimpleResponse, simpleRequest } from "./http-client.js";
+
 /**
  * Drives the account picker over plain HTTP the way a browser would: GET the authorize URL, pick
  * the user by username (UPN or display name) and POST the form. Resolves the URL the emulator sends
  * the browser to: `redirect_uri?code=…&state=…` (or `error=…`). For `response_mode=form_post` the
  * posted fields are returned as that URL's query so callers read them the same way.
  */
-export async function driveSignIn(authorizeUrl: string, username: string): Promise<URL> {
-  const first = await fetch(authorizeUrl, { redirect: "manual" });
-  const immediate = await redirectTarget(first);
+export async function driveSignIn(
+  authorizeUrl: string,
+  username: string,
+  request: SimpleRequest = simpleRequest(),
+): Promise<URL> {
+  const first = await request(authorizeUrl);
+  const immediate = redirectTarget(first, authorizeUrl);
   if (immediate) return immediate;
-  const html = await first.text();
+  const html = first.text;
   if (first.status !== 200)
     throw new Error(`sign-in failed at the authorize page: ${pageMessage(html, first.status)}`);
   const action = html.match(/<form method="post" action="([^"]+)"/)?.[1];
@@ -25,17 +31,15 @@ export async function driveSignIn(authorizeUrl: string, username: string): Promi
   }
   if (!userId) throw new Error(`sign-in failed: no account "${username}" on the picker`);
   const body = new URLSearchParams({ flow: decodeEntities(flow), user: decodeEntities(userId) });
-  const second = await fetch(new URL(decodeEntities(action), authorizeUrl), {
+  const loginUrl = new URL(decodeEntities(action), authorizeUrl).toString();
+  const second = await request(loginUrl, {
     method: "POST",
-    redirect: "manual",
     headers: { "content-type": "application/x-www-form-urlencoded" },
-    body,
+    body: body.toString(),
   });
-  const target = await redirectTarget(second);
+  const target = redirectTarget(second, loginUrl);
   if (target) return target;
-  throw new Error(
-    `sign-in failed after choosing the account: ${pageMessage(await second.text(), second.status)}`,
-  );
+  throw new Error(`sign-in failed after choosing the account: ${pageMessage(second.text, second.status)}`);
 }
 
 function decodeEntities(value: string): string {
@@ -48,11 +52,11 @@ function decodeEntities(value: string): string {
 }
 
 /** A 302 Location, or the target + fields of a form_post auto-submit page. */
-async function redirectTarget(response: Response): Promise<URL | undefined> {
-  const location = response.headers.get("location");
-  if (response.status >= 300 && response.status < 400 && location) return new URL(location, response.url);
+function redirectTarget(response: SimpleResponse, requestUrl: string): URL | undefined {
+  const { location } = response;
+  if (response.status >= 300 && response.status < 400 && location) return new URL(location, requestUrl);
   if (response.status !== 200) return undefined;
-  const html = await response.clone().text();
+  const html = response.text;
   if (html.includes('name="flow"')) return undefined;
   const action = html.match(/<form method="post" action="([^"]+)"/)?.[1];
   if (!action) return undefined;

@@ -1,6 +1,6 @@
 import { Signer } from "@fastify/cookie";
 import { describe, expect, it } from "vitest";
-import { ADELE, api, type CookieJar, signIn } from "../helpers/test-app.js";
+import { ADELE, api, CookieJar, callback, signIn, startLogin } from "../helpers/test-app.js";
 import { type Fleet, fleetsOnSharedRedis } from "./fleet.js";
 
 const newFleet = fleetsOnSharedRedis();
@@ -42,5 +42,20 @@ describe("rotating SESSION_SECRET across instances sharing one Redis", () => {
     const retired = await api(c.app, before, "/api/me");
     expect(retired.statusCode).toBe(401);
     expect(retired.json().code).toBe("unauthenticated");
+  });
+
+  it("completes a sign-in started on an instance with the old secret whose callback lands on a rotated one", async () => {
+    const fleet = await newFleet({ size: 1 });
+    const [a] = fleet.instances as [Fleet["instances"][0]];
+    const b = await fleet.addInstance({ sessionSecrets: [NEW, OLD] });
+    const jar = new CookieJar();
+    const redirect = await fleet.emulator.signIn(
+      (await startLogin(a.app, jar, "/profile")).toString(),
+      ADELE,
+    );
+    const res = await callback(b.app, jar, redirect);
+    expect(res.statusCode).toBe(302);
+    expect(res.headers.location).toBe("/profile");
+    expect(new Signer(NEW, "sha256").unsign(sessionCookie(jar)).valid).toBe(true);
   });
 });
