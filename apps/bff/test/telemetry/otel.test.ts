@@ -160,4 +160,30 @@ describe("OpenTelemetry traces over OTLP/HTTP", { timeout: 60_000 }, () => {
         expect(String(value)).not.toMatch(/eyJ[\w-]{10,}\./);
     }
   });
+
+  it("names the AADSTS code when Entra refuses the authorization code at sign-in", async () => {
+    const { base, emulator, receiver } = await start();
+    const login = await fetch(`${base}/login`, { redirect: "manual" });
+    const cookies = login.headers.getSetCookie().map((cookie) => cookie.split(";")[0]);
+    const redirect = await emulator.signIn(String(login.headers.get("location")), ADELE);
+    emulator.queueError("token", 70008, { grantType: "authorization_code" });
+    const page = await fetch(`${base}${redirect.pathname}${redirect.search}`, {
+      redirect: "manual",
+      headers: { cookie: cookies.join("; ") },
+    });
+    expect(page.status).toBeGreaterThanOrEqual(400);
+
+    // Children end (and may be exported) before their parent: wait for the request span too.
+    const redeem = await until("the code redemption span and its request", () => {
+      const found = receiver.spans.find((span) => span.name === "token redeem-code");
+      return found && receiver.spans.some((span) => span.spanId === found.parentSpanId) ? found : undefined;
+    });
+    expect(redeem.attributes).toMatchObject({ "entra.aadsts": 70008, "error.type": "entra_error" });
+    expect(redeem.status?.code).toBe(2);
+    const request = receiver.spans.find((span) => span.spanId === redeem.parentSpanId);
+    expect(request?.name).toBe("GET /getAToken");
+    const code = redirect.searchParams.get("code") ?? "";
+    expect(code.length).toBeGreaterThan(8);
+    for (const body of receiver.raw) expect(body).not.toContain(code);
+  });
 });
