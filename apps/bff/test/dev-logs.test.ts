@@ -2,6 +2,8 @@ import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { stripVTControlCharacters } from "node:util";
 import { describe, expect, it } from "vitest";
+import { bannerLines } from "../src/banner.js";
+import { loadConfig } from "../src/config.js";
 import { usePrettyLogs } from "../src/log-destination.js";
 import { logLines, startServerProcess } from "./helpers/server-process.js";
 
@@ -16,6 +18,28 @@ describe("development logs and the start-up banner", { timeout: 30_000 }, () => 
     ["json", true, false],
   ] as const)("LOG_FORMAT=%s on a terminal=%s → pretty=%s", (format, tty, pretty) => {
     expect(usePrettyLogs(format, tty)).toBe(pretty);
+  });
+
+  it("says in its banner which tenant a real-tenant start uses, and that there are no demo users", () => {
+    const config = loadConfig({
+      ENTRA_TENANT_ID: "contoso.onmicrosoft.com",
+      ENTRA_CLIENT_ID: "0e8f2f4c-7d51-4c1a-9b6e-3b5f2a7c9d10",
+      ENTRA_CLIENT_SECRET: "a-client-secret",
+      SESSION_SECRET: "a-banner-test-session-secret-long-enough",
+      PUBLIC_URL: "https://app.contoso.com",
+    });
+    if (config.idp.mode !== "entra") throw new Error("expected a real tenant");
+    const lines = bannerLines({
+      config: { ...config, idp: config.idp },
+      listening: "http://0.0.0.0:5000",
+      demoUsers: [],
+    });
+    expect(lines).toEqual([
+      "Entra BFF: open https://app.contoso.com (listening on http://0.0.0.0:5000)",
+      "Mode: Microsoft Entra tenant contoso.onmicrosoft.com, client 0e8f2f4c-7d51-4c1a-9b6e-3b5f2a7c9d10 at https://login.microsoftonline.com; sessions in memory",
+      "Demo users: none — sign in with an account of your tenant",
+    ]);
+    expect(lines.join("\n")).not.toContain("a-client-secret");
   });
 
   it("writes JSON lines when stdout is not a terminal, the banner as one startup record", async () => {
