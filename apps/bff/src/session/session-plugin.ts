@@ -51,7 +51,7 @@ export const sessionPlugin = fp<SessionPluginOptions>(
     const sidCookieOptions = cookieOptions(config.secureCookies);
     await app.register(fastifyCookie);
     await app.register(fastifySession, {
-      secret: cachedSigner(config.sessionSecret),
+      secret: cachedSigner(config.sessionSecrets),
       cookieName: sidCookie,
       cookie: { ...sidCookieOptions, maxAge: config.sessionAbsoluteMs },
       saveUninitialized: false,
