@@ -1,6 +1,6 @@
 import rateLimit from "@fastify/rate-limit";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from "fastify";
 import type { DestinationStream } from "pino";
 import { authPlugin } from "./auth/auth-plugin.js";
 import type { AppConfig } from "./config.js";
@@ -8,6 +8,7 @@ import { errorHandler } from "./error-handler.js";
 import { AppError } from "./errors.js";
 import { clientErrorHandler, frameworkErrorHandler } from "./framework-errors.js";
 import { graphPlugin } from "./graph/graph-plugin.js";
+import { lifecyclePlugin } from "./lifecycle.js";
 import { loggerOptions, requestIdGenerator } from "./logging.js";
 import { createMetrics, instrumentStore, metricsPlugin } from "./metrics.js";
 import { apiRoutes } from "./routes/api/index.js";
@@ -33,6 +34,8 @@ export interface BuildAppOptions {
   logStream?: DestinationStream;
   /** Session touch interval and clock (tests). */
   sessionTiming?: SessionTiming;
+  /** OpenTelemetry's plugin (telemetry/otel.ts), only when tracing is configured. */
+  tracing?: FastifyPluginAsync;
 }
 
 /** Chooses the KV store: Redis when REDIS_URL is set (shared by all instances), else memory. */
@@ -77,8 +80,13 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setErrorHandler(errorHandler);
+  // First, so each request's span is the parent of everything the request does.
+  if (options.tracing) await app.register(options.tracing);
+  await app.register(lifecyclePlugin);
   app.addHook("onSend", async (request, reply) => {
     reply.header("x-request-id", request.id);
+    // Shutting down: keep-alive clients reconnect, through the load balancer, to another instance.
+    if (app.lifecycle.draining) reply.header("connection", "close");
   });
 
   const store = options.store ?? createStore(config, options.logger);

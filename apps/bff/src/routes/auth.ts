@@ -29,7 +29,7 @@ function announcesBody(request: FastifyRequest): boolean {
  */
 export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (app, { config }) => {
   const bindingCookie = cookieName("bff.login", config.secureCookies);
-  const bindings = new LoginBindings(config.sessionSecret);
+  const bindings = new LoginBindings(config.sessionSecrets);
   const rateLimit = { max: config.authRateLimitPerMinute, timeWindow: 60_000 };
   const appOrigin = new URL(config.publicUrl).origin;
 

@@ -72,7 +72,7 @@ export const sessionPlugin = fp<SessionPluginOptions>(
       now: clock,
     });
     await app.register(fastifySession, {
-      secret: cachedSigner(config.sessionSecret),
+      secret: cachedSigner(config.sessionSecrets),
       cookieName: sidCookie,
       cookie: { ...sidCookieOptions, maxAge: config.sessionAbsoluteMs },
       saveUninitialized: false,

@@ -31,8 +31,11 @@ export interface Fleet {
   /** The Redis key prefix of this fleet (tests of one file share one redis-server). */
   keyPrefix: string;
   instances: Instance[];
-  /** Builds one more instance on the same Redis (a restarted or scaled-out process). */
-  addInstance(): Promise<Instance>;
+  /**
+   * Builds one more instance on the same Redis (a restarted or scaled-out process), optionally
+   * with its own settings (e.g. a rotated SESSION_SECRET).
+   */
+  addInstance(overrides?: Partial<AppConfig>): Promise<Instance>;
   close(): Promise<void>;
 }
 
@@ -71,7 +74,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
 
   const instances: Instance[] = [];
   const all: Instance[] = [];
-  async function addInstance(): Promise<Instance> {
+  async function addInstance(overrides: Partial<AppConfig> = {}): Promise<Instance> {
     const lines: string[] = [];
     const logStream = new Writable({
       write(chunk, _encoding, done) {
@@ -89,11 +92,14 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
         maxReconnectDelayMs: 200,
       });
     const store = options.wrapStore ? options.wrapStore(base, all.length) : base;
-    const app = await buildApp(config, {
-      store,
-      logStream,
-      ...(options.sessionTiming ? { sessionTiming: options.sessionTiming } : {}),
-    });
+    const app = await buildApp(
+      { ...config, ...overrides },
+      {
+        store,
+        logStream,
+        ...(options.sessionTiming ? { sessionTiming: options.sessionTiming } : {}),
+      },
+    );
     await app.ready();
     const instance: Instance = {
       app,
