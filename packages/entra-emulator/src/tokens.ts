@@ -1,6 +1,6 @@
 import { createHash, createHmac, randomUUID } from "node:crypto";
 import { base64url, type JWTPayload, SignJWT } from "jose";
-import type { DemoUser } from "./config.js";
+import type { DemoUser, ResourceApp } from "./config.js";
 import { generateSigningKey, type SigningKey } from "./keys.js";
 import { GRAPH_APP_ID, tokenScp } from "./scopes.js";
 import { type EmulatorState, type Grant, type HostileIdTokenKind, opaque } from "./state.js";
@@ -166,6 +166,40 @@ export async function issueGraphAccessToken(
     });
   }
   Object.assign(claims, { rh: `0.${opaque(40)}.`, tid: state.tenantId, uti: uti(), ver: "1.0" });
+  return sign(claims, state.keys.current);
+}
+
+/**
+ * A v2.0 access token for a registered API whose manifest has `requestedAccessTokenVersion: 2`:
+ * `aud` is its application ID GUID and `iss` the tenant's v2.0 issuer (the ID token's).
+ */
+export async function issueApiAccessToken(
+  state: EmulatorState,
+  clientId: string,
+  api: ResourceApp,
+  subject: { user: DemoUser; scopes: string[]; resource: string },
+): Promise<string> {
+  const now = state.now();
+  const { user, scopes, resource } = subject;
+  const claims: JWTPayload = {
+    aud: api.appId,
+    iss: state.issuer,
+    iat: now,
+    nbf: now,
+    exp: now + state.lifetimes.accessTokenSeconds,
+    aio: opaque(40),
+    azp: clientId,
+    azpacr: "1",
+    name: user.displayName,
+    oid: user.id,
+    preferred_username: user.userPrincipalName,
+    rh: `0.${opaque(40)}.`,
+    scp: tokenScp(scopes, resource),
+    sub: pairwiseSub(user.id, api.appId),
+    tid: state.tenantId,
+    uti: uti(),
+    ver: "2.0",
+  };
   return sign(claims, state.keys.current);
 }
 
