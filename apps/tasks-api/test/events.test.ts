@@ -68,7 +68,7 @@ describe("task events", () => {
     expect(stream.headers.get("cache-control")).toBe("no-store");
     // Megan's change first: if it leaked into Adele's stream it would be the first event read.
     expect((await post(megan, "Megan's")).status).toBe(201);
-    const created = await (await post(adele, "Adele's")).json();
+    const created = (await (await post(adele, "Adele's")).json()) as { id: string };
     await fetch(`${base}/v1/tasks/${created.id}`, { method: "DELETE", headers: auth(adele) });
     const events = await readEvents(stream.body as ReadableStream<Uint8Array>, 2);
     expect(events).toEqual([
@@ -85,7 +85,7 @@ describe("task events", () => {
     expect(first.status).toBe(200);
     const second = await fetch(`${base}/v1/tasks/events`, { headers: auth(megan) });
     expect(second.status).toBe(429);
-    expect((await second.json()).code).toBe("too_many_streams");
+    expect(((await second.json()) as { code: string }).code).toBe("too_many_streams");
     controller.abort();
     // Once the first stream is gone, its slot is free again.
     let third: Response | undefined;
