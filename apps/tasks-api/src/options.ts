@@ -34,3 +34,9 @@ export interface TasksApiOptions {
 
 export const DEFAULT_AUTHORITY_HOST = "https://login.microsoftonline.com";
 export const DEFAULT_SCOPE = "Tasks.ReadWrite";
+
+/**
+ * The sample's app id in the emulated tenant (deploy/emulator-tenant.json, docker-compose.yml):
+ * its App ID URI is `api://${DEMO_TASKS_API_CLIENT_ID}`, its scope `…/Tasks.ReadWrite`.
+ */
+export const DEMO_TASKS_API_CLIENT_ID = "3f2a1b0c-9d8e-4f7a-b6c5-d4e3f2a1b0c9";

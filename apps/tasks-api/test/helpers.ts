@@ -2,10 +2,10 @@ import { createHash, randomBytes } from "node:crypto";
 import { ConfidentialClientApplication, CryptoProvider } from "@azure/msal-node";
 import { DEFAULT_CONFIG, type Emulator, startEmulator } from "@entra-bff/entra-emulator";
 import type { FastifyInstance } from "fastify";
-import { buildTasksApi, type TasksApiOptions } from "../src/index.js";
+import { buildTasksApi, DEMO_TASKS_API_CLIENT_ID, type TasksApiOptions } from "../src/index.js";
 
 /** The Tasks API's own app registration in the emulated tenant ("Expose an API"). */
-export const API_APP_ID = "3f2a1b0c-9d8e-4f7a-b6c5-d4e3f2a1b0c9";
+export const API_APP_ID = DEMO_TASKS_API_CLIENT_ID;
 export const READ_WRITE = `api://${API_APP_ID}/Tasks.ReadWrite`;
 export const READ_ONLY = `api://${API_APP_ID}/Tasks.Read`;
 export const ADELE = "AdeleV@M365x214355.onmicrosoft.com";
