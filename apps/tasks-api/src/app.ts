@@ -31,12 +31,13 @@ function checkOptions(options: TasksApiOptions): void {
 }
 
 /** Request lines without their query string: nothing a client appends there reaches the logs. */
-function loggerOption(logger: TasksApiOptions["logger"]): Partial<FastifyServerOptions> {
+function loggerOption({ logger, logStream }: TasksApiOptions): Partial<FastifyServerOptions> {
   if (logger === undefined || logger === false) return { logger: false };
   if (typeof logger !== "string") return { loggerInstance: logger };
   return {
     logger: {
       level: logger,
+      ...(logStream ? { stream: logStream } : {}),
       serializers: {
         req: (req: { method: string; url: string }) => ({ method: req.method, path: req.url.split("?")[0] }),
       },
@@ -51,7 +52,7 @@ function loggerOption(logger: TasksApiOptions["logger"]): Partial<FastifyServerO
 export async function buildTasksApi(options: TasksApiOptions): Promise<FastifyInstance> {
   checkOptions(options);
   const app = Fastify({
-    ...loggerOption(options.logger),
+    ...loggerOption(options),
     bodyLimit: BODY_LIMIT_BYTES,
     // Reject unknown properties and wrong types instead of stripping or coercing them.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },

@@ -30,6 +30,8 @@ export interface TasksApiOptions {
   maxStreamsPerUser?: number;
   /** A logger to use (e.g. the BFF's child logger), a level, or false (default) for none. */
   logger?: FastifyBaseLogger | string | false;
+  /** Where a logger built from a level writes (default stdout); tests read the lines. */
+  logStream?: { write(line: string): void };
 }
 
 export const DEFAULT_AUTHORITY_HOST = "https://login.microsoftonline.com";

@@ -143,3 +143,25 @@ describe("bad input", () => {
     expect(response.json()).toEqual({ status: "ok" });
   });
 });
+
+describe("logs", () => {
+  it("hold method and path only: no token, no query string, even for refused requests", async () => {
+    const lines: string[] = [];
+    const logged = await apiFor(emulator, {
+      logger: "info",
+      logStream: { write: (line) => lines.push(line) },
+    });
+    const secret = "query-secret-value";
+    await logged.inject({
+      method: "GET",
+      url: `/v1/tasks?access_token=${secret}`,
+      headers: { authorization: `Bearer ${adele}` },
+    });
+    await logged.inject({ method: "GET", url: "/v1/tasks", headers: { authorization: `Bearer ${adele}x` } });
+    await logged.close();
+    const text = lines.join("\n");
+    expect(text).toContain('"path":"/v1/tasks"');
+    expect(text).not.toContain(secret);
+    expect(text).not.toContain(adele.split(".")[1]);
+  });
+});
