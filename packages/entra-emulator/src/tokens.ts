@@ -25,6 +25,18 @@ async function sign(
     .sign(key.privateKey);
 }
 
+/** The claims every token opens with, in Entra's order: aud, iss, iat, nbf, exp, aio. */
+function envelope(
+  state: EmulatorState,
+  aud: string,
+  iss: string,
+  lifetime: number,
+  aioBytes: number,
+): JWTPayload {
+  const now = state.now();
+  return { aud, iss, iat: now, nbf: now, exp: now + lifetime, aio: opaque(aioBytes) };
+}
+
 /** Builds the v2.0 ID token claims Entra issues for the auth code flow. */
 function idTokenClaims(
   state: EmulatorState,
@@ -32,15 +44,7 @@ function idTokenClaims(
   grant: Grant,
   nonce: string | undefined,
 ): JWTPayload {
-  const now = state.now();
-  const claims: JWTPayload = {
-    aud: grant.clientId,
-    iss: state.issuer,
-    iat: now,
-    nbf: now,
-    exp: now + state.lifetimes.idTokenSeconds,
-    aio: opaque(48),
-  };
+  const claims = envelope(state, grant.clientId, state.issuer, state.lifetimes.idTokenSeconds, 48);
   if (grant.scopes.includes("email") && user.mail) claims.email = user.mail;
   if (grant.scopes.includes("profile")) claims.name = user.displayName;
   if (nonce !== undefined) claims.nonce = nonce;
@@ -127,14 +131,14 @@ export async function issueGraphAccessToken(
   appDisplayName: string,
   subject: { user: DemoUser; scopes: string[]; resource: string } | { roles: string[] },
 ): Promise<string> {
-  const now = state.now();
   const claims: JWTPayload = {
-    aud: "resource" in subject ? subject.resource : GRAPH_APP_ID,
-    iss: `https://sts.windows.net/${state.tenantId}/`,
-    iat: now,
-    nbf: now,
-    exp: now + state.lifetimes.accessTokenSeconds,
-    aio: opaque(40),
+    ...envelope(
+      state,
+      "resource" in subject ? subject.resource : GRAPH_APP_ID,
+      `https://sts.windows.net/${state.tenantId}/`,
+      state.lifetimes.accessTokenSeconds,
+      40,
+    ),
     app_displayname: appDisplayName,
     appid: clientId,
     appidacr: "1",
@@ -179,15 +183,9 @@ export async function issueApiAccessToken(
   api: ResourceApp,
   subject: { user: DemoUser; scopes: string[]; resource: string },
 ): Promise<string> {
-  const now = state.now();
   const { user, scopes, resource } = subject;
   const claims: JWTPayload = {
-    aud: api.appId,
-    iss: state.issuer,
-    iat: now,
-    nbf: now,
-    exp: now + state.lifetimes.accessTokenSeconds,
-    aio: opaque(40),
+    ...envelope(state, api.appId, state.issuer, state.lifetimes.accessTokenSeconds, 40),
     azp: clientId,
     azpacr: "1",
     name: user.displayName,
