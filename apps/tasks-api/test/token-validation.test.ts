@@ -1,4 +1,6 @@
 import { createHmac, randomUUID } from "node:crypto";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import type { Emulator } from "@entra-bff/entra-emulator";
 import type { FastifyInstance } from "fastify";
 import { base64url, decodeJwt, decodeProtectedHeader } from "jose";
@@ -177,12 +179,42 @@ describe("scope", () => {
   });
 });
 
-describe("the tenant's keys cannot be fetched", () => {
-  it("answers 503 keys_unavailable: the caller's token is not to blame", async () => {
+describe("where the keys come from", () => {
+  it("answers 503 keys_unavailable when they cannot be fetched: the caller's token is not to blame", async () => {
     const down = await apiFor(emulator, { jwksUri: "http://127.0.0.1:9/keys" });
     const response = await list(down, apiToken);
     expect(response.statusCode).toBe(503);
     expect(response.json().code).toBe("keys_unavailable");
     await down.close();
+  });
+
+  it("retries discovery after a failure: a flaky authority does not break the API for good", async () => {
+    let calls = 0;
+    const flaky = createServer((req, res) => {
+      calls++;
+      if (calls === 1) return void res.writeHead(500).end();
+      // The emulator's discovery document, as if this server were the authority.
+      void fetch(`${emulator.url}${req.url}`).then(async (r) => res.end(await r.text()));
+    });
+    await new Promise<void>((resolve) => flaky.listen(0, "127.0.0.1", resolve));
+    const host = `http://127.0.0.1:${(flaky.address() as AddressInfo).port}`;
+    const retrying = await apiFor(emulator, {
+      authorityHost: host,
+      issuer: `${emulator.url}/{tenantid}/v2.0`,
+    });
+    expect((await list(retrying, apiToken)).statusCode).toBe(503);
+    expect((await list(retrying, apiToken)).statusCode).toBe(200);
+    await retrying.close();
+    await new Promise((resolve) => flaky.close(resolve));
+  });
+
+  it("takes the authority as a promise, so the API can start before the emulator listens", async () => {
+    let resolveHost: (url: string) => void = () => {};
+    const early = await apiFor(emulator, {
+      authorityHost: new Promise((resolve) => (resolveHost = resolve)),
+    });
+    resolveHost(emulator.url);
+    expect((await list(early, apiToken)).statusCode).toBe(200);
+    await early.close();
   });
 });
