@@ -31,18 +31,17 @@ function checkOptions(options: TasksApiOptions): void {
 }
 
 /** Request lines without their query string: nothing a client appends there reaches the logs. */
+const serializers = {
+  req: (req: { method: string; url: string }) => ({ method: req.method, path: req.url.split("?")[0] }),
+};
+
 function loggerOption({ logger, logStream }: TasksApiOptions): Partial<FastifyServerOptions> {
   if (logger === undefined || logger === false) return { logger: false };
-  if (typeof logger !== "string") return { loggerInstance: logger };
-  return {
-    logger: {
-      level: logger,
-      ...(logStream ? { stream: logStream } : {}),
-      serializers: {
-        req: (req: { method: string; url: string }) => ({ method: req.method, path: req.url.split("?")[0] }),
-      },
-    },
-  };
+  // A caller's logger (the BFF's) gets the same request serializer, whatever it has configured.
+  if (typeof logger !== "string") {
+    return { loggerInstance: logger.child({ service: "tasks-api" }, { serializers }) };
+  }
+  return { logger: { level: logger, ...(logStream ? { stream: logStream } : {}), serializers } };
 }
 
 /**

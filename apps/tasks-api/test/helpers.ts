@@ -115,7 +115,7 @@ export async function msalTokens(
  * A token straight from the emulator's token endpoint (auth code + PKCE over HTTP), for cases
  * MSAL would not hand out, e.g. a token already expired under a shifted emulator clock.
  */
-export async function rawToken(emulator: Emulator, username: string, scope: string): Promise<string> {
+export async function rawTokens(emulator: Emulator, username: string, scope: string) {
   const verifier = randomBytes(32).toString("base64url");
   const authorize = new URL(`${emulator.authority}/oauth2/v2.0/authorize`);
   authorize.search = new URLSearchParams({
@@ -138,9 +138,13 @@ export async function rawToken(emulator: Emulator, username: string, scope: stri
       redirect_uri: REDIRECT_URI,
     }),
   });
-  const body = (await response.json()) as { access_token?: string };
-  if (!body.access_token) throw new Error(`no access token: ${JSON.stringify(body)}`);
-  return body.access_token;
+  const body = (await response.json()) as { access_token?: string; id_token?: string };
+  if (!body.access_token || !body.id_token) throw new Error(`no tokens: ${JSON.stringify(body)}`);
+  return { accessToken: body.access_token, idToken: body.id_token };
+}
+
+export async function rawToken(emulator: Emulator, username: string, scope: string): Promise<string> {
+  return (await rawTokens(emulator, username, scope)).accessToken;
 }
 
 /** The `WWW-Authenticate` parameters as a record (quoted values unquoted). */

@@ -16,6 +16,7 @@ import {
   READ_ONLY,
   READ_WRITE,
   rawToken,
+  rawTokens,
   startTenant,
 } from "./helpers.js";
 
@@ -99,9 +100,12 @@ describe("refused tokens", () => {
     await expectRefused(await list(api, "a.b.c"), /malformed/);
   });
 
-  it("a Graph token from the same sign-in (wrong aud)", async () => {
+  it("a Graph token from the same sign-in, and the BFF's own ID token (wrong aud)", async () => {
     expect(decodeJwt(graphToken).aud).toBe("00000003-0000-0000-c000-000000000000");
     await expectRefused(await list(api, graphToken), /another audience/);
+    const { idToken } = await rawTokens(emulator, ADELE, READ_WRITE);
+    expect(decodeJwt(idToken).aud).toBe(emulator.client.clientId);
+    await expectRefused(await list(api, idToken), /another audience/);
   });
 
   it("a tampered payload (someone else's oid) with the original signature", async () => {
