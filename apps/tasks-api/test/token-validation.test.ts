@@ -53,6 +53,8 @@ async function expectRefused(response: Awaited<ReturnType<typeof list>>, descrip
   expect(challenge.error).toBe("invalid_token");
   expect(challenge.error_description).toMatch(description);
   expect(response.json()).toEqual({ code: "invalid_token", message: challenge.error_description });
+  // Fixed descriptions: nothing of the token (JWT segments start with eyJ) comes back.
+  expect(`${response.headers["www-authenticate"]} ${response.body}`).not.toMatch(/eyJ[\w-]{8}/);
 }
 
 /** The token with its payload changed and the signature kept. */
