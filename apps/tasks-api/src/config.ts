@@ -1,5 +1,6 @@
 import { type Static, Type } from "typebox";
 import { Value } from "typebox/value";
+// The only file of apps/tasks-api that reads process.env: the rest receives typed options.
 import type { TasksApiOptions } from "./options.js";
 
 const Guid = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
@@ -85,6 +86,11 @@ function requireHttpsUnlessLoopback(variable: string, value: string | undefined)
 
 function withoutTrailingSlash(url: string): string {
   return url.replace(/\/+$/, "");
+}
+
+/** The only read of `process.env` in this package (a lint rule keeps it so). */
+export function readEnvironment(): Record<string, string | undefined> {
+  return { ...process.env };
 }
 
 /** Reads the TASKS_API_* variables; throws {@link TasksApiConfigError} naming the first bad one. */

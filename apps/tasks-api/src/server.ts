@@ -1,10 +1,10 @@
-// The command line: reads TASKS_API_* (the only file that reads the environment) and listens.
+// The command line: reads TASKS_API_* through config.ts and listens.
 import { buildTasksApi } from "./app.js";
 import { loadTasksApiConfig, TasksApiConfigError, type TasksApiServerConfig } from "./config.js";
 
 let config: TasksApiServerConfig;
 try {
-  config = loadTasksApiConfig(process.env);
+  config = loadTasksApiConfig(readEnvironment());
 } catch (error) {
   if (!(error instanceof TasksApiConfigError)) throw error;
   console.error(`Configuration error: ${error.message}`);
