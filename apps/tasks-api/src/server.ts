@@ -1,6 +1,11 @@
 // The command line: reads TASKS_API_* through config.ts and listens.
 import { buildTasksApi } from "./app.js";
-import { loadTasksApiConfig, TasksApiConfigError, type TasksApiServerConfig } from "./config.js";
+import {
+  loadTasksApiConfig,
+  readEnvironment,
+  TasksApiConfigError,
+  type TasksApiServerConfig,
+} from "./config.js";
 
 let config: TasksApiServerConfig;
 try {
