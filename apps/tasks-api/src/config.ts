@@ -1,6 +1,7 @@
+// The only file of apps/tasks-api that reads process.env: the rest receives typed options.
+import { existsSync } from "node:fs";
 import { type Static, Type } from "typebox";
 import { Value } from "typebox/value";
-// The only file of apps/tasks-api that reads process.env: the rest receives typed options.
 import type { TasksApiOptions } from "./options.js";
 
 const Guid = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
@@ -88,8 +89,9 @@ function withoutTrailingSlash(url: string): string {
   return url.replace(/\/+$/, "");
 }
 
-/** The only read of `process.env` in this package (a lint rule keeps it so). */
+/** The only read of `process.env` in this package (a lint rule keeps it so); a `.env` file too, like the BFF. */
 export function readEnvironment(): Record<string, string | undefined> {
+  if (existsSync(".env")) process.loadEnvFile(".env");
   return { ...process.env };
 }
 
