@@ -1,6 +1,11 @@
 import { readFileSync } from "node:fs";
+import { EmulatorConfigError, fail, guid, isRecord, optStr, str, strArray } from "./config-fields.js";
 import { DEFAULT_CONFIG } from "./default-tenant.js";
+import { checkApiPermissions, parseApis, type ResourceApp } from "./resource-apps.js";
 import { canonicalPermission } from "./scopes.js";
+
+export { EmulatorConfigError } from "./config-fields.js";
+export type { ResourceApp } from "./resource-apps.js";
 
 /** A user of the emulated tenant, in Graph's default `/users` property set plus `hasPhoto`. */
 export interface DemoUser {
@@ -66,49 +71,8 @@ export interface EmulatorConfig {
   clients: ClientRegistration[];
   users: DemoUser[];
   lifetimes: TokenLifetimes;
-}
-
-/** Thrown for a configuration the emulator cannot run with; the message names the field. */
-export class EmulatorConfigError extends Error {
-  override name = "EmulatorConfigError";
-}
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function fail(path: string, what: string): never {
-  throw new EmulatorConfigError(`entra-emulator config: ${path} ${what}`);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function str(obj: Record<string, unknown>, key: string, path: string): string {
-  const value = obj[key];
-  if (typeof value !== "string" || value === "") fail(`${path}.${key}`, "must be a non-empty string");
-  return value;
-}
-
-function optStr(obj: Record<string, unknown>, key: string, path: string): string | null {
-  const value = obj[key];
-  if (value === undefined || value === null) return null;
-  if (typeof value !== "string") fail(`${path}.${key}`, "must be a string or null");
-  return value;
-}
-
-function strArray(obj: Record<string, unknown>, key: string, path: string): string[] {
-  const value = obj[key];
-  if (value === undefined) return [];
-  if (!Array.isArray(value) || value.some((v) => typeof v !== "string")) {
-    fail(`${path}.${key}`, "must be an array of strings");
-  }
-  return value as string[];
-}
-
-function guid(obj: Record<string, unknown>, key: string, path: string): string {
-  const value = str(obj, key, path);
-  if (!GUID.test(value)) fail(`${path}.${key}`, `must be a GUID, got "${value}"`);
-  return value.toLowerCase();
+  /** Resource apps (your own APIs); default none. */
+  apis: ResourceApp[];
 }
 
 function parseTenant(raw: unknown): TenantConfig {
@@ -219,7 +183,9 @@ export function parseConfig(raw: unknown): EmulatorConfig {
       raw.clients === undefined ? DEFAULT_CONFIG.clients : nonEmptyList(raw.clients, "clients", parseClient),
     users: raw.users === undefined ? DEFAULT_CONFIG.users : nonEmptyList(raw.users, "users", parseUser),
     lifetimes: raw.lifetimes === undefined ? DEFAULT_CONFIG.lifetimes : parseLifetimes(raw.lifetimes),
+    apis: raw.apis === undefined ? DEFAULT_CONFIG.apis : parseApis(raw.apis),
   };
+  checkApiPermissions(config.apis, config.clients);
   const ids = new Set<string>();
   for (const user of config.users) {
     const key = user.userPrincipalName.toLowerCase();

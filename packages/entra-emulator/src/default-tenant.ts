@@ -103,4 +103,5 @@ export const DEFAULT_CONFIG: EmulatorConfig = {
     refreshTokenSeconds: 86_400,
     codeSeconds: 600,
   },
+  apis: [],
 };

@@ -1,4 +1,11 @@
-export type { ClientRegistration, DemoUser, EmulatorConfig, TenantConfig, TokenLifetimes } from "./config.js";
+export type {
+  ClientRegistration,
+  DemoUser,
+  EmulatorConfig,
+  ResourceApp,
+  TenantConfig,
+  TokenLifetimes,
+} from "./config.js";
 export { EmulatorConfigError, loadConfig, parseConfig } from "./config.js";
 export { ControlInputError } from "./control.js";
 export { DEFAULT_CONFIG } from "./default-tenant.js";

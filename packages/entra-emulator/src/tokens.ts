@@ -1,6 +1,6 @@
 import { createHash, createHmac, randomUUID } from "node:crypto";
 import { base64url, type JWTPayload, SignJWT } from "jose";
-import type { DemoUser } from "./config.js";
+import type { DemoUser, ResourceApp } from "./config.js";
 import { generateSigningKey, type SigningKey } from "./keys.js";
 import { GRAPH_APP_ID, tokenScp } from "./scopes.js";
 import { type EmulatorState, type Grant, type HostileIdTokenKind, opaque } from "./state.js";
@@ -25,6 +25,18 @@ async function sign(
     .sign(key.privateKey);
 }
 
+/** The claims every token opens with, in Entra's order: aud, iss, iat, nbf, exp, aio. */
+function envelope(
+  state: EmulatorState,
+  aud: string,
+  iss: string,
+  lifetime: number,
+  aioBytes: number,
+): JWTPayload {
+  const now = state.now();
+  return { aud, iss, iat: now, nbf: now, exp: now + lifetime, aio: opaque(aioBytes) };
+}
+
 /** Builds the v2.0 ID token claims Entra issues for the auth code flow. */
 function idTokenClaims(
   state: EmulatorState,
@@ -32,15 +44,7 @@ function idTokenClaims(
   grant: Grant,
   nonce: string | undefined,
 ): JWTPayload {
-  const now = state.now();
-  const claims: JWTPayload = {
-    aud: grant.clientId,
-    iss: state.issuer,
-    iat: now,
-    nbf: now,
-    exp: now + state.lifetimes.idTokenSeconds,
-    aio: opaque(48),
-  };
+  const claims = envelope(state, grant.clientId, state.issuer, state.lifetimes.idTokenSeconds, 48);
   if (grant.scopes.includes("email") && user.mail) claims.email = user.mail;
   if (grant.scopes.includes("profile")) claims.name = user.displayName;
   if (nonce !== undefined) claims.nonce = nonce;
@@ -127,14 +131,14 @@ export async function issueGraphAccessToken(
   appDisplayName: string,
   subject: { user: DemoUser; scopes: string[]; resource: string } | { roles: string[] },
 ): Promise<string> {
-  const now = state.now();
   const claims: JWTPayload = {
-    aud: "resource" in subject ? subject.resource : GRAPH_APP_ID,
-    iss: `https://sts.windows.net/${state.tenantId}/`,
-    iat: now,
-    nbf: now,
-    exp: now + state.lifetimes.accessTokenSeconds,
-    aio: opaque(40),
+    ...envelope(
+      state,
+      "resource" in subject ? subject.resource : GRAPH_APP_ID,
+      `https://sts.windows.net/${state.tenantId}/`,
+      state.lifetimes.accessTokenSeconds,
+      40,
+    ),
     app_displayname: appDisplayName,
     appid: clientId,
     appidacr: "1",
@@ -166,6 +170,34 @@ export async function issueGraphAccessToken(
     });
   }
   Object.assign(claims, { rh: `0.${opaque(40)}.`, tid: state.tenantId, uti: uti(), ver: "1.0" });
+  return sign(claims, state.keys.current);
+}
+
+/**
+ * A v2.0 access token for a registered API whose manifest has `requestedAccessTokenVersion: 2`:
+ * `aud` is its application ID GUID and `iss` the tenant's v2.0 issuer (the ID token's).
+ */
+export async function issueApiAccessToken(
+  state: EmulatorState,
+  clientId: string,
+  api: ResourceApp,
+  subject: { user: DemoUser; scopes: string[]; resource: string },
+): Promise<string> {
+  const { user, scopes, resource } = subject;
+  const claims: JWTPayload = {
+    ...envelope(state, api.appId, state.issuer, state.lifetimes.accessTokenSeconds, 40),
+    azp: clientId,
+    azpacr: "1",
+    name: user.displayName,
+    oid: user.id,
+    preferred_username: user.userPrincipalName,
+    rh: `0.${opaque(40)}.`,
+    scp: tokenScp(scopes, resource),
+    sub: pairwiseSub(user.id, api.appId),
+    tid: state.tenantId,
+    uti: uti(),
+    ver: "2.0",
+  };
   return sign(claims, state.keys.current);
 }
 
