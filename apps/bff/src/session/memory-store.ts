@@ -1,5 +1,6 @@
 import { LRUCache } from "lru-cache";
 import type { KeyValueStore } from "./kv-store.js";
+import { ttlToMs } from "./limits.js";
 
 export interface MemoryStoreOptions {
   /** Upper bound on live keys; the least recently used go first. Default 100 000. */
@@ -79,11 +80,4 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryKeyVa
       cache.clear();
     },
   };
-}
-
-function ttlToMs(ttlMs: number): number {
-  if (!Number.isFinite(ttlMs) || ttlMs <= 0) {
-    throw new RangeError(`ttlMs must be a positive number of milliseconds (got ${ttlMs})`);
-  }
-  return Math.ceil(ttlMs);
 }

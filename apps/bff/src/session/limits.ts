@@ -1,0 +1,8 @@
+/** Argument checks both stores share, so a bad TTL or cap fails the same way everywhere. */
+
+export function ttlToMs(ttlMs: number): number {
+  if (!Number.isFinite(ttlMs) || ttlMs <= 0) {
+    throw new RangeError(`ttlMs must be a positive number of milliseconds (got ${ttlMs})`);
+  }
+  return Math.ceil(ttlMs);
+}
