@@ -7,7 +7,11 @@ import type { Cluster, Redis } from "ioredis";
  * Rejects when replicas exist but none confirms within `timeoutMs`: the caller fails closed (503)
  * and the client may retry, since deleting twice is harmless. Without replicas it returns at once.
  */
-export async function confirmOnReplica(client: Redis | Cluster, key: string, timeoutMs: number): Promise<void> {
+export async function confirmOnReplica(
+  client: Redis | Cluster,
+  key: string,
+  timeoutMs: number,
+): Promise<void> {
   // Both pipelines name `key`, so on a Cluster they reach the master that owns its slot.
   const [, role] = await run(client.pipeline().exists(key).role());
   if (replicaCount(role) === 0) return;

@@ -42,7 +42,9 @@ export function createRedisStore(options: RedisStoreOptions): KeyValueStore {
   const replicaAckTimeout = Math.ceil(options.replicaAckTimeoutMs ?? connection.commandTimeoutMs / 2);
   // WAIT with 0 would block forever.
   if (!(replicaAckTimeout >= 1)) {
-    throw new RangeError(`replicaAckTimeoutMs must be a positive number (got ${options.replicaAckTimeoutMs})`);
+    throw new RangeError(
+      `replicaAckTimeoutMs must be a positive number (got ${options.replicaAckTimeoutMs})`,
+    );
   }
 
   /** Runs one command; any failure becomes a StoreUnavailableError without secrets. */
