@@ -3,6 +3,10 @@ import { createHash, createPrivateKey, randomBytes, X509Certificate } from "node
 import { existsSync, readFileSync } from "node:fs";
 import { type Static, Type } from "typebox";
 import { Value } from "typebox/value";
+import { ConfigError } from "./config-error.js";
+import { loadRedisSettings, type RedisSettings } from "./session/redis-config.js";
+
+export { ConfigError } from "./config-error.js";
 
 const Guid = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
 const Integer = "^[0-9]+$";
@@ -63,6 +67,23 @@ export const EnvSchema = Type.Object({
   REDIS_KEY_PREFIX: Type.Optional(
     Type.String({ pattern: "^[A-Za-z0-9:_.-]{1,64}$", description: "e.g. bff:" }),
   ),
+  REDIS_CLUSTER_NODES: Type.Optional(
+    Type.String({ minLength: 1, description: "comma-separated host:port (or redis://…) Cluster nodes" }),
+  ),
+  REDIS_SENTINELS: Type.Optional(
+    Type.String({ minLength: 1, description: "comma-separated host:port of the sentinels" }),
+  ),
+  REDIS_SENTINEL_NAME: Type.Optional(
+    Type.String({
+      pattern: "^[A-Za-z0-9._:-]{1,64}$",
+      description: "the master's name in sentinel.conf, e.g. mymaster",
+    }),
+  ),
+  REDIS_SENTINEL_PASSWORD: Type.Optional(
+    Type.String({ minLength: 1, description: "the sentinels' password" }),
+  ),
+  REDIS_USERNAME: Type.Optional(Type.String({ minLength: 1, description: "a Redis ACL user name" })),
+  REDIS_PASSWORD: Type.Optional(Type.String({ minLength: 1, description: "the Redis password" })),
   TRUST_PROXY: Type.Optional(
     Type.String({
       pattern: "^(true|false|[0-9]+|[0-9a-fA-F.:/]+(,[0-9a-fA-F.:/]+)*)$",
@@ -135,7 +156,8 @@ export interface Config {
   sessionSecret: string;
   sessionIdleMs: number;
   sessionAbsoluteMs: number;
-  redis: { url: string; keyPrefix?: string } | undefined;
+  /** Unset: state lives in memory. See session/redis-config.ts for the topologies. */
+  redis: RedisSettings | undefined;
   trustProxy: boolean | number | string[];
   authRateLimitPerMinute: number;
   graphTimeoutMs: number;
@@ -150,18 +172,6 @@ export interface Config {
 
 /** A config whose identity provider is concrete: what buildApp needs. */
 export type AppConfig = Omit<Config, "idp"> & { idp: EntraSettings };
-
-/** A bad or missing setting; the message names the variable and how to fix it. */
-export class ConfigError extends Error {
-  readonly code = "config_invalid";
-  constructor(
-    readonly variable: string,
-    message: string,
-  ) {
-    super(`${variable}: ${message}`);
-    this.name = "ConfigError";
-  }
-}
 
 /** Loads `.env` from the working directory (if present) and returns the process environment. */
 export function readEnvironment(): Record<string, string | undefined> {
@@ -218,9 +228,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
     sessionSecret,
     sessionIdleMs: idleMinutes * 60_000,
     sessionAbsoluteMs: Math.round(absoluteHours * 3_600_000),
-    redis: env.REDIS_URL
-      ? { url: env.REDIS_URL, ...(env.REDIS_KEY_PREFIX ? { keyPrefix: env.REDIS_KEY_PREFIX } : {}) }
-      : undefined,
+    redis: loadRedisSettings(env),
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     authRateLimitPerMinute: Number(env.AUTH_RATE_LIMIT_PER_MINUTE ?? 30),
     graphTimeoutMs: Number(env.GRAPH_TIMEOUT_MS ?? 5000),
@@ -252,7 +260,7 @@ function validateEnv(rawEnv: Record<string, string | undefined>): Env {
 }
 
 function redactIfSecret(variable: string, value: string | undefined): string {
-  if (/SECRET|PASSPHRASE|REDIS_URL|TOKEN/.test(variable)) return "<hidden>";
+  if (/SECRET|PASSPHRASE|PASSWORD|REDIS_URL|REDIS_CLUSTER_NODES|TOKEN/.test(variable)) return "<hidden>";
   return (value ?? "").slice(0, 80);
 }
 

@@ -1,0 +1,99 @@
+import { type Cluster, Redis } from "ioredis";
+import type { RedisSettings } from "../../session/redis-config.js";
+import type { RedisConnection } from "../../session/redis-connection.js";
+import type { CheckStatus } from "../check.js";
+
+export interface TopologyFinding {
+  status: Extract<CheckStatus, "pass" | "warn" | "fail">;
+  detail: string;
+}
+
+/** What answered, per topology. Throws (like a store command) when nothing does. */
+export async function describeTopology(
+  connection: RedisConnection,
+  settings: RedisSettings,
+  timeoutMs: number,
+): Promise<TopologyFinding> {
+  if (connection.topology === "cluster") return describeCluster(connection.client as Cluster);
+  if (connection.topology === "sentinel") return describeSentinel(connection, settings, timeoutMs);
+  await connection.client.ping();
+  return { status: "pass", detail: `One Redis server at ${connection.target.redacted} answered PING.` };
+}
+
+async function describeCluster(cluster: Cluster): Promise<TopologyFinding> {
+  const info = String(await cluster.cluster("INFO"));
+  const state = /cluster_state:(\w+)/.exec(info)?.[1] ?? "unknown";
+  const masters = cluster.nodes("master");
+  const answers = await Promise.allSettled(masters.map((node) => node.ping()));
+  const names = masters.map((node) => `${node.options.host}:${node.options.port}`);
+  const silent = names.filter((_, i) => answers[i]?.status === "rejected");
+  const detail =
+    `Redis Cluster: ${masters.length - silent.length} of ${masters.length} masters answered PING ` +
+    `(${names.join(", ")}); cluster_state:${state}.` +
+    (silent.length ? ` No answer from ${silent.join(", ")}: the keys on their slots are unreachable.` : "");
+  return { status: state === "ok" && silent.length === 0 ? "pass" : "fail", detail };
+}
+
+async function describeSentinel(
+  connection: RedisConnection,
+  settings: RedisSettings,
+  timeoutMs: number,
+): Promise<TopologyFinding> {
+  const name = settings.sentinelMasterName as string;
+  const sentinels = settings.sentinels ?? [];
+  const answers = await Promise.all(
+    sentinels.map((node) => askSentinel(node.host, node.port, name, settings.sentinelPassword, timeoutMs)),
+  );
+  const labels = sentinels.map((node) => `${node.host}:${node.port}`);
+  const knowing = answers.filter((answer): answer is string => typeof answer === "string");
+  const silent = labels.filter((_, i) => answers[i] === undefined);
+  const unaware = labels.filter((_, i) => answers[i] === null);
+
+  await connection.client.ping();
+  const role = (await (connection.client as Redis).role()) as unknown[];
+  const replicas = Array.isArray(role[2]) ? role[2].length : 0;
+  const master = knowing[0] ?? "unknown";
+  const problems = [
+    silent.length ? `no answer from ${silent.join(", ")}` : "",
+    unaware.length ? `${unaware.join(", ")} do not know a master named "${name}"` : "",
+    new Set(knowing).size > 1
+      ? `the sentinels disagree on the master (${[...new Set(knowing)].join(", ")})`
+      : "",
+    replicas === 0 ? "the master has no replica, so a failover has nothing to promote" : "",
+  ].filter(Boolean);
+  const detail =
+    `Redis Sentinel: master "${name}" at ${master} answered PING (${replicas} replica${replicas === 1 ? "" : "s"}); ` +
+    `${knowing.length} of ${sentinels.length} sentinels name it (${labels.join(", ")}).` +
+    (problems.length ? ` Warning: ${problems.join("; ")}.` : "");
+  return { status: problems.length ? "warn" : "pass", detail };
+}
+
+/** The master's host:port as one sentinel sees it; null: unknown name; undefined: no answer. */
+async function askSentinel(
+  host: string,
+  port: number,
+  name: string,
+  password: string | undefined,
+  timeoutMs: number,
+): Promise<string | null | undefined> {
+  const sentinel = new Redis({
+    host,
+    port,
+    password,
+    connectTimeout: timeoutMs,
+    commandTimeout: timeoutMs,
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  sentinel.on("error", () => {});
+  try {
+    await sentinel.connect();
+    const address = (await sentinel.call("SENTINEL", "get-master-addr-by-name", name)) as string[] | null;
+    return address ? `${address[0]}:${address[1]}` : null;
+  } catch {
+    return undefined;
+  } finally {
+    sentinel.disconnect();
+  }
+}
