@@ -1,0 +1,165 @@
+import type { ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Redis } from "ioredis";
+import { until } from "../session/poll.js";
+import { freePort, launch, type RedisServer, startRedisServer } from "./redis-server.js";
+
+/**
+ * One master, one replica and Debian's `redis-sentinel` watching them, everything with a password:
+ * the smallest setup that can fail over. Sentinels decide quickly (down after 1 s) to keep tests fast.
+ */
+export interface SentinelSetup {
+  masterName: string;
+  /** The master and the replica as started; after a failover their roles are swapped. */
+  master: RedisServer;
+  replica: RedisServer;
+  /** The data nodes' password (requirepass and masterauth). */
+  password: string;
+  /** The sentinels' own password (requirepass in sentinel.conf). */
+  sentinelPassword: string;
+  sentinelPorts: number[];
+  /** The REDIS_* variables that point the BFF at this setup. */
+  env: Record<string, string>;
+  /** The master's port as the first answering sentinel names it. */
+  masterPort(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+export interface SentinelSetupOptions {
+  /** Default 3. */
+  sentinels?: number;
+  /** Sentinels that must agree the master is down. Default 2. */
+  quorum?: number;
+}
+
+const MASTER_NAME = "bffmaster";
+
+export async function startSentinelSetup(options: SentinelSetupOptions = {}): Promise<SentinelSetup> {
+  const count = options.sentinels ?? 3;
+  const quorum = options.quorum ?? 2;
+  const password = "data-node-password-for-tests";
+  const sentinelPassword = "sentinel-password-for-tests";
+  const auth = ["--masterauth", password];
+  const master = await startRedisServer({ password, args: auth });
+  const replica = await startRedisServer({
+    password,
+    args: [...auth, "--replicaof", "127.0.0.1", String(master.port)],
+  });
+  await until(
+    async () => (await info(replica.port, password)).includes("master_link_status:up"),
+    "the replica to sync with the master",
+    10_000,
+  );
+
+  const dir = await mkdtemp(join(tmpdir(), "entra-bff-sentinel-"));
+  const sentinels: ChildProcess[] = [];
+  const sentinelPorts: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const port = await freePort();
+    const file = join(dir, `sentinel-${port}.conf`);
+    await writeFile(
+      file,
+      [
+        `port ${port}`,
+        "bind 127.0.0.1",
+        `dir ${dir}`,
+        "loglevel warning",
+        `requirepass ${sentinelPassword}`,
+        `sentinel monitor ${MASTER_NAME} 127.0.0.1 ${master.port} ${quorum}`,
+        `sentinel auth-pass ${MASTER_NAME} ${password}`,
+        `sentinel down-after-milliseconds ${MASTER_NAME} 1000`,
+        `sentinel failover-timeout ${MASTER_NAME} 10000`,
+        `sentinel parallel-syncs ${MASTER_NAME} 1`,
+        "",
+      ].join("\n"),
+    );
+    sentinels.push(await launch([file], port, "redis-sentinel"));
+    sentinelPorts.push(port);
+  }
+  // A failover needs sentinels that know the replica and each other (hello messages, ~2 s).
+  for (const port of sentinelPorts) {
+    await until(
+      async () => {
+        const sentinel = client(port, sentinelPassword);
+        try {
+          const replicas = (await sentinel.call("SENTINEL", "replicas", MASTER_NAME)) as unknown[];
+          const peers = (await sentinel.call("SENTINEL", "sentinels", MASTER_NAME)) as unknown[];
+          return replicas.length === 1 && peers.length === count - 1;
+        } finally {
+          sentinel.disconnect();
+        }
+      },
+      "the sentinels to discover the replica and each other",
+      15_000,
+    );
+  }
+
+  return {
+    masterName: MASTER_NAME,
+    master,
+    replica,
+    password,
+    sentinelPassword,
+    sentinelPorts,
+    env: {
+      REDIS_SENTINELS: sentinelPorts.map((port) => `127.0.0.1:${port}`).join(","),
+      REDIS_SENTINEL_NAME: MASTER_NAME,
+      REDIS_SENTINEL_PASSWORD: sentinelPassword,
+      REDIS_PASSWORD: password,
+    },
+    async masterPort() {
+      for (const port of sentinelPorts) {
+        const sentinel = client(port, sentinelPassword);
+        try {
+          const [, masterPort] = (await sentinel.call(
+            "SENTINEL",
+            "get-master-addr-by-name",
+            MASTER_NAME,
+          )) as string[];
+          return Number(masterPort);
+        } catch {
+          // Ask the next sentinel.
+        } finally {
+          sentinel.disconnect();
+        }
+      }
+      throw new Error("no sentinel answered");
+    },
+    async stop() {
+      await Promise.all(
+        sentinels.map(async (child) => {
+          if (child.exitCode !== null || child.signalCode !== null) return;
+          const exited = once(child, "exit");
+          child.kill("SIGKILL");
+          await exited;
+        }),
+      );
+      await Promise.all([master.stop(), replica.stop()]);
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function client(port: number, password: string): Redis {
+  const redis = new Redis({
+    host: "127.0.0.1",
+    port,
+    password,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  redis.on("error", () => {});
+  return redis;
+}
+
+async function info(port: number, password: string): Promise<string> {
+  const redis = client(port, password);
+  try {
+    return await redis.info("replication");
+  } finally {
+    redis.disconnect();
+  }
+}
