@@ -172,9 +172,9 @@ function connect(
       sentinelPassword: options.sentinelPassword,
       sentinelCommandTimeout: tuning.connectTimeout,
       sentinelRetryStrategy: (attempt) => Math.min(attempt * 100, tuning.maxDelay),
-      // Hear "+switch-master" from the sentinels and reconnect at once, rather than keep talking
-      // to a demoted master until it errors.
-      failoverDetector: true,
+      // No failoverDetector: in ioredis 5 a "+switch-master" that arrives while the client asks a
+      // sentinel ends the client for good (seen in test/scale/sentinel-failover.test.ts). Without
+      // it, a demoted master's READONLY answer or a dropped connection makes it ask again.
       enableTLSForSentinelMode: target.tls,
     });
   }

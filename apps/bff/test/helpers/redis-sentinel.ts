@@ -25,6 +25,13 @@ export interface SentinelSetup {
   env: Record<string, string>;
   /** The master's port as the first answering sentinel names it. */
   masterPort(): Promise<number>;
+  /** The node that is master now, and the other one. */
+  roles(): Promise<{ master: RedisServer; replica: RedisServer }>;
+  /**
+   * Resolves once every sentinel names `masterPort` as master and sees a healthy replica, so a
+   * failover can start from here.
+   */
+  settled(masterPort: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -80,21 +87,26 @@ export async function startSentinelSetup(options: SentinelSetupOptions = {}): Pr
     sentinelPorts.push(port);
   }
   // A failover needs sentinels that know the replica and each other (hello messages, ~2 s).
-  for (const port of sentinelPorts) {
-    await until(
-      async () => {
-        const sentinel = client(port, sentinelPassword);
-        try {
-          const replicas = (await sentinel.call("SENTINEL", "replicas", MASTER_NAME)) as unknown[];
-          const peers = (await sentinel.call("SENTINEL", "sentinels", MASTER_NAME)) as unknown[];
-          return replicas.length === 1 && peers.length === count - 1;
-        } finally {
-          sentinel.disconnect();
-        }
-      },
-      "the sentinels to discover the replica and each other",
-      15_000,
-    );
+  const settled = (masterPort: number) => waitUntilSettled(sentinelPorts, sentinelPassword, masterPort);
+  await settled(master.port);
+
+  async function masterPort(): Promise<number> {
+    for (const port of sentinelPorts) {
+      const sentinel = client(port, sentinelPassword);
+      try {
+        const [, named] = (await sentinel.call(
+          "SENTINEL",
+          "get-master-addr-by-name",
+          MASTER_NAME,
+        )) as string[];
+        return Number(named);
+      } catch {
+        // Ask the next sentinel.
+      } finally {
+        sentinel.disconnect();
+      }
+    }
+    throw new Error("no sentinel answered");
   }
 
   return {
@@ -110,24 +122,12 @@ export async function startSentinelSetup(options: SentinelSetupOptions = {}): Pr
       REDIS_SENTINEL_PASSWORD: sentinelPassword,
       REDIS_PASSWORD: password,
     },
-    async masterPort() {
-      for (const port of sentinelPorts) {
-        const sentinel = client(port, sentinelPassword);
-        try {
-          const [, masterPort] = (await sentinel.call(
-            "SENTINEL",
-            "get-master-addr-by-name",
-            MASTER_NAME,
-          )) as string[];
-          return Number(masterPort);
-        } catch {
-          // Ask the next sentinel.
-        } finally {
-          sentinel.disconnect();
-        }
-      }
-      throw new Error("no sentinel answered");
+    masterPort,
+    async roles() {
+      const port = await masterPort();
+      return port === master.port ? { master, replica } : { master: replica, replica: master };
     },
+    settled,
     async stop() {
       await Promise.all(
         sentinels.map(async (child) => {
@@ -141,6 +141,34 @@ export async function startSentinelSetup(options: SentinelSetupOptions = {}): Pr
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+async function waitUntilSettled(ports: number[], password: string, masterPort: number): Promise<void> {
+  for (const port of ports) {
+    await until(
+      async () => {
+        const sentinel = client(port, password);
+        try {
+          const [, named] = (await sentinel.call(
+            "SENTINEL",
+            "get-master-addr-by-name",
+            MASTER_NAME,
+          )) as string[];
+          const replicas = (await sentinel.call("SENTINEL", "replicas", MASTER_NAME)) as string[][];
+          const peers = (await sentinel.call("SENTINEL", "sentinels", MASTER_NAME)) as unknown[];
+          const healthy = replicas.filter((fields) => {
+            const field = (name: string) => fields[fields.indexOf(name) + 1];
+            return field("flags") === "slave" && field("master-link-status") === "ok";
+          });
+          return Number(named) === masterPort && healthy.length >= 1 && peers.length === ports.length - 1;
+        } finally {
+          sentinel.disconnect();
+        }
+      },
+      `the sentinels to agree on master ${masterPort} with a healthy replica and know each other`,
+      20_000,
+    );
+  }
 }
 
 function client(port: number, password: string): Redis {
