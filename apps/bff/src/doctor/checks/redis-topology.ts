@@ -1,6 +1,7 @@
 import { type Cluster, Redis } from "ioredis";
 import type { RedisSettings } from "../../session/redis-config.js";
 import type { RedisConnection } from "../../session/redis-connection.js";
+import { unavailable } from "../../session/redis-errors.js";
 import type { CheckStatus } from "../check.js";
 
 export interface TopologyFinding {
@@ -49,21 +50,28 @@ async function describeSentinel(
   const silent = labels.filter((_, i) => answers[i] === undefined);
   const unaware = labels.filter((_, i) => answers[i] === null);
 
-  await connection.client.ping();
-  const role = (await (connection.client as Redis).role()) as unknown[];
-  const replicas = Array.isArray(role[2]) ? role[2].length : 0;
-  const master = knowing[0] ?? "unknown";
+  const sentinelsSay =
+    `${knowing.length} of ${sentinels.length} sentinels name a master "${name}"` +
+    (knowing.length ? ` (${[...new Set(knowing)].join(", ")})` : "");
   const problems = [
     silent.length ? `no answer from ${silent.join(", ")}` : "",
     unaware.length ? `${unaware.join(", ")} do not know a master named "${name}"` : "",
-    new Set(knowing).size > 1
-      ? `the sentinels disagree on the master (${[...new Set(knowing)].join(", ")})`
-      : "",
-    replicas === 0 ? "the master has no replica, so a failover has nothing to promote" : "",
+    new Set(knowing).size > 1 ? "the sentinels disagree on the master" : "",
   ].filter(Boolean);
+  let replicas: number;
+  try {
+    await connection.client.ping();
+    const role = (await (connection.client as Redis).role()) as unknown[];
+    replicas = Array.isArray(role[2]) ? role[2].length : 0;
+  } catch (error) {
+    const reason = unavailable("ping", error, connection.target, connection.lastError).message;
+    const why = problems.length ? ` (${problems.join("; ")})` : "";
+    return { status: "fail", detail: `Redis Sentinel: ${sentinelsSay}${why}. ${reason}` };
+  }
+  if (replicas === 0) problems.push("the master has no replica, so a failover has nothing to promote");
   const detail =
-    `Redis Sentinel: master "${name}" at ${master} answered PING (${replicas} replica${replicas === 1 ? "" : "s"}); ` +
-    `${knowing.length} of ${sentinels.length} sentinels name it (${labels.join(", ")}).` +
+    `Redis Sentinel: ${sentinelsSay}, out of ${labels.join(", ")}; ` +
+    `the master answered PING and has ${replicas} replica${replicas === 1 ? "" : "s"}.` +
     (problems.length ? ` Warning: ${problems.join("; ")}.` : "");
   return { status: problems.length ? "warn" : "pass", detail };
 }
