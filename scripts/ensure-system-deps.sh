@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Makes sure the system programs the test suites need are on this machine:
-# Debian's chromium (browser tests) and redis-server (Redis store tests).
+# Debian's chromium (browser tests), redis-server (Redis store and Cluster tests) and
+# redis-sentinel (Sentinel and failover tests).
 # Installs them with apt-get when missing and running as root; otherwise says what to install.
 set -euo pipefail
 
 missing=()
 command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+command -v redis-sentinel >/dev/null 2>&1 || missing+=(redis-sentinel)
 
 [ ${#missing[@]} -eq 0 ] && exit 0
 
