@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CheckResult } from "../../src/doctor/check.js";
 import { runDoctor } from "../../src/doctor/run.js";
 import { type RedisCluster, startRedisCluster } from "../helpers/redis-cluster.js";
-import { type SentinelSetup, startSentinelSetup } from "../helpers/redis-sentinel.js";
+import { sentinelSetupForFile } from "../helpers/redis-sentinel.js";
 import { freePort } from "../helpers/redis-server.js";
 
 // Emulator mode (no ENTRA_*): the doctor checks the configuration, then Redis.
@@ -48,29 +48,23 @@ describe("doctor: Redis Cluster (REDIS_CLUSTER_NODES)", { timeout: 60_000 }, () 
 });
 
 describe("doctor: Redis Sentinel (REDIS_SENTINELS)", { timeout: 60_000 }, () => {
-  let setup: SentinelSetup;
-  beforeAll(async () => {
-    setup = await startSentinelSetup();
-  }, 60_000);
-  afterAll(async () => {
-    await setup?.stop();
-  });
+  const setup = sentinelSetupForFile();
 
   it("names the master the sentinels agree on, how many answered, and its replica", async () => {
-    const { check, json } = await redisCheck(setup.env);
+    const { check, json } = await redisCheck(setup().env);
     expect(check.status).toBe("pass");
-    expect(check.detail).toContain(`3 of 3 sentinels name a master "${setup.masterName}"`);
-    expect(check.detail).toContain(`127.0.0.1:${setup.master.port}`);
+    expect(check.detail).toContain(`3 of 3 sentinels name a master "${setup().masterName}"`);
+    expect(check.detail).toContain(`127.0.0.1:${setup().master.port}`);
     expect(check.detail).toContain("has 1 replica");
-    expect(json).not.toContain(setup.password);
-    expect(json).not.toContain(setup.sentinelPassword);
+    expect(json).not.toContain(setup().password);
+    expect(json).not.toContain(setup().sentinelPassword);
   });
 
   it("warns about a sentinel that does not answer, and still passes the master", async () => {
     const silent = `127.0.0.1:${await freePort()}`;
     const { check } = await redisCheck({
-      ...setup.env,
-      REDIS_SENTINELS: `${setup.env.REDIS_SENTINELS},${silent}`,
+      ...setup().env,
+      REDIS_SENTINELS: `${setup().env.REDIS_SENTINELS},${silent}`,
     });
     expect(check.status).toBe("warn");
     expect(check.detail).toContain("3 of 4 sentinels");
@@ -78,7 +72,7 @@ describe("doctor: Redis Sentinel (REDIS_SENTINELS)", { timeout: 60_000 }, () => 
   });
 
   it("fails, saying the sentinels do not know it, for a wrong master name", async () => {
-    const { check } = await redisCheck({ ...setup.env, REDIS_SENTINEL_NAME: "not-the-master" });
+    const { check } = await redisCheck({ ...setup().env, REDIS_SENTINEL_NAME: "not-the-master" });
     expect(check.status).toBe("fail");
     expect(check.detail).toContain('0 of 3 sentinels name a master "not-the-master"');
     expect(check.detail).toContain('do not know a master named "not-the-master"');
@@ -87,12 +81,12 @@ describe("doctor: Redis Sentinel (REDIS_SENTINELS)", { timeout: 60_000 }, () => 
 
   it("fails without repeating it when the sentinels' password is wrong", async () => {
     const { check, json } = await redisCheck({
-      ...setup.env,
+      ...setup().env,
       REDIS_SENTINEL_PASSWORD: "wrong-sentinel-secret",
     });
     expect(check.status).toBe("fail");
     expect(check.detail).toContain("0 of 3 sentinels");
     expect(json).not.toContain("wrong-sentinel-secret");
-    expect(json).not.toContain(setup.password);
+    expect(json).not.toContain(setup().password);
   });
 });

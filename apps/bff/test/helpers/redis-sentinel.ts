@@ -4,6 +4,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
+import { afterAll, beforeAll } from "vitest";
 import { until } from "../session/poll.js";
 import { freePort, launch, type RedisServer, startRedisServer } from "./redis-server.js";
 
@@ -25,6 +26,8 @@ export interface SentinelSetup {
   env: Record<string, string>;
   /** The master's port as the first answering sentinel names it. */
   masterPort(): Promise<number>;
+  /** Asks a sentinel for a planned switchover (SENTINEL FAILOVER): the replica becomes master. */
+  failover(): Promise<void>;
   /** The node that is master now, and the other one. */
   roles(): Promise<{ master: RedisServer; replica: RedisServer }>;
   /**
@@ -44,6 +47,21 @@ export interface SentinelSetupOptions {
 
 const MASTER_NAME = "bffmaster";
 
+/** For a test file: one Sentinel setup for the whole file. Returns the function that gets it. */
+export function sentinelSetupForFile(): () => SentinelSetup {
+  let setup: SentinelSetup | undefined;
+  beforeAll(async () => {
+    setup = await startSentinelSetup();
+  }, 60_000);
+  afterAll(async () => {
+    await setup?.stop();
+  });
+  return () => {
+    if (!setup) throw new Error("the Sentinel setup did not start");
+    return setup;
+  };
+}
+
 export async function startSentinelSetup(options: SentinelSetupOptions = {}): Promise<SentinelSetup> {
   const count = options.sentinels ?? 3;
   const quorum = options.quorum ?? 2;
@@ -56,7 +74,10 @@ export async function startSentinelSetup(options: SentinelSetupOptions = {}): Pr
     args: [...auth, "--replicaof", "127.0.0.1", String(master.port)],
   });
   await until(
-    async () => (await info(replica.port, password)).includes("master_link_status:up"),
+    async () =>
+      (await withClient(replica.port, password, (redis) => redis.info("replication"))).includes(
+        "master_link_status:up",
+      ),
     "the replica to sync with the master",
     10_000,
   );
@@ -92,19 +113,8 @@ export async function startSentinelSetup(options: SentinelSetupOptions = {}): Pr
 
   async function masterPort(): Promise<number> {
     for (const port of sentinelPorts) {
-      const sentinel = client(port, sentinelPassword);
-      try {
-        const [, named] = (await sentinel.call(
-          "SENTINEL",
-          "get-master-addr-by-name",
-          MASTER_NAME,
-        )) as string[];
-        return Number(named);
-      } catch {
-        // Ask the next sentinel.
-      } finally {
-        sentinel.disconnect();
-      }
+      const named = await withClient(port, sentinelPassword, masterOf).catch(() => undefined);
+      if (named !== undefined) return named;
     }
     throw new Error("no sentinel answered");
   }
@@ -123,6 +133,11 @@ export async function startSentinelSetup(options: SentinelSetupOptions = {}): Pr
       REDIS_PASSWORD: password,
     },
     masterPort,
+    async failover() {
+      await withClient(sentinelPorts[0] as number, sentinelPassword, (sentinel) =>
+        sentinel.call("SENTINEL", "FAILOVER", MASTER_NAME),
+      );
+    },
     async roles() {
       const port = await masterPort();
       return port === master.port ? { master, replica } : { master: replica, replica: master };
@@ -146,32 +161,30 @@ export async function startSentinelSetup(options: SentinelSetupOptions = {}): Pr
 async function waitUntilSettled(ports: number[], password: string, masterPort: number): Promise<void> {
   for (const port of ports) {
     await until(
-      async () => {
-        const sentinel = client(port, password);
-        try {
-          const [, named] = (await sentinel.call(
-            "SENTINEL",
-            "get-master-addr-by-name",
-            MASTER_NAME,
-          )) as string[];
+      () =>
+        withClient(port, password, async (sentinel) => {
           const replicas = (await sentinel.call("SENTINEL", "replicas", MASTER_NAME)) as string[][];
           const peers = (await sentinel.call("SENTINEL", "sentinels", MASTER_NAME)) as unknown[];
           const healthy = replicas.filter((fields) => {
             const field = (name: string) => fields[fields.indexOf(name) + 1];
             return field("flags") === "slave" && field("master-link-status") === "ok";
           });
-          return Number(named) === masterPort && healthy.length >= 1 && peers.length === ports.length - 1;
-        } finally {
-          sentinel.disconnect();
-        }
-      },
+          const named = await masterOf(sentinel);
+          return named === masterPort && healthy.length >= 1 && peers.length === ports.length - 1;
+        }),
       `the sentinels to agree on master ${masterPort} with a healthy replica and know each other`,
       20_000,
     );
   }
 }
 
-function client(port: number, password: string): Redis {
+async function masterOf(sentinel: Redis): Promise<number> {
+  const [, port] = (await sentinel.call("SENTINEL", "get-master-addr-by-name", MASTER_NAME)) as string[];
+  return Number(port);
+}
+
+/** Runs `use` with a short-lived connection to a sentinel or server on loopback. */
+async function withClient<T>(port: number, password: string, use: (redis: Redis) => Promise<T>): Promise<T> {
   const redis = new Redis({
     host: "127.0.0.1",
     port,
@@ -180,13 +193,8 @@ function client(port: number, password: string): Redis {
     retryStrategy: () => null,
   });
   redis.on("error", () => {});
-  return redis;
-}
-
-async function info(port: number, password: string): Promise<string> {
-  const redis = client(port, password);
   try {
-    return await redis.info("replication");
+    return await use(redis);
   } finally {
     redis.disconnect();
   }

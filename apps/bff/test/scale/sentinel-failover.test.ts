@@ -2,24 +2,24 @@ import { Writable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import { type Emulator, startEmulator } from "@entra-bff/entra-emulator";
 import type { FastifyInstance } from "fastify";
-import { Redis } from "ioredis";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../src/app.js";
 import { type AppConfig, loadConfig } from "../../src/config.js";
 import { loggerOptions } from "../../src/logging.js";
-import { type SentinelSetup, startSentinelSetup } from "../helpers/redis-sentinel.js";
+import { type SentinelSetup, sentinelSetupForFile } from "../helpers/redis-sentinel.js";
 import { ADELE, api, type CookieJar, idpFor, PUBLIC_URL, signIn } from "../helpers/test-app.js";
 
 // The BFF as deployed: its store built from REDIS_SENTINELS with the default timeouts, in front of
 // one master, one replica and three sentinels (quorum 2, master down after 1 s).
+const sentinel = sentinelSetupForFile();
 let setup: SentinelSetup;
 let emulator: Emulator;
 let app: FastifyInstance;
 const logLines: string[] = [];
 
 beforeAll(async () => {
-  setup = await startSentinelSetup();
+  setup = sentinel();
   emulator = await startEmulator({
     redirectUris: [`${PUBLIC_URL}/getAToken`],
     postLogoutRedirectUris: [`${PUBLIC_URL}/`],
@@ -47,7 +47,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.close();
   await emulator?.close();
-  await setup?.stop();
 });
 
 interface Sample {
@@ -95,14 +94,7 @@ async function serveThroughFailover(
       ...(res.statusCode === 200 ? {} : { code: res.json().code }),
     });
     streak = res.statusCode === 200 ? streak + 1 : 0;
-    if (!signedOut) {
-      const logout = await app.inject({
-        method: "POST",
-        url: "/logout",
-        headers: { "x-csrf": "1", cookie: leavingCookie },
-      });
-      signedOut = logout.statusCode === 200;
-    }
+    if (!signedOut) signedOut = (await signOut(leavingCookie)).statusCode === 200;
     if (!failedOver && streak > 0) failedOver = (await setup.masterPort().catch(() => 0)) === newMasterPort;
     await sleep(25);
   }
@@ -111,6 +103,24 @@ async function serveThroughFailover(
   const recovered = samples[lastFailure + 1];
   const windowMs = firstFailure < 0 || !recovered ? 0 : recovered.at - (samples[firstFailure] as Sample).at;
   return { samples, windowMs, signedOutDuring: leavingCookie };
+}
+
+function signOut(cookie: string) {
+  return app.inject({ method: "POST", url: "/logout", headers: { "x-csrf": "1", cookie } });
+}
+
+/**
+ * Three sessions on the current master: one that stays, one signed out now (acknowledged), and
+ * one to sign out during the failover.
+ */
+async function prepare() {
+  const roles = await setup.roles();
+  const staying = await signIn(app, emulator, ADELE);
+  const signedOutBefore = (await signIn(app, emulator, ADELE)).header();
+  const leaving = await signIn(app, emulator, ADELE);
+  expect((await api(app, staying, "/api/me")).statusCode).toBe(200);
+  expect((await signOut(signedOutBefore)).statusCode).toBe(200);
+  return { ...roles, staying, signedOutBefore, leaving };
 }
 
 /** The failover may cost 503 session_store_unavailable, never another error or a lost session. */
@@ -137,38 +147,14 @@ function report(name: string, run: FailoverRun): void {
 
 describe("Redis Sentinel failover behind a serving BFF", { timeout: 120_000 }, () => {
   it("keeps sessions and acknowledged sign-outs through SENTINEL FAILOVER, and recovers without a restart", async () => {
-    const { master, replica } = await setup.roles();
-    const staying = await signIn(app, emulator, ADELE);
-    const signedOutBefore = await signIn(app, emulator, ADELE);
-    const leaving = await signIn(app, emulator, ADELE);
-    const beforeCookie = signedOutBefore.header();
-    expect((await api(app, staying, "/api/me")).statusCode).toBe(200);
-    const logout = await app.inject({
-      method: "POST",
-      url: "/logout",
-      headers: { "x-csrf": "1", cookie: beforeCookie },
-    });
-    expect(logout.statusCode).toBe(200);
-
-    const run = await serveThroughFailover(
-      async () => {
-        const sentinel = new Redis({ port: setup.sentinelPorts[0], password: setup.sentinelPassword });
-        try {
-          await sentinel.call("SENTINEL", "FAILOVER", setup.masterName);
-        } finally {
-          sentinel.disconnect();
-        }
-      },
-      replica.port,
-      staying,
-      leaving,
-    );
+    const { master, replica, staying, signedOutBefore, leaving } = await prepare();
+    const run = await serveThroughFailover(() => setup.failover(), replica.port, staying, leaving);
     report("SENTINEL FAILOVER", run);
 
     expectFailClosedOnly(run);
     expect(await setup.masterPort()).toBe(replica.port);
     expect((await api(app, staying, "/api/me")).json()).toMatchObject({ userPrincipalName: ADELE });
-    await expectSignedOut(beforeCookie);
+    await expectSignedOut(signedOutBefore);
     await expectSignedOut(run.signedOutDuring);
     // The old master now follows the new one: the next test can fail over again.
     await setup.settled(replica.port);
@@ -176,17 +162,7 @@ describe("Redis Sentinel failover behind a serving BFF", { timeout: 120_000 }, (
   });
 
   it("fails closed while a killed master is replaced, loses no acknowledged sign-out, and recovers by itself", async () => {
-    const { master, replica } = await setup.roles();
-    const staying = await signIn(app, emulator, ADELE);
-    const signedOutBefore = await signIn(app, emulator, ADELE);
-    const leaving = await signIn(app, emulator, ADELE);
-    const beforeCookie = signedOutBefore.header();
-    const logout = await app.inject({
-      method: "POST",
-      url: "/logout",
-      headers: { "x-csrf": "1", cookie: beforeCookie },
-    });
-    expect(logout.statusCode).toBe(200);
+    const { master, replica, staying, signedOutBefore, leaving } = await prepare();
     const logsBefore = logLines.length;
 
     // SIGKILL right after the acknowledged sign-out: nothing is flushed or handed over.
@@ -196,7 +172,7 @@ describe("Redis Sentinel failover behind a serving BFF", { timeout: 120_000 }, (
     expectFailClosedOnly(run);
     expect(run.samples.some((sample) => sample.status === 503)).toBe(true);
     expect((await api(app, staying, "/api/me")).json()).toMatchObject({ userPrincipalName: ADELE });
-    await expectSignedOut(beforeCookie);
+    await expectSignedOut(signedOutBefore);
     await expectSignedOut(run.signedOutDuring);
     // A new sign-in works on the promoted master.
     const fresh = await signIn(app, emulator, ADELE);

@@ -7,16 +7,6 @@ function redisOf(env: Record<string, string>) {
   return loadConfig(env).redis;
 }
 
-function errorOf(env: Record<string, string>): ConfigError {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error("expected a ConfigError");
-}
-
 describe("Redis topology from the environment", () => {
   it("keeps state in memory when none of REDIS_URL, REDIS_CLUSTER_NODES, REDIS_SENTINELS is set", () => {
     expect(redisOf({})).toBeUndefined();
@@ -146,7 +136,13 @@ describe("refused Redis settings", () => {
       /master's name/,
     ],
   ])("refuses %o, naming %s and the fix", (env, variable, message) => {
-    const error = errorOf(env as Record<string, string>);
+    let error: ConfigError | undefined;
+    try {
+      loadConfig(env as Record<string, string>);
+    } catch (thrown) {
+      error = thrown as ConfigError;
+    }
+    if (!(error instanceof ConfigError)) throw new Error(`expected a ConfigError, got ${error}`);
     expect(error.variable).toBe(variable);
     expect(error.message.startsWith(`${variable}: `)).toBe(true);
     expect(error.message).toMatch(message);

@@ -1,27 +1,20 @@
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createStore } from "../../src/app.js";
 import { type AppConfig, loadConfig } from "../../src/config.js";
 import type { KeyValueStore } from "../../src/session/kv-store.js";
-import { type SentinelSetup, startSentinelSetup } from "../helpers/redis-sentinel.js";
+import { sentinelSetupForFile } from "../helpers/redis-sentinel.js";
 import { describeKeyValueStoreContract } from "./kv-store.contract.js";
 
 // One master, one replica, three sentinels (quorum 2), every one of them with a password.
-let setup: SentinelSetup;
-
-beforeAll(async () => {
-  setup = await startSentinelSetup();
-}, 60_000);
-afterAll(async () => {
-  await setup?.stop();
-});
+const setup = sentinelSetupForFile();
 
 /** The BFF's own store, built from REDIS_SENTINELS & co. the way server.ts builds it. */
 function storeFromEnv(env: Record<string, string> = {}): KeyValueStore {
   const config = loadConfig({
     SESSION_SECRET: "x".repeat(40),
-    ...setup.env,
+    ...setup().env,
     REDIS_KEY_PREFIX: `sentinel-${randomUUID()}:`,
     ...env,
   }) as AppConfig;
@@ -34,8 +27,8 @@ describe("a store configured with REDIS_SENTINELS", () => {
   it("writes to the master the sentinels name, and the replica follows", async () => {
     const keyPrefix = `where-${randomUUID()}:`;
     const store = storeFromEnv({ REDIS_KEY_PREFIX: keyPrefix });
-    const master = new Redis(setup.master.url);
-    const replica = new Redis(setup.replica.url);
+    const master = new Redis(setup().master.url);
+    const replica = new Redis(setup().replica.url);
     try {
       await store.set("sess:a", "on-the-master", 60_000);
       expect(await master.get(`${keyPrefix}sess:a`)).toBe("on-the-master");
@@ -55,14 +48,14 @@ describe("a store configured with REDIS_SENTINELS", () => {
     try {
       await store.set("sess:signed-out", "v", 60_000);
       // A replica that is connected but does not answer: the master still counts it as attached.
-      setup.replica.pause();
+      setup().replica.pause();
       try {
         await expect(store.delete("sess:signed-out")).rejects.toMatchObject({
           code: "session_store_unavailable",
           message: expect.stringMatching(/no replica confirmed the delete/),
         });
       } finally {
-        setup.replica.resume();
+        setup().replica.resume();
       }
       await expect(store.delete("sess:signed-out")).resolves.toBeUndefined();
       expect(await store.get("sess:signed-out")).toBeUndefined();
