@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { type Static, Type } from "typebox";
 import { Value } from "typebox/value";
 import { ConfigError } from "./config-error.js";
-import { loadRedisSettings, type RedisSettings } from "./session/redis-config.js";
+import { loadRedisSettings, RedisEnvSchema, type RedisSettings } from "./session/redis-config.js";
 
 export { ConfigError } from "./config-error.js";
 
@@ -61,29 +61,7 @@ export const EnvSchema = Type.Object({
   SESSION_ABSOLUTE_HOURS: Type.Optional(
     Type.String({ pattern: "^[0-9]+(\\.[0-9]+)?$", description: "hours > 0, e.g. 8 or 0.5" }),
   ),
-  REDIS_URL: Type.Optional(
-    Type.String({ pattern: "^rediss?://", description: "a redis:// or rediss:// URL" }),
-  ),
-  REDIS_KEY_PREFIX: Type.Optional(
-    Type.String({ pattern: "^[A-Za-z0-9:_.-]{1,64}$", description: "e.g. bff:" }),
-  ),
-  REDIS_CLUSTER_NODES: Type.Optional(
-    Type.String({ minLength: 1, description: "comma-separated host:port (or redis://…) Cluster nodes" }),
-  ),
-  REDIS_SENTINELS: Type.Optional(
-    Type.String({ minLength: 1, description: "comma-separated host:port of the sentinels" }),
-  ),
-  REDIS_SENTINEL_NAME: Type.Optional(
-    Type.String({
-      pattern: "^[A-Za-z0-9._:-]{1,64}$",
-      description: "the master's name in sentinel.conf, e.g. mymaster",
-    }),
-  ),
-  REDIS_SENTINEL_PASSWORD: Type.Optional(
-    Type.String({ minLength: 1, description: "the sentinels' password" }),
-  ),
-  REDIS_USERNAME: Type.Optional(Type.String({ minLength: 1, description: "a Redis ACL user name" })),
-  REDIS_PASSWORD: Type.Optional(Type.String({ minLength: 1, description: "the Redis password" })),
+  ...RedisEnvSchema,
   TRUST_PROXY: Type.Optional(
     Type.String({
       pattern: "^(true|false|[0-9]+|[0-9a-fA-F.:/]+(,[0-9a-fA-F.:/]+)*)$",

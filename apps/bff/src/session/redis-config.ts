@@ -1,3 +1,4 @@
+import { Type } from "typebox";
 import { ConfigError } from "../config-error.js";
 import type { RedisConnectionOptions, RedisNode } from "./redis-connection.js";
 import { parseRedisUrl } from "./redis-url.js";
@@ -15,17 +16,35 @@ export type RedisSettings = Pick<
   | "password"
 >;
 
-/** The REDIS_* variables, already trimmed and shape-checked by config.ts' schema. */
-export interface RedisEnv {
-  REDIS_URL?: string;
-  REDIS_KEY_PREFIX?: string;
-  REDIS_CLUSTER_NODES?: string;
-  REDIS_SENTINELS?: string;
-  REDIS_SENTINEL_NAME?: string;
-  REDIS_SENTINEL_PASSWORD?: string;
-  REDIS_USERNAME?: string;
-  REDIS_PASSWORD?: string;
-}
+/** The REDIS_* variables of config.ts' environment schema. Each `description` says how to fix a bad value. */
+export const RedisEnvSchema = {
+  REDIS_URL: Type.Optional(
+    Type.String({ pattern: "^rediss?://", description: "a redis:// or rediss:// URL" }),
+  ),
+  REDIS_KEY_PREFIX: Type.Optional(
+    Type.String({ pattern: "^[A-Za-z0-9:_.-]{1,64}$", description: "e.g. bff:" }),
+  ),
+  REDIS_CLUSTER_NODES: Type.Optional(
+    Type.String({ minLength: 1, description: "comma-separated host:port (or redis://…) Cluster nodes" }),
+  ),
+  REDIS_SENTINELS: Type.Optional(
+    Type.String({ minLength: 1, description: "comma-separated host:port of the sentinels" }),
+  ),
+  REDIS_SENTINEL_NAME: Type.Optional(
+    Type.String({
+      pattern: "^[A-Za-z0-9._:-]{1,64}$",
+      description: "the master's name in sentinel.conf, e.g. mymaster",
+    }),
+  ),
+  REDIS_SENTINEL_PASSWORD: Type.Optional(
+    Type.String({ minLength: 1, description: "the sentinels' password" }),
+  ),
+  REDIS_USERNAME: Type.Optional(Type.String({ minLength: 1, description: "a Redis ACL user name" })),
+  REDIS_PASSWORD: Type.Optional(Type.String({ minLength: 1, description: "the Redis password" })),
+};
+
+/** The REDIS_* variables, already trimmed and shape-checked by the schema. */
+export type RedisEnv = { [K in keyof typeof RedisEnvSchema]?: string };
 
 const TOPOLOGIES = ["REDIS_URL", "REDIS_CLUSTER_NODES", "REDIS_SENTINELS"] as const;
 const ONE_OF =
