@@ -86,6 +86,7 @@ describe("doctor: Redis Sentinel (REDIS_SENTINELS)", { timeout: 60_000 }, () => 
     });
     expect(check.status).toBe("fail");
     expect(check.detail).toContain("0 of 3 sentinels");
+    expect(check.detail).toContain("refused the password (REDIS_SENTINEL_PASSWORD)");
     expect(json).not.toContain("wrong-sentinel-secret");
     expect(json).not.toContain(setup().password);
   });

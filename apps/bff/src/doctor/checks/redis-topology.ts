@@ -46,7 +46,10 @@ async function describeSentinel(
     sentinels.map((node) => askSentinel(node.host, node.port, name, settings.sentinelPassword, timeoutMs)),
   );
   const labels = sentinels.map((node) => `${node.host}:${node.port}`);
-  const knowing = answers.filter((answer): answer is string => typeof answer === "string");
+  const knowing = answers.filter(
+    (answer): answer is string => typeof answer === "string" && answer !== "auth",
+  );
+  const refusing = labels.filter((_, i) => answers[i] === "auth");
   const silent = labels.filter((_, i) => answers[i] === undefined);
   const unaware = labels.filter((_, i) => answers[i] === null);
 
@@ -55,6 +58,7 @@ async function describeSentinel(
     (knowing.length ? ` (${[...new Set(knowing)].join(", ")})` : "");
   const problems = [
     silent.length ? `no answer from ${silent.join(", ")}` : "",
+    refusing.length ? `${refusing.join(", ")} refused the password (REDIS_SENTINEL_PASSWORD)` : "",
     unaware.length ? `${unaware.join(", ")} do not know a master named "${name}"` : "",
     new Set(knowing).size > 1 ? "the sentinels disagree on the master" : "",
   ].filter(Boolean);
@@ -76,14 +80,17 @@ async function describeSentinel(
   return { status: problems.length ? "warn" : "pass", detail };
 }
 
-/** The master's host:port as one sentinel sees it; null: unknown name; undefined: no answer. */
+/**
+ * The master's host:port as one sentinel sees it; null: it does not know the name; "auth": it
+ * refused the password; undefined: no answer.
+ */
 async function askSentinel(
   host: string,
   port: number,
   name: string,
   password: string | undefined,
   timeoutMs: number,
-): Promise<string | null | undefined> {
+): Promise<string | null | "auth" | undefined> {
   const sentinel = new Redis({
     host,
     port,
@@ -94,13 +101,19 @@ async function askSentinel(
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
   });
-  sentinel.on("error", () => {});
+  // The AUTH refusal arrives as an "error" event; the failed call only says the connection closed.
+  let refused = false;
+  const noteRefusal = (error: Error) => {
+    refused ||= /NOAUTH|WRONGPASS|invalid password/i.test(error.message);
+  };
+  sentinel.on("error", noteRefusal);
   try {
     await sentinel.connect();
     const address = (await sentinel.call("SENTINEL", "get-master-addr-by-name", name)) as string[] | null;
     return address ? `${address[0]}:${address[1]}` : null;
-  } catch {
-    return undefined;
+  } catch (error) {
+    noteRefusal(error as Error);
+    return refused ? "auth" : undefined;
   } finally {
     sentinel.disconnect();
   }
