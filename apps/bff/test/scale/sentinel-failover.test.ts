@@ -62,6 +62,8 @@ interface FailoverRun {
   windowMs: number;
   /** A session signed out (acknowledged 200) while the failover was under way. */
   signedOutDuring: string;
+  /** How many POST /logout it took until one was acknowledged. */
+  signOutAttempts: number;
 }
 
 /**
@@ -78,6 +80,7 @@ async function serveThroughFailover(
   const samples: Sample[] = [];
   const leavingCookie = leaving.header();
   let signedOut = false;
+  let signOutAttempts = 0;
   let failedOver = false;
   let streak = 0;
   const start = Date.now();
@@ -94,7 +97,10 @@ async function serveThroughFailover(
       ...(res.statusCode === 200 ? {} : { code: res.json().code }),
     });
     streak = res.statusCode === 200 ? streak + 1 : 0;
-    if (!signedOut) signedOut = (await signOut(leavingCookie)).statusCode === 200;
+    if (!signedOut) {
+      signOutAttempts++;
+      signedOut = (await signOut(leavingCookie)).statusCode === 200;
+    }
     if (!failedOver && streak > 0) failedOver = (await setup.masterPort().catch(() => 0)) === newMasterPort;
     await sleep(25);
   }
@@ -102,7 +108,7 @@ async function serveThroughFailover(
   const lastFailure = samples.findLastIndex((sample) => sample.status !== 200);
   const recovered = samples[lastFailure + 1];
   const windowMs = firstFailure < 0 || !recovered ? 0 : recovered.at - (samples[firstFailure] as Sample).at;
-  return { samples, windowMs, signedOutDuring: leavingCookie };
+  return { samples, windowMs, signedOutDuring: leavingCookie, signOutAttempts };
 }
 
 function signOut(cookie: string) {
@@ -141,7 +147,7 @@ async function expectSignedOut(cookie: string): Promise<void> {
 function report(name: string, run: FailoverRun): void {
   const failed = run.samples.filter((sample) => sample.status !== 200).length;
   console.info(
-    `[sentinel failover: ${name}] 503 window ${run.windowMs} ms (${failed} of ${run.samples.length} requests answered 503)`,
+    `[sentinel failover: ${name}] 503 window ${run.windowMs} ms (${failed} of ${run.samples.length} requests answered 503; sign-out acknowledged at attempt ${run.signOutAttempts})`,
   );
 }
 
