@@ -1,18 +1,20 @@
 import rateLimit from "@fastify/rate-limit";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from "fastify";
 import type { DestinationStream } from "pino";
 import { authPlugin } from "./auth/auth-plugin.js";
 import type { AppConfig } from "./config.js";
 import { errorHandler } from "./error-handler.js";
 import { AppError } from "./errors.js";
+import { clientErrorHandler, frameworkErrorHandler } from "./framework-errors.js";
 import { graphPlugin } from "./graph/graph-plugin.js";
-import { loggerOptions, requestId } from "./logging.js";
+import { lifecyclePlugin } from "./lifecycle.js";
+import { loggerOptions, requestIdGenerator } from "./logging.js";
 import { createMetrics, instrumentStore, metricsPlugin } from "./metrics.js";
 import { apiRoutes } from "./routes/api/index.js";
 import { authRoutes } from "./routes/auth.js";
 import { healthRoutes } from "./routes/health.js";
-import { securityPlugin } from "./security.js";
+import { securityHeaders, securityPlugin } from "./security.js";
 import { SESSION_KEY_PREFIX } from "./session/fastify-session-store.js";
 import { kvPlugin } from "./session/kv-plugin.js";
 import type { KeyValueStore } from "./session/kv-store.js";
@@ -30,6 +32,8 @@ export interface BuildAppOptions {
   logger?: FastifyBaseLogger;
   /** Where the built logger writes (tests capture logs with it). */
   logStream?: DestinationStream;
+  /** OpenTelemetry's plugin (telemetry/otel.ts), only when tracing is configured. */
+  tracing?: FastifyPluginAsync;
 }
 
 /**
@@ -44,13 +48,17 @@ export function createStore(config: AppConfig, logger?: FastifyBaseLogger): KeyV
 /** Fastify's types lack the hop count proxy-addr supports: trust the nearest `hops` addresses. */
 function trustProxySetting(
   value: AppConfig["trustProxy"],
-): boolean | string[] | ((a: string, i: number) => boolean) {
+): false | string[] | ((a: string, i: number) => boolean) {
   if (typeof value !== "number") return value;
   return (_address, hop) => hop < value;
 }
 
+/** The BFF reads no large bodies: only POST /logout takes a (bodiless) request. */
+const BODY_LIMIT_BYTES = 16 * 1024;
+
 /** Builds the BFF from a typed config, without listening (tests use `inject`). */
 export async function buildApp(config: AppConfig, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const headers = securityHeaders(config.secureCookies);
   const app = Fastify({
     ...(options.logger
       ? { loggerInstance: options.logger }
@@ -60,14 +68,22 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
             ...(options.logStream ? { stream: options.logStream } : {}),
           },
         }),
-    genReqId: requestId,
+    genReqId: requestIdGenerator(config.trustProxy !== false),
     requestIdHeader: false,
     trustProxy: trustProxySetting(config.trustProxy),
+    bodyLimit: BODY_LIMIT_BYTES,
+    frameworkErrors: frameworkErrorHandler(headers),
+    clientErrorHandler: clientErrorHandler(headers),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setErrorHandler(errorHandler);
+  // First, so each request's span is the parent of everything the request does.
+  if (options.tracing) await app.register(options.tracing);
+  await app.register(lifecyclePlugin);
   app.addHook("onSend", async (request, reply) => {
     reply.header("x-request-id", request.id);
+    // Shutting down: keep-alive clients reconnect, through the load balancer, to another instance.
+    if (app.lifecycle.draining) reply.header("connection", "close");
   });
 
   const store = options.store ?? createStore(config, options.logger);
@@ -78,7 +94,7 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
     metrics,
     ...(config.metricsToken ? { token: config.metricsToken } : {}),
   });
-  await app.register(securityPlugin, { https: config.secureCookies });
+  await app.register(securityPlugin, { headers });
   await app.register(kvPlugin, { store: instrumented });
   await app.register(authPlugin, { config });
   await app.register(graphPlugin, { baseUrl: config.idp.graphBaseUrl, timeoutMs: config.graphTimeoutMs });

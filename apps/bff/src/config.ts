@@ -3,19 +3,31 @@ import { createHash, createPrivateKey, randomBytes, X509Certificate } from "node
 import { existsSync, readFileSync } from "node:fs";
 import { type Static, Type } from "typebox";
 import { Value } from "typebox/value";
-import { ConfigError } from "./config-error.js";
+import {
+  OperationsEnv,
+  type OperationsSettings,
+  operationsSettings,
+  parseSessionSecrets,
+} from "./config-operations.js";
+import { ConfigError, ConfigProblems } from "./config-problems.js";
 import { loadRedisSettings, RedisEnvSchema, type RedisSettings } from "./session/redis-config.js";
 
-export { ConfigError } from "./config-error.js";
+export { ConfigError } from "./config-problems.js";
 
 const Guid = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
 const Integer = "^[0-9]+$";
 const HttpUrl = "^https?://[^\\s]+$";
+// A tenant is named by its GUID, a verified domain (has a dot), or one of Entra's shared endpoints.
+const TenantId = `^(${Guid.slice(1, -1)}|([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?\\.)+[A-Za-z]{2,63}|organizations|common|consumers)$`;
 
 /** What the environment may hold. Each `description` says how to fix a bad value. */
 export const EnvSchema = Type.Object({
   ENTRA_TENANT_ID: Type.Optional(
-    Type.String({ pattern: `${Guid}|^[A-Za-z0-9.-]+$`, description: "the Directory (tenant) ID GUID" }),
+    Type.String({
+      pattern: TenantId,
+      description:
+        "the Directory (tenant) ID GUID, a verified domain such as contoso.onmicrosoft.com, or organizations/common/consumers",
+    }),
   ),
   ENTRA_CLIENT_ID: Type.Optional(
     Type.String({ pattern: Guid, description: "the Application (client) ID GUID of the app registration" }),
@@ -53,7 +65,11 @@ export const EnvSchema = Type.Object({
     Type.String({ minLength: 1, description: "an interface to bind, e.g. localhost or 0.0.0.0" }),
   ),
   SESSION_SECRET: Type.Optional(
-    Type.String({ minLength: 32, description: "at least 32 random characters (openssl rand -base64 48)" }),
+    Type.String({
+      minLength: 32,
+      description:
+        "at least 32 random characters (openssl rand -base64 48); to rotate, a comma-separated list, newest first",
+    }),
   ),
   SESSION_IDLE_MINUTES: Type.Optional(
     Type.String({ pattern: "^[1-9][0-9]*$", description: "whole minutes ≥ 1" }),
@@ -89,6 +105,7 @@ export const EnvSchema = Type.Object({
         "at least 32 random characters (openssl rand -base64 32); Prometheus sends it as a bearer token",
     }),
   ),
+  ...OperationsEnv,
   WEB_DIST_DIR: Type.Optional(Type.String({ minLength: 1, description: "the path of the built SPA" })),
 });
 export type Env = Static<typeof EnvSchema>;
@@ -119,7 +136,7 @@ export interface EmulatorModeSettings {
   externalUrl?: string;
 }
 
-export interface Config {
+export interface Config extends OperationsSettings {
   port: number;
   host: string;
   /** Origin (and optional path) users open, no trailing slash. Decides Secure/__Host- cookies. */
@@ -131,12 +148,13 @@ export interface Config {
   secureCookies: boolean;
   webDistDir: string;
   logLevel: string;
-  sessionSecret: string;
+  /** Newest first: new cookies are signed with the first, the others still verify (rotation). */
+  sessionSecrets: string[];
   sessionIdleMs: number;
   sessionAbsoluteMs: number;
   /** Unset: state lives in memory. See session/redis-config.ts for the topologies. */
   redis: RedisSettings | undefined;
-  trustProxy: boolean | number | string[];
+  trustProxy: false | number | string[];
   authRateLimitPerMinute: number;
   graphTimeoutMs: number;
   /** Deadline of each request MSAL makes to the IdP (token endpoint): a hung IdP never hangs sign-in. */
@@ -159,28 +177,33 @@ export function readEnvironment(): Record<string, string | undefined> {
 
 /**
  * Validates the environment and turns it into a typed Config. Pure apart from reading the
- * certificate files it names; throws ConfigError on the first bad value.
+ * certificate files it names. On a bad configuration throws a ConfigError (the first problem)
+ * whose `problems` lists every bad variable, each independent step having been tried.
  */
 export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
-  const env = validateEnv(rawEnv);
+  const problems = new ConfigProblems();
+  const env = validateEnv(rawEnv, problems);
   const warnings: string[] = [];
 
-  const publicUrl = parseUrl("PUBLIC_URL", env.PUBLIC_URL ?? "http://localhost:5000");
-  if (publicUrl.search || publicUrl.hash) {
-    throw new ConfigError("PUBLIC_URL", "must not have a query or fragment");
-  }
+  const publicUrl =
+    problems.attempt(() => parsePublicUrl(env.PUBLIC_URL ?? "http://localhost:5000")) ??
+    new URL("http://localhost:5000");
   const publicBase = `${publicUrl.origin}${publicUrl.pathname.replace(/\/+$/, "")}`;
-  const idp = loadIdp(env);
+  const idp = loadIdp(env, problems);
 
-  let sessionSecret = env.SESSION_SECRET;
-  if (!sessionSecret) {
+  let sessionSecrets = env.SESSION_SECRET
+    ? (problems.attempt(() => parseSessionSecrets(env.SESSION_SECRET as string)) ?? [])
+    : undefined;
+  if (!sessionSecrets) {
     if (idp.mode !== "emulator") {
-      throw new ConfigError(
-        "SESSION_SECRET",
-        "is required with a real tenant: set at least 32 random characters (openssl rand -base64 48)",
+      problems.add(
+        new ConfigError(
+          "SESSION_SECRET",
+          "is required with a real tenant: set at least 32 random characters (openssl rand -base64 48)",
+        ),
       );
     }
-    sessionSecret = randomBytes(48).toString("base64url");
+    sessionSecrets = [randomBytes(48).toString("base64url")];
     warnings.push("SESSION_SECRET is not set: generated a random one (sessions end when the BFF restarts)");
   }
 
@@ -192,10 +215,16 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
   }
   const idleMinutes = Number(env.SESSION_IDLE_MINUTES ?? 30);
   const absoluteHours = Number(env.SESSION_ABSOLUTE_HOURS ?? 8);
-  if (!(absoluteHours > 0)) throw new ConfigError("SESSION_ABSOLUTE_HOURS", "must be more than 0");
+  if (!(absoluteHours > 0)) {
+    problems.add(new ConfigError("SESSION_ABSOLUTE_HOURS", "must be more than 0"));
+  }
+  const port = problems.attempt(() => parsePort("PORT", env.PORT ?? "5000")) ?? 0;
+  const trustProxy = problems.attempt(() => parseTrustProxy(env.TRUST_PROXY)) ?? false;
+  const redis = problems.attempt(() => loadRedisSettings(env));
+  problems.throwIfAny();
 
   return {
-    port: parsePort("PORT", env.PORT ?? "5000"),
+    port,
     host: env.HOST ?? "localhost",
     publicUrl: publicBase,
     redirectUri: `${publicBase}/getAToken`,
@@ -203,37 +232,39 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
     secureCookies: publicUrl.protocol === "https:",
     webDistDir: env.WEB_DIST_DIR ?? new URL("../../web/dist", import.meta.url).pathname,
     logLevel: env.LOG_LEVEL ?? "info",
-    sessionSecret,
+    ...(env.LOG_FORMAT ? { logFormat: env.LOG_FORMAT } : {}),
+    sessionSecrets,
     sessionIdleMs: idleMinutes * 60_000,
     sessionAbsoluteMs: Math.round(absoluteHours * 3_600_000),
-    redis: loadRedisSettings(env),
-    trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    redis,
+    trustProxy,
     authRateLimitPerMinute: Number(env.AUTH_RATE_LIMIT_PER_MINUTE ?? 30),
     graphTimeoutMs: Number(env.GRAPH_TIMEOUT_MS ?? 5000),
     idpTimeoutMs: Number(env.IDP_TIMEOUT_MS ?? 10_000),
+    ...operationsSettings(env),
     ...(env.METRICS_TOKEN ? { metricsToken: env.METRICS_TOKEN } : {}),
     idp,
     warnings,
   };
 }
 
-function validateEnv(rawEnv: Record<string, string | undefined>): Env {
+/** The well-formed variables; each malformed one is recorded in `problems` and left out (as unset). */
+function validateEnv(rawEnv: Record<string, string | undefined>, problems: ConfigProblems): Env {
   // Empty values count as unset, as in most .env tooling.
   const env: Record<string, string> = {};
   for (const key of Object.keys(EnvSchema.properties)) {
     const value = rawEnv[key];
     if (value !== undefined && value.trim() !== "") env[key] = value.trim();
   }
-  const first = Value.Errors(EnvSchema, env)[0];
-  if (first) {
-    const variable = first.instancePath.replace(/^\//, "");
+  for (const error of Value.Errors(EnvSchema, env)) {
+    const variable = error.instancePath.replace(/^\//, "");
     const schema = EnvSchema.properties[variable as keyof Env] as { description?: string } | undefined;
-    const hint = schema?.description ?? first.message;
-    throw new ConfigError(
-      variable,
-      `invalid value "${redactIfSecret(variable, env[variable])}": use ${hint}`,
+    const hint = schema?.description ?? error.message;
+    problems.add(
+      new ConfigError(variable, `invalid value "${redactIfSecret(variable, env[variable])}": use ${hint}`),
     );
   }
+  for (const problem of problems.list) delete env[problem.variable];
   return env as Env;
 }
 
@@ -250,45 +281,46 @@ const ENTRA_VARIABLES = [
   "ENTRA_CLIENT_KEY_PATH",
 ] as const;
 
-function loadIdp(env: Env): EntraSettings | EmulatorModeSettings {
-  const anySet = ENTRA_VARIABLES.some((name) => env[name] !== undefined);
+/** The identity provider; each independent problem goes to `problems` (the result is then unused). */
+function loadIdp(env: Env, problems: ConfigProblems): EntraSettings | EmulatorModeSettings {
+  const anySet = ENTRA_VARIABLES.some((name) => env[name] !== undefined || problems.has(name));
   const emulatorUrl = env.ENTRA_EMULATOR_URL
-    ? parseUrl("ENTRA_EMULATOR_URL", env.ENTRA_EMULATOR_URL)
+    ? problems.attempt(() => parseUrl("ENTRA_EMULATOR_URL", env.ENTRA_EMULATOR_URL as string))
     : undefined;
   if (!anySet) {
     return {
       mode: "emulator",
-      port: parsePort("EMULATOR_PORT", env.EMULATOR_PORT ?? "5001"),
+      port: problems.attempt(() => parsePort("EMULATOR_PORT", env.EMULATOR_PORT ?? "5001")) ?? 0,
       ...(emulatorUrl ? { externalUrl: emulatorUrl.origin } : {}),
     };
   }
   for (const name of ["ENTRA_TENANT_ID", "ENTRA_CLIENT_ID"] as const) {
     if (!env[name]) {
-      throw new ConfigError(
-        name,
-        "is missing: set ENTRA_TENANT_ID, ENTRA_CLIENT_ID and a credential, or none of ENTRA_* for the emulator",
+      problems.add(
+        new ConfigError(
+          name,
+          "is missing: set ENTRA_TENANT_ID, ENTRA_CLIENT_ID and a credential, or none of ENTRA_* for the emulator",
+        ),
       );
     }
   }
   // With an external emulator, http loopback URLs are fine; with a real tenant, https only.
-  const allowHttp = emulatorUrl !== undefined;
-  const authorityHost = parseServiceUrl(
-    "ENTRA_AUTHORITY_HOST",
-    env.ENTRA_AUTHORITY_HOST ?? emulatorUrl?.origin ?? "https://login.microsoftonline.com",
-    allowHttp,
-  );
-  const graphBaseUrl = parseServiceUrl(
-    "GRAPH_BASE_URL",
-    env.GRAPH_BASE_URL ?? emulatorUrl?.origin ?? "https://graph.microsoft.com",
-    allowHttp,
-  );
+  const allowHttp = env.ENTRA_EMULATOR_URL !== undefined;
+  const serviceUrl = (variable: string, value: string) =>
+    problems.attempt(() => parseServiceUrl(variable, value, allowHttp)) ?? "";
   return {
     mode: "entra",
-    tenantId: env.ENTRA_TENANT_ID as string,
-    clientId: env.ENTRA_CLIENT_ID as string,
-    credential: loadCredential(env),
-    authorityHost,
-    graphBaseUrl,
+    tenantId: env.ENTRA_TENANT_ID ?? "",
+    clientId: env.ENTRA_CLIENT_ID ?? "",
+    credential: problems.attempt(() => loadCredential(env)) ?? { kind: "secret", secret: "" },
+    authorityHost: serviceUrl(
+      "ENTRA_AUTHORITY_HOST",
+      env.ENTRA_AUTHORITY_HOST ?? emulatorUrl?.origin ?? "https://login.microsoftonline.com",
+    ),
+    graphBaseUrl: serviceUrl(
+      "GRAPH_BASE_URL",
+      env.GRAPH_BASE_URL ?? emulatorUrl?.origin ?? "https://graph.microsoft.com",
+    ),
     emulator: allowHttp,
   };
 }
@@ -362,6 +394,12 @@ function parseUrl(variable: string, value: string): URL {
   }
 }
 
+function parsePublicUrl(value: string): URL {
+  const url = parseUrl("PUBLIC_URL", value);
+  if (url.search || url.hash) throw new ConfigError("PUBLIC_URL", "must not have a query or fragment");
+  return url;
+}
+
 function parseServiceUrl(variable: string, value: string, allowHttp: boolean): string {
   const url = parseUrl(variable, value);
   if (url.protocol !== "https:" && !(allowHttp && url.protocol === "http:")) {
@@ -378,9 +416,17 @@ function parsePort(variable: string, value: string): number {
   return port;
 }
 
-function parseTrustProxy(value: string | undefined): boolean | number | string[] {
+function parseTrustProxy(value: string | undefined): false | number | string[] {
   if (value === undefined || value === "false") return false;
-  if (value === "true") return true;
+  // Trusting every address lets any client forge X-Forwarded-For and X-Forwarded-Proto.
+  if (value === "true") {
+    throw new ConfigError(
+      "TRUST_PROXY",
+      '"true" trusts every address, so any client could forge X-Forwarded-For (rate limits, logs) and ' +
+        "X-Forwarded-Proto: set the hop count of the proxies in front of the BFF (TRUST_PROXY=1 for one) " +
+        "or their IPs/CIDRs",
+    );
+  }
   if (/^[0-9]+$/.test(value)) return Number(value);
   return value.split(",").map((part) => part.trim());
 }

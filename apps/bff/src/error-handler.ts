@@ -36,13 +36,27 @@ export function toApiError(error: unknown): { status: number; body: ApiError; ca
   }
   const status = fastifyError.statusCode;
   if (typeof status === "number" && status >= 400 && status < 500) {
+    // Fastify's own messages echo the request (URL, content type, JSON fragments): never sent.
     return {
       status,
-      body: { code: "bad_request", message: fastifyError.message ?? "Bad request" },
+      body: { code: status === 404 ? "not_found" : "bad_request", message: clientErrorMessage(status) },
       cause: false,
     };
   }
   return { status: 500, body: { code: "internal_error", message: "Something went wrong." }, cause: true };
+}
+
+const CLIENT_ERROR_MESSAGES: Record<number, string> = {
+  404: "Not found.",
+  408: "The request took too long to arrive.",
+  413: "The request body is too large.",
+  415: "This content type is not accepted here.",
+  431: "The request headers are too large.",
+};
+
+/** A fixed, safe message for a 4xx status (nothing taken from the request). */
+export function clientErrorMessage(status: number): string {
+  return CLIENT_ERROR_MESSAGES[status] ?? "The request is malformed.";
 }
 
 /** One error handler: logs the cause of server-side failures, answers `{code, message}`. */

@@ -31,12 +31,19 @@ export function redactUrl(url: string): string {
   return `${url.slice(0, q)}?${params.join("&")}`;
 }
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
-/** Accepts an incoming `x-request-id` only when well-formed (no log injection), else a UUID. */
-export function requestId(req: IncomingMessage): string {
-  const header = req.headers["x-request-id"];
-  return typeof header === "string" && REQUEST_ID.test(header) ? header : randomUUID();
+/**
+ * The log's request id: the incoming `x-request-id` only when a proxy is trusted (it set the
+ * header, not the client, who could otherwise pick ids that collide with other users' requests in
+ * the logs) and it is well-formed (no log injection); else a random UUID.
+ */
+export function requestIdGenerator(trustsProxy: boolean): (req: IncomingMessage) => string {
+  if (!trustsProxy) return () => randomUUID();
+  return (req) => {
+    const header = req.headers["x-request-id"];
+    return typeof header === "string" && REQUEST_ID.test(header) ? header : randomUUID();
+  };
 }
 
 /** pino options: redaction of credentials wherever they might appear, and safe request lines. */

@@ -4,8 +4,8 @@ import fp from "fastify-plugin";
 import helmet, { type HelmetOptions } from "helmet";
 
 export interface SecurityOptions {
-  /** PUBLIC_URL is https: send HSTS. */
-  https: boolean;
+  /** The headers from `securityHeaders` (HSTS only when PUBLIC_URL is https). */
+  headers: Record<string, string>;
 }
 
 /** The header policy: a strict CSP (no inline script or style), no framing, no referrer, nosniff. */
@@ -63,8 +63,7 @@ export function securityHeaders(https: boolean): Record<string, string> {
  * @see https://helmetjs.github.io/
  */
 export const securityPlugin = fp<SecurityOptions>(
-  async (app: FastifyInstance, { https }) => {
-    const headers = securityHeaders(https);
+  async (app: FastifyInstance, { headers }) => {
     app.addHook("onRequest", async (_request, reply) => {
       reply.headers(headers);
     });

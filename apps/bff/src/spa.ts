@@ -1,10 +1,15 @@
 import { existsSync } from "node:fs";
 import fastifyStatic from "@fastify/static";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 
 export interface SpaOptions {
   distDir: string;
+}
+
+/** `{code, message}` like every other error; Fastify's default 404 echoes method and path. */
+function notFound(_request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  return reply.code(404).type("application/json").send({ code: "not_found", message: "Not found." });
 }
 
 /**
@@ -16,6 +21,7 @@ export const spaPlugin = fp<SpaOptions>(
   async (app: FastifyInstance, { distDir }) => {
     if (!existsSync(distDir)) {
       app.log.warn({ distDir }, "SPA bundle not found: run `pnpm build` (pnpm start does it for you)");
+      app.setNotFoundHandler(notFound);
       return;
     }
     await app.register(fastifyStatic, {
@@ -35,7 +41,7 @@ export const spaPlugin = fp<SpaOptions>(
       if (wantsHtml && !req.url.startsWith("/api/")) {
         return reply.type("text/html").header("cache-control", "no-cache").sendFile("index.html");
       }
-      return reply.code(404).send({ code: "not_found", message: "Not found" });
+      return notFound(req, reply);
     });
   },
   { name: "spa" },

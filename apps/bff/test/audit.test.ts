@@ -9,9 +9,12 @@ function audit(t: TestApp, event: string): Array<Record<string, unknown>> {
   return t.logs().filter((line) => line.event === event);
 }
 
+// The request id comes from x-request-id only behind a trusted proxy.
+const behindProxy = { env: { TRUST_PROXY: "1" } };
+
 describe("audit log events", () => {
   it("records sign-in success and sign-out with the user's oid and the request id, never a token", async () => {
-    const t = await buildTestApp();
+    const t = await buildTestApp(behindProxy);
     const jar = await signIn(t.app, t.emulator, ADELE);
     const oid = (await api(t.app, jar, "/api/session")).json().user.oid as string;
     const out = await t.app.inject({
@@ -29,7 +32,7 @@ describe("audit log events", () => {
   });
 
   it("records a sign-in failure with the AADSTS code and the request id", async () => {
-    const t = await buildTestApp();
+    const t = await buildTestApp(behindProxy);
     t.emulator.queueError("authorize", 50105);
     const jar = new CookieJar();
     const redirect = await t.emulator.signIn((await startLogin(t.app, jar)).toString(), ADELE);
@@ -60,7 +63,7 @@ describe("audit log events", () => {
   });
 
   it("records a session ended by a refresh failure with the oid, the AADSTS code and the request id", async () => {
-    const t = await buildTestApp();
+    const t = await buildTestApp(behindProxy);
     t.emulator.setTokenLifetimes({ accessTokenSeconds: 240 }); // due for renewal at once
     const jar = await signIn(t.app, t.emulator, ADELE);
     const oid = (await api(t.app, jar, "/api/session")).json().user.oid as string;

@@ -45,8 +45,8 @@ describe("logging", () => {
     expect(logs().find((line) => line.event === "signin.failure")).toMatchObject({ aadsts: 50105 });
   });
 
-  it("takes a well-formed x-request-id and replaces a hostile one", async () => {
-    const { app } = await buildTestApp();
+  it("takes a well-formed x-request-id from a trusted proxy and replaces a hostile one", async () => {
+    const { app } = await buildTestApp({ env: { TRUST_PROXY: "1" } });
     const good = await app.inject({ method: "GET", url: "/healthz", headers: { "x-request-id": "abc-123" } });
     expect(good.headers["x-request-id"]).toBe("abc-123");
     const bad = await app.inject({

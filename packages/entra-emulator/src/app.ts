@@ -23,6 +23,8 @@ declare module "fastify" {
 export interface BuildAppOptions {
   logger: boolean;
   controlApi: boolean;
+  /** Serve TLS with this key and certificate chain (PEM); plain HTTP without. */
+  https?: { key: string; cert: string };
 }
 
 /** The caller's `client-request-id` (header or query), echoed as Entra's correlation id. */
@@ -58,7 +60,9 @@ export function sendAadError(
 
 /** Builds the emulator's Fastify app: identity endpoints, Graph, and (optionally) the control API. */
 export function buildApp(state: EmulatorState, options: BuildAppOptions): FastifyInstance {
+  // The https server is a drop-in for the http one as far as routes go: one instance type for both.
   const app = Fastify({
+    ...(options.https ? { https: options.https } : {}),
     logger: options.logger
       ? {
           // Never log query strings (codes, states) or headers (secrets, cookies): method and path only.
@@ -67,7 +71,7 @@ export function buildApp(state: EmulatorState, options: BuildAppOptions): Fastif
       : false,
     // Graph clients send `$value` both literally and percent-encoded; the router only matches `$`.
     rewriteUrl: (req) => (req.url ?? "/").replace(/\/%24value(?=$|\?)/i, "/$value"),
-  });
+  }) as unknown as FastifyInstance;
   app.register(formbody);
   app.decorateRequest("emulatorLog", null as unknown as { grantType?: string; clientId?: string });
   app.addHook("onRequest", async (request) => {

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { DEFAULT_CONFIG } from "./default-tenant.js";
+import { canonicalPermission } from "./scopes.js";
 
 /** A user of the emulated tenant, in Graph's default `/users` property set plus `hasPhoto`. */
 export interface DemoUser {
@@ -33,6 +34,16 @@ export interface ClientRegistration {
    * which Entra evidently accepts.
    */
   singleUseAssertions?: boolean;
+  /**
+   * Configured ("API permissions") delegated scopes: Graph names (`User.Read`) or another resource
+   * app's (`api://<app-id>/Scope`). Requesting `.default` asks for these. Default `["User.Read"]`.
+   */
+  permissions?: string[];
+  /**
+   * Scopes an administrator consented to for every user of the tenant. Default: all of
+   * `permissions`. Other scopes need the user's own consent on the account picker.
+   */
+  adminConsent?: string[];
 }
 
 export interface TokenLifetimes {
@@ -125,6 +136,7 @@ function parseClient(raw: unknown, i: number): ClientRegistration {
   if (raw.singleUseAssertions !== undefined && typeof raw.singleUseAssertions !== "boolean") {
     fail(`${path}.singleUseAssertions`, "must be a boolean");
   }
+  parsePermissions(raw, client, path);
   for (const uri of [...client.redirectUris, ...client.postLogoutRedirectUris]) {
     if (!URL.canParse(uri)) fail(path, `has an invalid URI "${uri}"`);
   }
@@ -132,6 +144,27 @@ function parseClient(raw: unknown, i: number): ClientRegistration {
     fail(path, "needs at least one of clientSecrets or certificates (it is a confidential client)");
   }
   return client;
+}
+
+/** Validates and canonicalises `permissions` / `adminConsent` (consent only for configured scopes). */
+function parsePermissions(raw: Record<string, unknown>, client: ClientRegistration, path: string): void {
+  const canonical = (key: string) =>
+    strArray(raw, key, path).map((scope) => {
+      const known = canonicalPermission(scope);
+      if (!known) {
+        fail(`${path}.${key}`, `has "${scope}", which is neither a Graph permission nor api://<app>/<scope>`);
+      }
+      return known;
+    });
+  const permissions = raw.permissions === undefined ? ["User.Read"] : canonical("permissions");
+  const adminConsent = raw.adminConsent === undefined ? permissions : canonical("adminConsent");
+  for (const scope of adminConsent) {
+    if (!permissions.includes(scope)) {
+      fail(`${path}.adminConsent`, `has "${scope}", which is not among the client's permissions`);
+    }
+  }
+  client.permissions = permissions;
+  client.adminConsent = adminConsent;
 }
 
 function parseUser(raw: unknown, i: number): DemoUser {

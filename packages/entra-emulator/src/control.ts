@@ -1,4 +1,6 @@
 import type { TokenLifetimes } from "./config.js";
+import { replaceUserConsent } from "./consent.js";
+import { canonicalPermission, OIDC_SCOPES, sameScope } from "./scopes.js";
 import {
   type EmulatorState,
   type GrantType,
@@ -83,6 +85,38 @@ export class Controls {
     this.state.revokeWhere((rt) => rt.userId === user.id);
     for (const [id, userId] of this.state.ssoSessions)
       if (userId === user.id) this.state.ssoSessions.delete(id);
+  }
+
+  /**
+   * Sets what `user` has consented to for a client (default: the first), as if they had clicked
+   * Accept — or, with `[]`, revoked it; admin consent from the configuration is untouched.
+   */
+  setUserConsent(userIdOrUpn: string, scopes: string[], clientId?: string): void {
+    const user = this.state.findUser(userIdOrUpn);
+    if (!user) throw new ControlInputError(`no such user: ${userIdOrUpn}`);
+    const client = clientId ? this.state.findClient(clientId) : this.state.config.clients[0];
+    if (!client) throw new ControlInputError(`no such client: ${clientId}`);
+    if (!Array.isArray(scopes) || scopes.some((s) => typeof s !== "string")) {
+      throw new ControlInputError("scopes must be an array of strings");
+    }
+    const canonical = scopes.map((scope) => {
+      const known = canonicalPermission(scope);
+      const allowed = scope.startsWith("api://")
+        ? client.permissions?.some((p) => sameScope(p, scope))
+        : known !== undefined;
+      if (!known || !allowed) {
+        throw new ControlInputError(
+          `unknown scope "${scope}" (api:// scopes must be configured on the client)`,
+        );
+      }
+      return known;
+    });
+    replaceUserConsent(
+      this.state,
+      client,
+      user.id,
+      canonical.filter((s) => !OIDC_SCOPES.includes(s)),
+    );
   }
 
   setTokenLifetimes(lifetimes: Partial<TokenLifetimes>): void {

@@ -2,7 +2,7 @@ import type { EmulatorConfig } from "./config.js";
 
 /**
  * The built-in tenant: Microsoft's Graph Explorer demo tenant (M365x214355, the "Contoso" personas),
- * in the era captured in shared/entra-reference/demo-users.json. Ids are the real demo-tenant GUIDs.
+ * in the era captured in ../reference/demo-users.json. Ids are the real demo-tenant GUIDs.
  */
 export const DEFAULT_CONFIG: EmulatorConfig = {
   tenant: {
@@ -16,9 +16,13 @@ export const DEFAULT_CONFIG: EmulatorConfig = {
       clientId: "0e8f2f4c-7d51-4c1a-9b6e-3b5f2a7c9d10",
       displayName: "entra-bff (local emulator)",
       clientSecrets: ["Emu8Q~local.emulator.secret-not-for-production"],
-      redirectUris: ["http://localhost:5000/getAToken"],
+      // The BFF's sign-out returns to PUBLIC_URL/, which Entra accepts only as a redirect URI.
+      redirectUris: ["http://localhost:5000/getAToken", "http://localhost:5000/"],
       postLogoutRedirectUris: ["http://localhost:5000/"],
       certificates: [],
+      // An admin consented to User.Read; User.ReadBasic.All (Graph /users) needs each user's consent.
+      permissions: ["User.Read", "User.ReadBasic.All"],
+      adminConsent: ["User.Read"],
     },
   ],
   users: [

@@ -1,8 +1,12 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { buildApp } from "./app.js";
 import { type DemoUser, type EmulatorConfig, loadConfig, type TokenLifetimes } from "./config.js";
 import { Controls } from "./control.js";
-import { driveSignIn } from "./sign-in.js";
+import { simpleRequest } from "./http-client.js";
+import { driveSignIn, type SignInOptions } from "./sign-in.js";
 import {
   EmulatorState,
   type GrantType,
@@ -26,6 +30,13 @@ export interface StartEmulatorOptions {
   logger?: boolean;
   /** Serve the `/_emulator/*` control API; default true. */
   controlApi?: boolean;
+  /**
+   * Serve every endpoint over TLS with a certificate for localhost/127.0.0.1/::1 from a fresh local
+   * CA, and advertise https everywhere. Default false (plain HTTP).
+   */
+  https?: boolean;
+  /** With `https`: where to write the CA certificate (PEM); default a new temp dir, removed on close. */
+  caOut?: string;
 }
 
 export interface Emulator {
@@ -42,7 +53,12 @@ export interface Emulator {
     postLogoutRedirectUris: string[];
   };
   readonly users: readonly DemoUser[];
-  signIn(authorizeUrl: string, username: string): Promise<URL>;
+  /** With `https`: the local CA's certificate (PEM) that clients must trust. */
+  readonly caCertificate: string | undefined;
+  /** With `https`: the file holding `caCertificate` (for NODE_EXTRA_CA_CERTS / REQUESTS_CA_BUNDLE). */
+  readonly caFile: string | undefined;
+  /** Drives the picker (and a consent step: Accept unless `consent: "cancel"`) without cookies. */
+  signIn(authorizeUrl: string, username: string, options?: SignInOptions): Promise<URL>;
   queueError(
     endpoint: "authorize" | "token",
     aadsts: number,
@@ -57,6 +73,8 @@ export interface Emulator {
   ): void;
   graphFault(fault: GraphFault | null): void;
   revokeRefreshTokens(userIdOrUpn: string): void;
+  /** The user's own consent for a client (default: the first): as if they clicked Accept; [] revokes. */
+  setUserConsent(userIdOrUpn: string, scopes: string[], clientId?: string): void;
   setTokenLifetimes(l: Partial<TokenLifetimes>): void;
   advanceClock(seconds: number): void;
   rotateKeys(options?: { keepOld?: boolean }): void;
@@ -65,6 +83,9 @@ export interface Emulator {
   reset(): void;
   close(): Promise<void>;
 }
+
+/** Hosts whose URL the https certificate covers (a wildcard bind is reached through 127.0.0.1). */
+const LOOPBACK_OR_WILDCARD = /^(localhost|127\.0\.0\.1|::1|\[::1\]|0\.0\.0\.0|::|\[::\])$/i;
 
 function validateUris(uris: string[], what: string): string[] {
   for (const uri of uris)
@@ -87,18 +108,31 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     if (!primary.postLogoutRedirectUris.includes(uri)) primary.postLogoutRedirectUris.push(uri);
   }
   const state = new EmulatorState(config);
+  const host = options.host ?? "127.0.0.1";
+  if (options.https && !LOOPBACK_OR_WILDCARD.test(host)) {
+    throw new Error(
+      `startEmulator: the https certificate covers localhost, 127.0.0.1 and ::1 only, not host "${host}": ` +
+        "bind to one of those (or 0.0.0.0 and reach it through 127.0.0.1)",
+    );
+  }
+  const tls = options.https ? await setUpTls(options.caOut) : undefined;
   const app: FastifyInstance = buildApp(state, {
     logger: options.logger ?? false,
     controlApi: options.controlApi ?? true,
+    ...(tls ? { https: { key: tls.privateKey, cert: tls.certificate } } : {}),
   });
-  const host = options.host ?? "127.0.0.1";
-  await app.listen({ host, port: options.port ?? 0 });
+  try {
+    await app.listen({ host, port: options.port ?? 0 });
+  } catch (error) {
+    tls?.cleanUp();
+    throw error;
+  }
   const address = app.server.address();
   if (address === null || typeof address === "string") throw new Error("startEmulator: no TCP address");
   const urlHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
   // A wildcard bind is reached through loopback.
   const reachable = urlHost === "0.0.0.0" || urlHost === "[::]" ? "127.0.0.1" : urlHost;
-  state.baseUrl = `http://${reachable}:${address.port}`;
+  state.baseUrl = `${tls ? "https" : "http"}://${reachable}:${address.port}`;
   const controls = new Controls(state);
   const url = state.baseUrl;
 
@@ -116,10 +150,14 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
       postLogoutRedirectUris: primary.postLogoutRedirectUris,
     },
     users: config.users,
-    signIn: driveSignIn,
+    caCertificate: tls?.caCertificate,
+    caFile: tls?.caFile,
+    signIn: (authorizeUrl, username, options) =>
+      driveSignIn(authorizeUrl, username, options, simpleRequest(tls?.caCertificate)),
     queueError: (endpoint, aadsts, opts) => controls.queueError(endpoint, aadsts, opts),
     graphFault: (fault) => controls.graphFault(fault),
     revokeRefreshTokens: (user) => controls.revokeRefreshTokens(user),
+    setUserConsent: (user, scopes, clientId) => controls.setUserConsent(user, scopes, clientId),
     setTokenLifetimes: (l) => controls.setTokenLifetimes(l),
     advanceClock: (seconds) => controls.advanceClock(seconds),
     rotateKeys: (opts) => controls.rotateKeys(opts),
@@ -128,6 +166,29 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     reset: () => controls.reset(),
     close: async () => {
       await app.close();
+      tls?.cleanUp();
+    },
+  };
+}
+
+/** Creates the local CA + server certificate and writes the CA certificate where clients read it. */
+async function setUpTls(caOut: string | undefined) {
+  // Loaded only for https: the X.509 library and its polyfill stay out of plain-HTTP runs.
+  const { createLocalTls } = await import("./tls.js");
+  const tls = await createLocalTls();
+  const tempDir = caOut === undefined ? mkdtempSync(join(tmpdir(), "entra-emulator-")) : undefined;
+  const caFile = caOut ?? join(tempDir as string, "ca.pem");
+  try {
+    writeFileSync(caFile, tls.caCertificate, { mode: 0o644 });
+  } catch (cause) {
+    throw new Error(`startEmulator: cannot write the CA certificate to ${caFile}`, { cause });
+  }
+  return {
+    ...tls,
+    caFile,
+    // A temp dir we made goes with the emulator; a file the caller named stays.
+    cleanUp: () => {
+      if (tempDir) rmSync(tempDir, { recursive: true, force: true });
     },
   };
 }

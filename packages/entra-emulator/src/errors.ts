@@ -50,10 +50,13 @@ export interface AadErrorBody {
   timestamp: string;
   trace_id: string;
   correlation_id: string;
-  error_uri: string;
+  error_uri?: string;
   suberror?: string;
   claims?: string;
 }
+
+/** Codes whose captured Entra bodies carry no `error_uri` (65001: two captures, years apart). */
+const NO_ERROR_URI = new Set([65001]);
 
 /** Renders the JSON body Entra sends for an error; `correlationId` echoes `client-request-id`. */
 export function renderAadError(err: AadError, now: Date, correlationId?: string): AadErrorBody {
@@ -67,8 +70,9 @@ export function renderAadError(err: AadError, now: Date, correlationId?: string)
     timestamp,
     trace_id: traceId,
     correlation_id: correlation,
-    error_uri: `https://login.microsoftonline.com/error?code=${err.code}`,
   };
+  if (!NO_ERROR_URI.has(err.code))
+    body.error_uri = `https://login.microsoftonline.com/error?code=${err.code}`;
   if (err.suberror) body.suberror = err.suberror;
   if (err.claims) body.claims = err.claims;
   return body;

@@ -23,12 +23,15 @@ p{margin:0 0 16px}
 ul{list-style:none;margin:0 0 16px;padding:0}
 .account{display:flex;gap:12px;align-items:center;width:100%;padding:10px 8px;border:0;background:none;text-align:left;font:inherit;color:inherit;cursor:pointer}
 .account:hover,.account:focus-visible{background:#e6e6e6}
-.account:focus-visible,.cancel:focus-visible,a:focus-visible{outline:2px solid var(--accent);outline-offset:2px}
+.account:focus-visible,.cancel:focus-visible,.accept:focus-visible,a:focus-visible{outline:2px solid var(--accent);outline-offset:2px}
 .hint .account{background:#eef5fb}
 .avatar{flex:none;width:40px;height:40px;border-radius:50%;display:grid;place-items:center;color:#fff;font-weight:600}
 .who{display:flex;flex-direction:column}
 .upn,.meta{color:var(--muted);font-size:13px}
-.cancel{padding:6px 20px;border:1px solid #8a8886;background:#fff;font:inherit;cursor:pointer}
+.cancel,.accept{padding:6px 20px;border:1px solid #8a8886;background:#fff;font:inherit;cursor:pointer}
+.accept{background:var(--accent);border-color:var(--accent);color:#fff;margin-right:8px}
+.scopes{list-style:disc;padding-left:20px}
+.scope{font-family:ui-monospace,monospace;font-size:13px;color:var(--muted)}
 .error{border-left:4px solid #a80000;padding-left:12px}
 dl{font-size:13px;color:var(--muted)}dt{font-weight:600}dd{margin:0 0 6px;word-break:break-all}
 `;
@@ -111,6 +114,48 @@ ${items}
 </form>`;
   // Chrome applies form-action to the redirect that follows the POST, so allow the app's origin.
   return page("Sign in to your account", body, `${BASE_CSP}; form-action 'self' ${input.redirectOrigin}`);
+}
+
+export interface ConsentPageInput {
+  tenantPath: string;
+  flowId: string;
+  appName: string;
+  user: DemoUser;
+  scopes: string[];
+  redirectOrigin: string;
+}
+
+/** The wording Entra's consent screen uses for common Graph permissions. */
+const SCOPE_TEXT: Record<string, string> = {
+  "User.Read": "Sign you in and read your profile",
+  "User.ReadWrite": "Read and update your profile",
+  "User.ReadBasic.All": "Read all users' basic profiles",
+  "Mail.Read": "Read your mail",
+  "Calendars.Read": "Read your calendars",
+  "Files.Read": "Read your files",
+};
+
+/** The consent step: the permissions nobody consented to yet, Accept or Cancel. */
+export function consentPage(input: ConsentPageInput): { html: string; csp: string } {
+  const items = input.scopes
+    .map((scope) => {
+      const text = SCOPE_TEXT[scope];
+      return `<li>${text ? `${escapeHtml(text)} ` : ""}<span class="scope">${escapeHtml(scope)}</span></li>`;
+    })
+    .join("\n");
+  const body = `<p class="meta">${escapeHtml(input.user.userPrincipalName)}</p>
+<h1 id="title">Permissions requested</h1>
+<p><strong>${escapeHtml(input.appName)}</strong> would like to:</p>
+<form method="post" action="/${escapeHtml(input.tenantPath)}/consent" aria-labelledby="title">
+<input type="hidden" name="flow" value="${escapeHtml(input.flowId)}">
+<ul class="scopes">
+${items}
+</ul>
+<p class="meta">Accepting lets this app use these permissions for your account (user consent).</p>
+<button type="submit" class="accept" name="action" value="accept">Accept</button>
+<button type="submit" class="cancel" name="action" value="cancel">Cancel</button>
+</form>`;
+  return page("Permissions requested", body, `${BASE_CSP}; form-action 'self' ${input.redirectOrigin}`);
 }
 
 /** Entra's own error page, shown instead of redirecting (unknown app, unregistered redirect URI). */

@@ -4,5 +4,7 @@ export { ControlInputError } from "./control.js";
 export { DEFAULT_CONFIG } from "./default-tenant.js";
 export type { Emulator, StartEmulatorOptions } from "./emulator.js";
 export { startEmulator } from "./emulator.js";
+export { envLines, shellValue } from "./env-lines.js";
+export type { SignInOptions } from "./sign-in.js";
 export type { GrantType, GraphFault, HostileIdTokenKind, RequestLogEntry } from "./state.js";
 export { HOSTILE_ID_TOKEN_KINDS } from "./state.js";

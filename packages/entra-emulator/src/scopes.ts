@@ -1,64 +1,137 @@
+import type { ClientRegistration } from "./config.js";
 import { AadError } from "./errors.js";
 
 export const GRAPH_RESOURCE = "https://graph.microsoft.com";
 export const GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";
-const OIDC_SCOPES = new Set(["openid", "profile", "email", "offline_access"]);
-/** Delegated Graph permissions the emulated app registration may request. */
+export const OIDC_SCOPES: readonly string[] = ["openid", "profile", "email", "offline_access"];
+/** Delegated Graph permissions the emulated app registrations may request. */
 const GRAPH_DELEGATED = [
   "User.Read",
+  "User.ReadWrite",
   "User.ReadBasic.All",
   "User.Read.All",
+  "User.ReadWrite.All",
+  "Directory.Read.All",
   "Mail.Read",
   "Calendars.Read",
   "Files.Read",
 ];
-/** What `.default` expands to: the app registration's statically configured permissions. */
-const STATIC_PERMISSIONS = ["User.Read"];
+/** Graph permissions only an administrator may consent to (users get "Need admin approval"). */
+const ADMIN_ONLY = new Set(["user.read.all", "user.readwrite.all", "directory.read.all"]);
+/** Another resource app's scope: `api://<app-id or name>/<scope>`. */
+const CUSTOM_SCOPE = /^api:\/\/[^/\s]+\/[^/\s]+$/i;
 
-function canonicalGraphScope(name: string): string | undefined {
-  return GRAPH_DELEGATED.find((known) => known.toLowerCase() === name.toLowerCase());
+/** What one /authorize or refresh `scope` asks for: OIDC scopes plus permissions on ONE resource. */
+export interface ScopeRequest {
+  oidc: string[];
+  /** `GRAPH_APP_ID` or a custom resource's `api://…` URI. */
+  resource: string;
+  /** Graph permissions unprefixed (`User.Read`), others as full URIs (`api://…/Scope`). */
+  permissions: string[];
+}
+
+/** The resource a canonical permission belongs to. */
+export function resourceOf(permission: string): string {
+  return CUSTOM_SCOPE.test(permission) ? permission.slice(0, permission.lastIndexOf("/")) : GRAPH_APP_ID;
+}
+
+export function isAdminOnly(permission: string): boolean {
+  return ADMIN_ONLY.has(permission.toLowerCase());
+}
+
+export function sameScope(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
+
+/** Strips Graph's resource prefix (`https://graph.microsoft.com/` or its app id). */
+function bareGraph(raw: string): string {
+  const lower = raw.toLowerCase();
+  for (const prefix of [`${GRAPH_RESOURCE}/`, `${GRAPH_APP_ID}/`]) {
+    if (lower.startsWith(prefix)) return raw.slice(prefix.length);
+  }
+  return raw;
 }
 
 /**
- * Parses a requested `scope` into granted scopes: OIDC scopes plus Graph permissions without
- * their resource prefix (as Entra returns them). Unknown scopes are AADSTS70011 invalid_scope.
+ * A configurable scope in its canonical spelling: OIDC scopes lower-case, Graph permissions
+ * unprefixed as Microsoft spells them, `api://…/Scope` as given; undefined when unknown.
  */
-export function parseScopes(scope: string): string[] {
-  const granted: string[] = [];
-  const add = (s: string) => {
-    if (!granted.includes(s)) granted.push(s);
+export function canonicalPermission(raw: string): string | undefined {
+  if (OIDC_SCOPES.includes(raw.toLowerCase())) return raw.toLowerCase();
+  if (CUSTOM_SCOPE.test(raw)) return raw;
+  const bare = bareGraph(raw);
+  return GRAPH_DELEGATED.find((known) => sameScope(known, bare));
+}
+
+function invalidScope(raw: string): AadError {
+  return new AadError(
+    "invalid_scope",
+    70011,
+    `The provided value for the input parameter 'scope' isn't valid. The scope ${raw} isn't valid.`,
+  );
+}
+
+/** `{resource}/.default`: the client's configured permissions on that resource. */
+function expandDefault(raw: string, client: ClientRegistration): string[] | undefined {
+  const lower = raw.toLowerCase();
+  if (!lower.endsWith("/.default") && lower !== ".default") return undefined;
+  const resource =
+    lower === ".default" || bareGraph(raw) === ".default" ? GRAPH_APP_ID : raw.slice(0, -"/.default".length);
+  const configured = (client.permissions ?? []).filter(
+    (p) => !OIDC_SCOPES.includes(p) && sameScope(resourceOf(p), resource),
+  );
+  if (configured.length === 0 && resource !== GRAPH_APP_ID) throw invalidScope(raw);
+  return configured;
+}
+
+/**
+ * Parses a requested `scope` against a client: OIDC scopes, Graph permissions (unprefixed, as
+ * Entra returns them) and the client's configured `api://` scopes. Unknown scopes are AADSTS70011;
+ * scopes of two resources in one request are AADSTS28000, as at Entra.
+ */
+export function parseScopes(scope: string, client: ClientRegistration): ScopeRequest {
+  const request: ScopeRequest = { oidc: [], resource: GRAPH_APP_ID, permissions: [] };
+  const resources = new Set<string>();
+  const add = (permission: string) => {
+    resources.add(resourceOf(permission).toLowerCase());
+    if (!request.permissions.some((p) => sameScope(p, permission))) request.permissions.push(permission);
+    request.resource = resourceOf(permission);
   };
   for (const raw of scope.split(/\s+/).filter(Boolean)) {
     const lower = raw.toLowerCase();
-    if (OIDC_SCOPES.has(lower)) {
-      add(lower);
+    if (OIDC_SCOPES.includes(lower)) {
+      if (!request.oidc.includes(lower)) request.oidc.push(lower);
       continue;
     }
-    const bare = lower.startsWith(`${GRAPH_RESOURCE}/`)
-      ? raw.slice(GRAPH_RESOURCE.length + 1)
-      : lower.startsWith(`${GRAPH_APP_ID}/`)
-        ? raw.slice(GRAPH_APP_ID.length + 1)
-        : raw;
-    if (bare === ".default") {
-      for (const s of STATIC_PERMISSIONS) add(s);
+    const expanded = expandDefault(raw, client);
+    if (expanded) {
+      resources.add((lower === ".default" ? GRAPH_APP_ID : resourceOf(raw)).toLowerCase());
+      for (const permission of expanded) add(permission);
       continue;
     }
-    const known = canonicalGraphScope(bare);
-    if (!known) {
-      throw new AadError(
-        "invalid_scope",
-        70011,
-        `The provided value for the input parameter 'scope' isn't valid. The scope ${raw} isn't valid.`,
-      );
-    }
-    add(known);
+    const known = canonicalPermission(raw);
+    // Another app's API is known only through a client's configured permissions.
+    const configured = CUSTOM_SCOPE.test(raw) ? client.permissions?.find((p) => sameScope(p, raw)) : known;
+    if (!configured) throw invalidScope(raw);
+    add(configured);
   }
-  return granted;
+  if (resources.size > 1) {
+    throw new AadError(
+      "invalid_scope",
+      28000,
+      `Provided value for the input parameter scope is not valid because it contains more than one resource. Scope ${scope} is not valid.`,
+    );
+  }
+  return request;
 }
 
-/** Graph permissions among granted scopes (what goes into the access token's `scp`). */
-export function tokenScp(scopes: string[]): string {
-  return scopes.filter((s) => s !== "offline_access").join(" ");
+/** The access token's `scp`: Graph tokens carry the OIDC scopes too; others only their own names. */
+export function tokenScp(scopes: string[], resource: string): string {
+  if (resource === GRAPH_APP_ID) return scopes.filter((s) => s !== "offline_access").join(" ");
+  return scopes
+    .filter((s) => !OIDC_SCOPES.includes(s))
+    .map((s) => s.slice(s.lastIndexOf("/") + 1))
+    .join(" ");
 }
 
 /** `client_credentials` needs exactly one `{resource}/.default`; otherwise AADSTS1002012. */

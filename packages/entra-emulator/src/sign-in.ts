@@ -1,41 +1,58 @@
+import { type SimpleRequest, type SimpleResponse, simpleRequest } from "./http-client.js";
+
+export interface SignInOptions {
+  /** What to answer a consent step with; default "accept" (the user clicks Accept). */
+  consent?: "accept" | "cancel";
+}
+
 /**
  * Drives the account picker over plain HTTP the way a browser would: GET the authorize URL, pick
- * the user by username (UPN or display name) and POST the form. Resolves the URL the emulator sends
- * the browser to: `redirect_uri?code=…&state=…` (or `error=…`). For `response_mode=form_post` the
- * posted fields are returned as that URL's query so callers read them the same way.
+ * the user by username (UPN or display name) and POST the form, then answer a consent step if one
+ * shows. No cookies are kept, so every call starts without an SSO session. Resolves the URL the
+ * emulator sends the browser to: `redirect_uri?code=…&state=…` (or `error=…`). For
+ * `response_mode=form_post` the posted fields are returned as that URL's query.
  */
-export async function driveSignIn(authorizeUrl: string, username: string): Promise<URL> {
-  const first = await fetch(authorizeUrl, { redirect: "manual" });
-  const immediate = await redirectTarget(first);
-  if (immediate) return immediate;
-  const html = await first.text();
-  if (first.status !== 200)
-    throw new Error(`sign-in failed at the authorize page: ${pageMessage(html, first.status)}`);
-  const action = html.match(/<form method="post" action="([^"]+)"/)?.[1];
-  const flow = html.match(/name="flow" value="([^"]+)"/)?.[1];
-  if (!action || !flow) throw new Error("sign-in failed: the authorize page has no account picker");
+export async function driveSignIn(
+  authorizeUrl: string,
+  username: string,
+  options: SignInOptions = {},
+  request: SimpleRequest = simpleRequest(),
+): Promise<URL> {
+  let url = authorizeUrl;
+  let response = await request(url);
+  for (let step = 0; step < 3; step++) {
+    const target = redirectTarget(response, url);
+    if (target) return target;
+    const html = response.text;
+    if (response.status !== 200)
+      throw new Error(`sign-in failed at the authorize page: ${pageMessage(html, response.status)}`);
+    const action = html.match(/<form method="post" action="([^"]+)"/)?.[1];
+    const flow = html.match(/name="flow" value="([^"]+)"/)?.[1];
+    if (!action || !flow) throw new Error("sign-in failed: the authorize page has no form");
+    const fields: Record<string, string> = { flow: decodeEntities(flow) };
+    if (html.includes('name="action" value="accept"')) fields.action = options.consent ?? "accept";
+    else fields.user = pickUser(html, username);
+    url = new URL(decodeEntities(action), url).toString();
+    response = await request(url, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams(fields).toString(),
+    });
+  }
+  throw new Error("sign-in failed: too many interactive steps");
+}
+
+/** The picker's user id for a UPN, display name or id. */
+function pickUser(html: string, username: string): string {
   const wanted = username.toLowerCase();
-  let userId: string | undefined;
   for (const match of html.matchAll(
     /name="user" value="([^"]+)"[\s\S]*?<span class="name">([^<]*)<\/span><span class="upn">([^<]*)<\/span>/g,
   )) {
     const [, id, name, upn] = match;
     if (upn?.toLowerCase() === wanted || decodeEntities(name ?? "").toLowerCase() === wanted || id === wanted)
-      userId = id;
+      return decodeEntities(id ?? "");
   }
-  if (!userId) throw new Error(`sign-in failed: no account "${username}" on the picker`);
-  const body = new URLSearchParams({ flow: decodeEntities(flow), user: decodeEntities(userId) });
-  const second = await fetch(new URL(decodeEntities(action), authorizeUrl), {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body,
-  });
-  const target = await redirectTarget(second);
-  if (target) return target;
-  throw new Error(
-    `sign-in failed after choosing the account: ${pageMessage(await second.text(), second.status)}`,
-  );
+  throw new Error(`sign-in failed: no account "${username}" on the picker`);
 }
 
 function decodeEntities(value: string): string {
@@ -48,11 +65,11 @@ function decodeEntities(value: string): string {
 }
 
 /** A 302 Location, or the target + fields of a form_post auto-submit page. */
-async function redirectTarget(response: Response): Promise<URL | undefined> {
-  const location = response.headers.get("location");
-  if (response.status >= 300 && response.status < 400 && location) return new URL(location, response.url);
+function redirectTarget(response: SimpleResponse, requestUrl: string): URL | undefined {
+  const { location } = response;
+  if (response.status >= 300 && response.status < 400 && location) return new URL(location, requestUrl);
   if (response.status !== 200) return undefined;
-  const html = await response.clone().text();
+  const html = response.text;
   if (html.includes('name="flow"')) return undefined;
   const action = html.match(/<form method="post" action="([^"]+)"/)?.[1];
   if (!action) return undefined;

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { ClientRegistration, DemoUser, EmulatorConfig, TokenLifetimes } from "./config.js";
 import { AadError } from "./errors.js";
 import { KeyRing } from "./keys.js";
+import type { ScopeRequest } from "./scopes.js";
 
 export type HostileIdTokenKind =
   | "wrong-signature"
@@ -63,7 +64,10 @@ export interface RequestLogEntry {
 export interface Grant {
   clientId: string;
   userId: string;
+  /** Granted scopes: OIDC ones, Graph permissions unprefixed, others as `api://…/Scope`. */
   scopes: string[];
+  /** The resource the access token is for (Graph's app id or an `api://…` URI). */
+  resource: string;
   sid: string;
   /** All refresh tokens descending from one authorization code share a family (revoked together). */
   familyId: string;
@@ -89,7 +93,7 @@ export interface AuthorizeRequest {
   client: ClientRegistration;
   redirectUri: string;
   responseMode: "query" | "form_post" | "fragment";
-  scopes: string[];
+  scopes: ScopeRequest;
   state: string | undefined;
   nonce: string | undefined;
   codeChallenge: string | undefined;
@@ -97,6 +101,10 @@ export interface AuthorizeRequest {
   loginHint: string | undefined;
   /** `client_info=1` was sent: the redirect and token response carry `client_info`. */
   clientInfo: boolean;
+  /** Set once the user is known (picker or SSO) while the consent step is shown. */
+  userId?: string;
+  /** The permissions the consent step asks the user to grant. */
+  consent?: string[];
 }
 
 const PENDING_SECONDS = 600;
@@ -120,6 +128,8 @@ export class EmulatorState {
   readonly pending = new Map<string, { request: AuthorizeRequest; expiresAt: number }>();
   /** SSO sessions behind the ESTSAUTH cookie: session id → user id. */
   readonly ssoSessions = new Map<string, string>();
+  /** Users' own consent, per `clientId|userId` (admin consent lives in the client's configuration). */
+  readonly userConsents = new Map<string, string[]>();
   /** client_assertion `jti`s already seen, with the assertion's expiry (kept until then). */
   readonly usedJtis = new Map<string, number>();
   queuedErrors: QueuedError[] = [];

@@ -117,16 +117,19 @@ export async function issueIdToken(
   return sign(claims, state.keys.current);
 }
 
-/** A Graph access token (Graph issues v1.0-format tokens, whatever endpoint was used). */
+/**
+ * An access token in v1.0 format (Graph's always are, and other APIs' are by default): for Graph,
+ * or for the `api://…` resource a delegated grant names (`aud` is then that URI).
+ */
 export async function issueGraphAccessToken(
   state: EmulatorState,
   clientId: string,
   appDisplayName: string,
-  subject: { user: DemoUser; scopes: string[] } | { roles: string[] },
+  subject: { user: DemoUser; scopes: string[]; resource: string } | { roles: string[] },
 ): Promise<string> {
   const now = state.now();
   const claims: JWTPayload = {
-    aud: GRAPH_APP_ID,
+    aud: "resource" in subject ? subject.resource : GRAPH_APP_ID,
     iss: `https://sts.windows.net/${state.tenantId}/`,
     iat: now,
     nbf: now,
@@ -138,7 +141,7 @@ export async function issueGraphAccessToken(
     idp: `https://sts.windows.net/${state.tenantId}/`,
   };
   if ("user" in subject) {
-    const { user, scopes } = subject;
+    const { user, scopes, resource } = subject;
     Object.assign(claims, {
       acct: 0,
       acr: "1",
@@ -148,7 +151,7 @@ export async function issueGraphAccessToken(
       idtyp: "user",
       name: user.displayName,
       oid: user.id,
-      scp: tokenScp(scopes),
+      scp: tokenScp(scopes, resource),
       sub: pairwiseSub(user.id, GRAPH_APP_ID),
       unique_name: user.userPrincipalName,
       upn: user.userPrincipalName,

@@ -29,7 +29,10 @@ describe("the built-in tenant", () => {
       "Diego Siciliani",
     ]);
     expect(DEFAULT_CONFIG.tenant.id).toBe("dcd219dd-bc68-4b9b-bf0b-4a33a796be35");
-    expect(DEFAULT_CONFIG.clients[0]?.redirectUris).toEqual(["http://localhost:5000/getAToken"]);
+    expect(DEFAULT_CONFIG.clients[0]?.redirectUris).toEqual([
+      "http://localhost:5000/getAToken",
+      "http://localhost:5000/",
+    ]);
   });
 });
 
@@ -41,6 +44,7 @@ describe("startEmulator()", () => {
       expect(emulator.authority).toBe(`${emulator.url}/${emulator.tenantId}`);
       expect(emulator.client.redirectUris).toEqual([
         "http://localhost:5000/getAToken",
+        "http://localhost:5000/",
         "http://localhost:6123/getAToken",
       ]);
     } finally {
@@ -51,7 +55,7 @@ describe("startEmulator()", () => {
   it("does not leak one emulator's extra redirect URIs into the built-in defaults", async () => {
     const emulator = await startEmulator({ redirectUris: ["http://localhost:6124/getAToken"] });
     await emulator.close();
-    expect(DEFAULT_CONFIG.clients[0]?.redirectUris).toEqual(["http://localhost:5000/getAToken"]);
+    expect(DEFAULT_CONFIG.clients[0]?.redirectUris).not.toContain("http://localhost:6124/getAToken");
   });
 
   it("loads users, clients and lifetimes from a JSON file", async () => {

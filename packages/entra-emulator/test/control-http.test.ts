@@ -57,6 +57,18 @@ describe("the /_emulator control API over HTTP", () => {
     expect(aadstsOf((await refresh(emulator, tokens.refresh_token)).body)).toBe(70008);
   });
 
+  it("POST /_emulator/consent records a user's consent, and [] revokes it (refresh then gets 65001)", async () => {
+    const tokens = await signInTokens(emulator);
+    const ask = (refreshToken: string) =>
+      refresh(emulator, refreshToken, { scope: "User.ReadBasic.All openid" });
+    expect(aadstsOf((await ask(tokens.refresh_token)).body)).toBe(65001);
+    expect((await control("consent", { user: ADELE, scopes: ["User.ReadBasic.All"] })).status).toBe(204);
+    const granted = await ask(tokens.refresh_token);
+    expect(granted.status).toBe(200);
+    expect((await control("consent", { user: ADELE, scopes: [] })).status).toBe(204);
+    expect(aadstsOf((await ask(String(granted.body.refresh_token))).body)).toBe(65001);
+  });
+
   it("POST /_emulator/lifetimes shortens the access token lifetime", async () => {
     await control("lifetimes", { accessTokenSeconds: 120 });
     const tokens = (await signInTokens(emulator)) as unknown as { expires_in: number };
@@ -119,6 +131,14 @@ describe("the /_emulator control API over HTTP", () => {
     ["errors", { endpoint: "token", aadsts: "abc" }, /aadsts must be a positive integer/],
     ["graph-fault", { status: 418 }, /status must be 429, 500 or 503/],
     ["revoke", { user: "nobody@example.com" }, /no such user/],
+    ["consent", { user: ADELE, scopes: ["Nope.Read"] }, /unknown scope "Nope\.Read"/],
+    ["consent", { user: ADELE, scopes: ["api://x/Orders.Read"] }, /must be configured on the client/],
+    ["consent", { user: ADELE, scopes: "User.Read" }, /scopes must be an array of strings/],
+    [
+      "consent",
+      { user: ADELE, scopes: [], clientId: "11111111-1111-1111-1111-111111111111" },
+      /no such client/,
+    ],
     ["lifetimes", { accessTokenSeconds: -5 }, /accessTokenSeconds must be a positive integer/],
     ["clock", { seconds: "soon" }, /seconds must be a number/],
     ["hostile-id-token", { kind: "friendly" }, /kind must be one of/],

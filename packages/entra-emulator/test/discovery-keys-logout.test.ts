@@ -50,16 +50,44 @@ describe("GET /{tenant}/v2.0/.well-known/openid-configuration", () => {
     expect(unknown.body.error_codes).toEqual([90002]);
   });
 
-  it("answers instance discovery like Entra, naming the emulator's host", async () => {
-    const host = new URL(emulator.url).host;
-    const { body } = await json(
-      `${emulator.url}/common/discovery/instance?api-version=1.1&authorization_endpoint=x`,
+  const instance = (authorizationEndpoint: string) =>
+    json(
+      `${emulator.url}/common/discovery/instance?${new URLSearchParams({ "api-version": "1.1", authorization_endpoint: authorizationEndpoint })}`,
     );
+
+  it("answers instance discovery like Entra for its own host, naming its loopback aliases", async () => {
+    const { host, port } = new URL(emulator.url);
+    // MSAL sends an https authority even to the plain-http emulator.
+    const { status, body } = await instance(`https://${host}/${emulator.tenantId}/oauth2/v2.0/authorize`);
+    expect(status).toBe(200);
     expect(body).toEqual({
       tenant_discovery_endpoint: emulator.discoveryUrl,
       "api-version": "1.1",
-      metadata: [{ preferred_network: host, preferred_cache: host, aliases: [host] }],
+      metadata: [
+        {
+          preferred_network: host,
+          preferred_cache: host,
+          aliases: [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`],
+        },
+      ],
     });
+  });
+
+  it.each([
+    ["an unknown host", "https://login.microsoftonline.com/common/oauth2/v2.0/authorize"],
+    ["the emulator's host on another port", "https://127.0.0.1:1/common/oauth2/v2.0/authorize"],
+    ["a value that is not a URL", "x"],
+  ])("answers %s with invalid_instance (AADSTS50049), as Entra does", async (_name, endpoint) => {
+    const { status, body } = await instance(endpoint);
+    expect(status).toBe(400);
+    expect(body).toMatchObject({
+      error: "invalid_instance",
+      error_codes: [50049],
+      error_uri: "https://login.microsoftonline.com/error?code=50049",
+    });
+    expect(String(body.error_description)).toMatch(
+      /^AADSTS50049: Unknown or invalid instance\.\r\nTrace ID: /,
+    );
   });
 });
 

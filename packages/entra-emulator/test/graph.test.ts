@@ -1,7 +1,7 @@
 import { PNG } from "pngjs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type Emulator, startEmulator } from "../src/index.js";
-import { ADELE, DIEGO, signInTokens, token } from "./helpers.js";
+import { ADELE, DIEGO, signInTokens, startWithClient, token } from "./helpers.js";
 
 let emulator: Emulator;
 let adele: { access_token: string; id_token: string };
@@ -113,8 +113,13 @@ describe("Graph bearer validation", () => {
   });
 
   it("answers 403 Authorization_RequestDenied without User.Read in scp", async () => {
-    const tokens = await signInTokens(emulator, ADELE, { scope: "openid profile offline_access" });
-    const response = await graph("/me", tokens.access_token);
+    // Nobody consented to User.Read for this client, so a sign-in without it does not get it.
+    const unconsented = await startWithClient({ adminConsent: [] });
+    const tokens = await signInTokens(unconsented, ADELE, { scope: "openid profile offline_access" });
+    const response = await fetch(`${unconsented.graphBaseUrl}/v1.0/me`, {
+      headers: { authorization: `Bearer ${tokens.access_token}` },
+    });
+    await unconsented.close();
     expect(response.status).toBe(403);
     expect(await graphError(response)).toMatchObject({
       code: "Authorization_RequestDenied",

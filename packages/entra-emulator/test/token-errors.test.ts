@@ -1,3 +1,4 @@
+import { decodeJwt } from "jose";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type Emulator, startEmulator } from "../src/index.js";
 import { ADELE, aadstsOf, codeForm, getCode, refresh, signInTokens, token } from "./helpers.js";
@@ -227,6 +228,20 @@ describe("client_credentials grant", () => {
     });
     expect(body.error).toBe("invalid_scope");
     expect(aadstsOf(body)).toBe(1002012);
+  });
+
+  it("takes its own origin as the Graph resource (GRAPH_BASE_URL/.default), and no other host", async () => {
+    const form = (scope: string) => ({
+      grant_type: "client_credentials",
+      client_id: emulator.client.clientId,
+      client_secret: emulator.client.clientSecret,
+      scope,
+    });
+    const own = await token(emulator, form(`${emulator.graphBaseUrl}/.default`));
+    expect(own.status).toBe(200);
+    expect(decodeJwt(String(own.body.access_token)).aud).toBe("00000003-0000-0000-c000-000000000000");
+    const other = await token(emulator, form("https://graph.example.com/.default"));
+    expect(aadstsOf(other.body)).toBe(1002012);
   });
 });
 

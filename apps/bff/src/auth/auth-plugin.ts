@@ -41,6 +41,7 @@ export const authPlugin = fp<AuthPluginOptions>(
     const metadata = new IdpMetadata({
       discoveryUrl: `${idp.authorityHost}/${idp.tenantId}/v2.0/.well-known/openid-configuration`,
       log,
+      timeoutMs: config.idpTimeoutMs,
     });
 
     async function loadedMetadata(): Promise<OidcMetadata> {
@@ -73,7 +74,7 @@ export const authPlugin = fp<AuthPluginOptions>(
       metadata: loadedMetadata,
       msal,
       verifier: async () => {
-        verifier ??= createIdTokenVerifier((await loadedMetadata()).jwks_uri);
+        verifier ??= createIdTokenVerifier((await loadedMetadata()).jwks_uri, config.idpTimeoutMs);
         return verifier;
       },
       tokens,

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { cookieName, cookieOptions } from "../cookies.js";
+import { clearCookie, cookieName, setCookie } from "../cookies.js";
 
 /**
  * Carries an Entra claims challenge (Conditional Access, MFA step-up) from the API call that got
@@ -33,10 +33,13 @@ export function rememberClaims(
 ): void {
   const valid = validClaims(claims);
   if (!valid) return;
-  reply.setCookie(claimsCookieName(secureCookies), Buffer.from(valid).toString("base64url"), {
-    ...cookieOptions(secureCookies),
-    maxAge: TTL_SECONDS,
-  });
+  setCookie(
+    reply,
+    claimsCookieName(secureCookies),
+    Buffer.from(valid).toString("base64url"),
+    secureCookies,
+    TTL_SECONDS,
+  );
 }
 
 /** Reads and clears the remembered challenge (single use). */
@@ -48,6 +51,6 @@ export function takeClaims(
   const name = claimsCookieName(secureCookies);
   const raw = request.cookies[name];
   if (raw === undefined) return undefined;
-  reply.clearCookie(name, cookieOptions(secureCookies));
+  clearCookie(reply, name, secureCookies);
   return validClaims(Buffer.from(raw, "base64url").toString("utf8"));
 }

@@ -22,9 +22,9 @@ const CLOCK_SKEW_SECONDS = 120;
  * RS256 signature against the tenant JWKS, iss, aud (+ azp), tid, exp/nbf/iat with small skew,
  * nonce. The JWKS is cached; an unknown `kid` triggers one refetch, subject to a cooldown.
  */
-export function createIdTokenVerifier(jwksUri: string) {
+export function createIdTokenVerifier(jwksUri: string, timeoutMs = 5000) {
   const jwks = createRemoteJWKSet(new URL(jwksUri), {
-    timeoutDuration: 5000,
+    timeoutDuration: timeoutMs,
     cooldownDuration: 30_000,
     cacheMaxAge: 10 * 60_000,
   });

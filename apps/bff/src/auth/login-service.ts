@@ -29,6 +29,10 @@ interface PreLoginRecord {
 /** Why a sign-in failed, for the error page. Messages are safe to show. */
 export type SignInFailure =
   | { kind: "entra_error"; error: string; description?: string; aadsts?: number }
+  /** An error callback that is not this browser's pending sign-in: its text is not shown. */
+  | { kind: "unverified_error" }
+  /** The callback's `iss` (RFC 9207) is not the tenant's issuer. */
+  | { kind: "issuer_mismatch" }
   | { kind: "state_invalid" }
   | { kind: "id_token_invalid"; reason: string }
   | { kind: "bad_request"; reason: string }
@@ -73,7 +77,12 @@ export interface CallbackQuery {
   state?: string;
   error?: string;
   error_description?: string;
+  /** RFC 9207: the issuer of the authorization response, when the IdP sends it. */
+  iss?: string;
 }
+
+/** OAuth error codes are short ASCII words; anything longer or stranger is cut. */
+const MAX_ERROR_LENGTH = 64;
 
 const crypto = new CryptoProvider();
 
@@ -119,11 +128,17 @@ export class LoginService {
     binding: string | undefined,
   ): Promise<{ auth: SessionAuth; returnTo: string }> {
     const record = await this.#takeRecord(query.state, binding);
+    // A response from another issuer (mix-up) is never redeemed.
+    if (query.iss !== undefined && query.iss !== (await this.o.metadata()).issuer) {
+      throw new SignInError({ kind: "issuer_mismatch" }, record?.returnTo);
+    }
     if (query.error) {
+      // Anyone can craft an error link: the IdP's text is shown only for this browser's sign-in.
+      if (!record) throw new SignInError({ kind: "unverified_error" });
       throw new SignInError(
         {
           kind: "entra_error",
-          error: query.error,
+          error: query.error.replace(/[^\x21-\x7e]/g, "").slice(0, MAX_ERROR_LENGTH),
           ...(query.error_description ? { description: query.error_description } : {}),
           ...optionalAadsts(parseAadstsCode(query.error_description)),
         },
@@ -203,8 +218,10 @@ export class LoginService {
     state: string | undefined,
     binding: string | undefined,
   ): Promise<PreLoginRecord | undefined> {
-    if (!state || !STATE_FORMAT.test(state)) return undefined;
-    const raw = await this.o.kv.take(LOGIN_PREFIX + state);
+    if (!state || !STATE_FORMAT.test(state) || !binding) return undefined;
+    const key = LOGIN_PREFIX + state;
+    // Checked before it is taken: a callback from another browser leaves the sign-in pending.
+    const raw = await this.o.kv.get(key);
     if (!raw) return undefined;
     let record: PreLoginRecord;
     try {
@@ -213,8 +230,9 @@ export class LoginService {
       return undefined;
     }
     if (Date.now() - record.createdAt > LOGIN_TTL_MS) return undefined;
-    if (!binding || !safeEqual(sha256(binding), record.bindingHash)) return undefined;
-    return record;
+    if (!safeEqual(sha256(binding), record.bindingHash)) return undefined;
+    // Single use: of two callbacks racing with the same state, only one takes it.
+    return (await this.o.kv.take(key)) === raw ? record : undefined;
   }
 }
 

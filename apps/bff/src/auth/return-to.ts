@@ -19,7 +19,22 @@ export function safeReturnTo(value: unknown): string {
     if (!isSafePath(next)) return "/";
     decoded = next;
   }
-  return value;
+  return encodeUnsafe(value);
+}
+
+/** Everything a URI may hold as is (RFC 3986), `%` included: existing escapes stay as they are. */
+const UNSAFE = /[^A-Za-z0-9\-._~!$&'()*+,;=:@/?#%[\]]/gu;
+
+/**
+ * Percent-encodes the rest (non-ASCII, spaces, quotes, `<>`) so the path is a valid Location
+ * header; a lone surrogate cannot be encoded and gives "/".
+ */
+function encodeUnsafe(path: string): string {
+  try {
+    return path.replace(UNSAFE, (c) => encodeURIComponent(c));
+  } catch {
+    return "/";
+  }
 }
 
 function isSafePath(path: string): boolean {

@@ -85,6 +85,22 @@ function failurePage(failure: SignInFailure): { status: number; page: AuthPageOp
         },
       };
     }
+    case "unverified_error":
+      return {
+        status: 400,
+        page: {
+          title: "Sign-in did not complete",
+          lead: "This sign-in was not completed, or it was started in another browser. Please try again.",
+        },
+      };
+    case "issuer_mismatch":
+      return {
+        status: 400,
+        page: {
+          title: "We could not verify your sign-in",
+          lead: "The sign-in response did not come from this app's Microsoft Entra tenant, so it was not used.",
+        },
+      };
     case "state_invalid":
       return {
         status: 400,
@@ -126,8 +142,12 @@ function failurePage(failure: SignInFailure): { status: number; page: AuthPageOp
   }
 }
 
+/** The most of Entra's description the page shows. */
+const MAX_DESCRIPTION_LENGTH = 300;
+
 /** Entra's description without its Trace/Correlation/Timestamp lines, kept short. */
 function firstLine(description: string | undefined): string | undefined {
   const line = description?.split(/\r?\n/)[0]?.trim();
-  return line ? line.slice(0, 300) : undefined;
+  if (!line) return undefined;
+  return line.length > MAX_DESCRIPTION_LENGTH ? `${line.slice(0, MAX_DESCRIPTION_LENGTH)}…` : line;
 }

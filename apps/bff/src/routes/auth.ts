@@ -1,15 +1,15 @@
-import { randomBytes } from "node:crypto";
 import { LogoutResponseSchema } from "@entra-bff/contracts";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { Type } from "typebox";
 import { takeClaims } from "../auth/claims-challenge.js";
 import { passesCsrfCheck } from "../auth/csrf.js";
+import { LoginBindings } from "../auth/login-binding.js";
 import { LOGIN_TTL_MS, SignInError } from "../auth/login-service.js";
 import { safeReturnTo } from "../auth/return-to.js";
 import { signInErrorPage } from "../auth/sign-in-pages.js";
 import type { AppConfig } from "../config.js";
-import { cookieName, cookieOptions } from "../cookies.js";
+import { clearCookie, cookieName, setCookie } from "../cookies.js";
 import { AppError } from "../errors.js";
 import { ApiErrorResponse } from "./schemas.js";
 
@@ -17,7 +17,11 @@ export interface AuthRoutesOptions {
   config: AppConfig;
 }
 
-const BINDING_FORMAT = /^[A-Za-z0-9_-]{43}$/;
+/** A request that says it carries a body (any length but 0, or chunked). */
+function announcesBody(request: FastifyRequest): boolean {
+  const length = request.headers["content-length"];
+  return (length !== undefined && length !== "0") || request.headers["transfer-encoding"] !== undefined;
+}
 
 /**
  * `GET /login`, `GET /getAToken` (the redirect URI) and `POST /logout`. Sign-in failures render
@@ -25,7 +29,7 @@ const BINDING_FORMAT = /^[A-Za-z0-9_-]{43}$/;
  */
 export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (app, { config }) => {
   const bindingCookie = cookieName("bff.login", config.secureCookies);
-  const bindingCookieOptions = { ...cookieOptions(config.secureCookies), maxAge: LOGIN_TTL_MS / 1000 };
+  const bindings = new LoginBindings(config.sessionSecrets);
   const rateLimit = { max: config.authRateLimitPerMinute, timeWindow: 60_000 };
   const appOrigin = new URL(config.publicUrl).origin;
 
@@ -35,6 +39,11 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
   }
   // Pages, not JSON, for anything that goes wrong on these browser-navigated routes.
   const pageErrors = async (request: FastifyRequest, reply: FastifyReply, error: unknown) => {
+    // A malformed query (a parameter given twice, say) is the client's mistake, not ours.
+    if ((error as { validation?: unknown }).validation) {
+      request.log.info({ event: "signin.bad_request" }, "malformed sign-in request");
+      return sendPage(reply, new SignInError({ kind: "bad_request", reason: "malformed query" }));
+    }
     if (!(error instanceof SignInError) && !(error instanceof AppError && error.statusCode < 500)) {
       request.log.error({ err: error }, "sign-in route failed");
     }
@@ -54,10 +63,8 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
       errorHandler: (error, request, reply) => pageErrors(request, reply, error),
     },
     async (request, reply) => {
-      // Reused when present so two tabs signing in at once both succeed.
-      const existing = request.cookies[bindingCookie];
-      const binding =
-        existing && BINDING_FORMAT.test(existing) ? existing : randomBytes(32).toString("base64url");
+      // Reused when the BFF issued it, so two tabs signing in at once both succeed.
+      const binding = bindings.verify(request.cookies[bindingCookie]) ?? bindings.issue();
       const prompt = request.query.prompt;
       // A claims challenge from a refused refresh (Conditional Access, MFA) goes to Entra once.
       const claims = takeClaims(request, reply, config.secureCookies);
@@ -67,7 +74,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
         ...(claims ? { claims } : {}),
         ...(prompt === "select_account" || prompt === "login" ? { prompt } : {}),
       });
-      reply.setCookie(bindingCookie, binding, bindingCookieOptions);
+      setCookie(reply, bindingCookie, binding, config.secureCookies, LOGIN_TTL_MS / 1000);
       return reply.redirect(authorizeUrl, 302);
     },
   );
@@ -82,16 +89,17 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
           state: Type.Optional(Type.String()),
           error: Type.Optional(Type.String()),
           error_description: Type.Optional(Type.String()),
+          iss: Type.Optional(Type.String()),
         }),
       },
       errorHandler: (error, request, reply) => pageErrors(request, reply, error),
     },
     async (request, reply) => {
+      const sent = request.cookies[bindingCookie];
+      const binding = bindings.verify(sent);
+      if (sent !== undefined && !binding) clearCookie(reply, bindingCookie, config.secureCookies);
       try {
-        const { auth, returnTo } = await app.auth.login.complete(
-          request.query,
-          request.cookies[bindingCookie],
-        );
+        const { auth, returnTo } = await app.auth.login.complete(request.query, binding);
         const previous = request.session.auth;
         if (previous) await app.auth.tokens.forget(previous.cacheKey);
         // A new session id at sign-in: a planted id (fixation) never becomes a signed-in session.
@@ -127,7 +135,15 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
 
   app.post(
     "/logout",
-    { schema: { response: { 200: LogoutResponseSchema, 403: ApiErrorResponse, "5xx": ApiErrorResponse } } },
+    {
+      config: { rateLimit },
+      // Sign-out reads no body: one that is announced is refused before a byte of it is read.
+      bodyLimit: 1,
+      onRequest: async (request) => {
+        if (announcesBody(request)) throw new AppError("bad_request", 413, "POST /logout takes no body.");
+      },
+      schema: { response: { 200: LogoutResponseSchema, 403: ApiErrorResponse, "5xx": ApiErrorResponse } },
+    },
     async (request, reply) => {
       if (!passesCsrfCheck(request, appOrigin)) {
         return reply.code(403).send({ code: "csrf_rejected", message: "Missing or invalid X-CSRF header." });

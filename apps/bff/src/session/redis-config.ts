@@ -1,5 +1,5 @@
 import { Type } from "typebox";
-import { ConfigError } from "../config-error.js";
+import { ConfigError } from "../config-problems.js";
 import type { RedisConnectionOptions, RedisNode } from "./redis-connection.js";
 import { parseRedisUrl } from "./redis-url.js";
 

@@ -3,10 +3,11 @@ import fastifySession from "@fastify/session";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import type { AppConfig } from "../config.js";
-import { cookieName, cookieOptions } from "../cookies.js";
+import { clearCookie, cookieName, cookieOptions } from "../cookies.js";
 import { cachedSigner } from "./cached-signer.js";
 import { createFastifySessionStore } from "./fastify-session-store.js";
 import type { SessionAuth } from "./session-data.js";
+import { clearStaleSessionCookie } from "./stale-cookie.js";
 
 /** Why a session ended, for the audit log. */
 export type SessionEndReason = "signout" | "idle_timeout" | "absolute_timeout" | "reauth_required";
@@ -50,7 +51,7 @@ export const sessionPlugin = fp<SessionPluginOptions>(
     const sidCookieOptions = cookieOptions(config.secureCookies);
     await app.register(fastifyCookie);
     await app.register(fastifySession, {
-      secret: cachedSigner(config.sessionSecret),
+      secret: cachedSigner(config.sessionSecrets),
       cookieName: sidCookie,
       cookie: { ...sidCookieOptions, maxAge: config.sessionAbsoluteMs },
       saveUninitialized: false,
@@ -66,7 +67,7 @@ export const sessionPlugin = fp<SessionPluginOptions>(
       async end(request, reply, reason, detail) {
         const auth = request.session?.auth;
         if (request.session) await request.session.destroy();
-        reply.clearCookie(sidCookie, sidCookieOptions);
+        clearCookie(reply, sidCookie, config.secureCookies);
         if (!auth) return;
         await app.auth.tokens.forget(auth.cacheKey);
         app.metrics.sessionEnded(reason);
@@ -80,6 +81,7 @@ export const sessionPlugin = fp<SessionPluginOptions>(
     };
     app.decorate("sessions", sessions);
 
+    app.addHook("onRequest", clearStaleSessionCookie(sidCookie, config.secureCookies));
     app.addHook("onRequest", async (request, reply) => {
       const auth = request.session?.auth;
       if (!auth) return;

@@ -150,6 +150,7 @@ function answersPing(port: number): Promise<boolean> {
   });
 }
 
+/** A TCP port nothing listens on right now (the OS picks it). */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();

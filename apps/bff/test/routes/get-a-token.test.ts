@@ -88,9 +88,13 @@ describe("GET /getAToken", () => {
 
   it("escapes a hostile error_description instead of rendering it as HTML", async () => {
     const { app } = await buildTestApp();
+    // Shown only for this browser's own pending sign-in, so the callback carries its state.
+    const jar = new CookieJar();
+    const state = (await startLogin(app, jar)).searchParams.get("state");
     const res = await app.inject({
       method: "GET",
-      url: `/getAToken?error=x&error_description=${encodeURIComponent("<script>alert(1)</script><img src=x onerror=alert(1)>")}`,
+      url: `/getAToken?state=${state}&error=x&error_description=${encodeURIComponent("<script>alert(1)</script><img src=x onerror=alert(1)>")}`,
+      headers: { cookie: jar.header() },
     });
     expect(res.statusCode).toBe(400);
     expect(res.body).not.toContain("<script>alert");

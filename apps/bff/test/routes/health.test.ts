@@ -36,7 +36,10 @@ describe("GET /healthz and /readyz", () => {
     breakIt();
     const res = await app.inject({ method: "GET", url: "/readyz" });
     expect(res.statusCode).toBe(503);
-    expect(res.json()).toEqual({ status: "not_ready", checks: { store: false, idpMetadata: true } });
+    expect(res.json()).toEqual({
+      status: "not_ready",
+      checks: { store: false, idpMetadata: true, draining: false },
+    });
   });
 });
 
@@ -78,7 +81,7 @@ describe("security headers", () => {
 
   it("uses __Host- Secure cookies and HSTS when PUBLIC_URL is https", async () => {
     const { app } = await buildTestApp({
-      env: { PUBLIC_URL: "https://app.contoso.test", TRUST_PROXY: "true" },
+      env: { PUBLIC_URL: "https://app.contoso.test", TRUST_PROXY: "1" },
     });
     const res = await app.inject({ method: "GET", url: "/login", headers: { "x-forwarded-proto": "https" } });
     expect(res.headers["strict-transport-security"]).toBeDefined();

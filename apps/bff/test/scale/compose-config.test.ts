@@ -47,6 +47,8 @@ describe("docker-compose.yml and config.ts", () => {
     });
     // The emulator CLI serves the same registration: it must accept this redirect URI.
     expect(builtIn?.redirectUris).toContain(config.redirectUri);
+    // …and its sign-out's post_logout_redirect_uri (Entra matches it against redirect URIs).
+    expect(builtIn?.redirectUris).toContain(config.postLogoutRedirectUri);
     await resolved.close();
   });
 });

@@ -29,8 +29,11 @@ export interface Fleet {
   /** The Redis key prefix of this fleet (tests of one file share one redis-server). */
   keyPrefix: string;
   instances: Instance[];
-  /** Builds one more instance on the same Redis (a restarted or scaled-out process). */
-  addInstance(): Promise<Instance>;
+  /**
+   * Builds one more instance on the same Redis (a restarted or scaled-out process), optionally
+   * with its own settings (e.g. a rotated SESSION_SECRET).
+   */
+  addInstance(overrides?: Partial<AppConfig>): Promise<Instance>;
   close(): Promise<void>;
 }
 
@@ -64,7 +67,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
 
   const instances: Instance[] = [];
   const all: Instance[] = [];
-  async function addInstance(): Promise<Instance> {
+  async function addInstance(overrides: Partial<AppConfig> = {}): Promise<Instance> {
     const lines: string[] = [];
     const logStream = new Writable({
       write(chunk, _encoding, done) {
@@ -79,7 +82,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
       connectTimeoutMs: 3000,
       maxReconnectDelayMs: 200,
     });
-    const app = await buildApp(config, { store, logStream });
+    const app = await buildApp({ ...config, ...overrides }, { store, logStream });
     await app.ready();
     const instance: Instance = {
       app,

@@ -26,13 +26,15 @@ async function until(check: () => Promise<boolean> | boolean, what: string): Pro
   throw new Error(`gave up waiting for ${what}`);
 }
 
-/** Makes the token endpoint misbehave for the next POSTs, leaving every other request alone. */
-function tokenEndpointFault(fault: "503" | "hang", times = 1) {
+/** Makes one IdP endpoint misbehave for its next requests, leaving every other request alone. */
+function idpFault(fault: "503" | "hang", endpoint: { method: string; pathEnd: string }, times = 1) {
   const realFetch = globalThis.fetch;
   let left = times;
-  return vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
+  const abortedAfterMs: number[] = [];
+  const spy = vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
     const url = String(input instanceof Request ? input.url : input);
-    if (left > 0 && init?.method === "POST" && new URL(url).pathname.endsWith("/oauth2/v2.0/token")) {
+    const method = init?.method ?? "GET";
+    if (left > 0 && method === endpoint.method && new URL(url).pathname.endsWith(endpoint.pathEnd)) {
       left--;
       if (fault === "503") {
         return new Response("<html><body>Service Unavailable</body></html>", {
@@ -40,13 +42,22 @@ function tokenEndpointFault(fault: "503" | "hang", times = 1) {
           headers: { "content-type": "text/html" },
         });
       }
+      const started = performance.now();
       return new Promise<Response>((_resolve, reject) => {
-        init.signal?.addEventListener("abort", () => reject(init.signal?.reason));
+        init?.signal?.addEventListener("abort", () => {
+          abortedAfterMs.push(performance.now() - started);
+          reject(init.signal?.reason);
+        });
       });
     }
     return realFetch(input, init);
   });
+  /** How long each hung request waited before the BFF's own deadline aborted it. */
+  return { spy, abortedAfterMs };
 }
+
+const tokenEndpointFault = (fault: "503" | "hang", times = 1) =>
+  idpFault(fault, { method: "POST", pathEnd: "/oauth2/v2.0/token" }, times);
 
 describe("security: faults at the IdP", () => {
   it("keeps retrying unreachable IdP metadata with backoff, stays not ready and logs why, then recovers", async () => {
@@ -76,7 +87,10 @@ describe("security: faults at the IdP", () => {
     expect(failures()[0]).toMatchObject({ level: 50, discoveryUrl: expect.stringContaining(idpUrl) });
     const notReady = await app.inject({ method: "GET", url: "/readyz" });
     expect(notReady.statusCode).toBe(503);
-    expect(notReady.json()).toEqual({ status: "not_ready", checks: { store: true, idpMetadata: false } });
+    expect(notReady.json()).toEqual({
+      status: "not_ready",
+      checks: { store: true, idpMetadata: false, draining: false },
+    });
 
     const emulator = await startEmulator({ port });
     try {
@@ -120,6 +134,35 @@ describe("security: faults at the IdP", () => {
     const res = await callback(app, jar, redirect);
     expect(res.statusCode).toBe(503);
     expect(res.body).toContain("Sign-in is unavailable right now");
+    expect(jar.cookies.has("bff.sid")).toBe(false);
+    const retry = await callback(
+      app,
+      jar,
+      await emulator.signIn((await startLogin(app, jar)).toString(), ADELE),
+    );
+    expect(retry.statusCode).toBe(302);
+  });
+
+  // A hung request is aborted by the BFF's own deadline: IDP_TIMEOUT_MS (300 ms here), not a
+  // built-in 5 s. The bound is loose on purpose (a loaded machine delays timers), yet far below 5 s.
+  it("abandons a discovery request that never answers after IDP_TIMEOUT_MS and retries it", async () => {
+    const hang = idpFault("hang", { method: "GET", pathEnd: "/.well-known/openid-configuration" });
+    const { app } = await buildTestApp({ env: { IDP_TIMEOUT_MS: "300" } });
+    await until(async () => (await app.inject("/readyz")).statusCode === 200, "metadata after a retry");
+    expect(hang.abortedAfterMs).toHaveLength(1);
+    expect(hang.abortedAfterMs[0]).toBeLessThan(2500);
+  });
+
+  it("gives up on a JWKS endpoint that never answers after IDP_TIMEOUT_MS, shows the page, and a retry works", async () => {
+    const { app, emulator } = await buildTestApp({ env: { IDP_TIMEOUT_MS: "300" } });
+    const jar = new CookieJar();
+    const redirect = await emulator.signIn((await startLogin(app, jar)).toString(), ADELE);
+    const hang = idpFault("hang", { method: "GET", pathEnd: "/discovery/v2.0/keys" });
+    const res = await callback(app, jar, redirect);
+    expect(hang.abortedAfterMs).toHaveLength(1);
+    expect(hang.abortedAfterMs[0]).toBeLessThan(2500);
+    expect(res.statusCode).toBe(502);
+    expect(res.body).toContain("the signing keys could not be fetched in time");
     expect(jar.cookies.has("bff.sid")).toBe(false);
     const retry = await callback(
       app,

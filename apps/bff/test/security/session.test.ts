@@ -77,7 +77,7 @@ describe("security: session cookies (ASVS V3)", () => {
 
   it("uses the __Host- prefix, Secure, HttpOnly, SameSite=Lax and no Domain for the session cookie in https mode", async () => {
     const { app, emulator } = await buildTestApp({
-      env: { PUBLIC_URL: "https://app.contoso.test", TRUST_PROXY: "true" },
+      env: { PUBLIC_URL: "https://app.contoso.test", TRUST_PROXY: "1" },
     });
     const https = { "x-forwarded-proto": "https" };
     const jar = new CookieJar();

@@ -1,6 +1,6 @@
 import type { Profile, SessionResponse } from "@entra-bff/contracts";
 
-// Adele Vance, a Microsoft Graph demo persona (see shared/entra-reference/demo-users.json).
+// Adele Vance, a Microsoft Graph demo persona (see packages/entra-emulator/reference/demo-users.json).
 export const TENANT_ID = "dcd219dd-bc68-4b9b-bf0b-4a33a796be35";
 
 export const adele: Profile = {

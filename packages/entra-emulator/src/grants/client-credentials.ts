@@ -1,6 +1,6 @@
 import type { ClientRegistration } from "../config.js";
 import { AadError } from "../errors.js";
-import { parseAppScope } from "../scopes.js";
+import { GRAPH_RESOURCE, parseAppScope } from "../scopes.js";
 import type { EmulatorState } from "../state.js";
 import { issueGraphAccessToken } from "../tokens.js";
 
@@ -17,7 +17,10 @@ export async function clientCredentials(
       "The request body must contain the following parameter: 'scope'.",
     );
   }
-  parseAppScope(form.scope);
+  // The emulator is Graph at its own origin (discovery's msgraph_host): an app naming that resource,
+  // as one names its cloud's Graph host on Entra (GRAPH_BASE_URL/.default), asks for Graph.
+  const ownGraph = `${state.baseUrl}/.default`.toLowerCase();
+  parseAppScope(form.scope.trim().toLowerCase() === ownGraph ? `${GRAPH_RESOURCE}/.default` : form.scope);
   return {
     token_type: "Bearer" as const,
     expires_in: state.lifetimes.accessTokenSeconds,

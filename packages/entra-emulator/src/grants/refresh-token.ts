@@ -1,7 +1,8 @@
 import type { ClientRegistration } from "../config.js";
+import { grantedScopes, missingConsent } from "../consent.js";
 import { AadError } from "../errors.js";
-import { parseScopes } from "../scopes.js";
-import type { EmulatorState } from "../state.js";
+import { OIDC_SCOPES, parseScopes } from "../scopes.js";
+import type { EmulatorState, Grant } from "../state.js";
 import { type TokenResponse, userTokenResponse } from "./user-tokens.js";
 
 type Form = Record<string, string | undefined>;
@@ -54,10 +55,12 @@ export async function redeemRefreshToken(
       { suberror: "bad_token" },
     );
   }
+  // A refresh token is good for any scope consented for this client and user (Entra's rule),
+  // so a refresh may ask for more than the sign-in did — but never for unconsented scopes.
+  let grant: Grant = record;
   if (form.scope) {
-    const asked = parseScopes(form.scope);
-    const notGranted = asked.filter((s) => !record.scopes.includes(s));
-    if (notGranted.length > 0) {
+    const asked = parseScopes(form.scope, client);
+    if (missingConsent(state, client, record.userId, asked).length > 0) {
       throw new AadError(
         "invalid_grant",
         65001,
@@ -65,11 +68,17 @@ export async function redeemRefreshToken(
         { suberror: "consent_required" },
       );
     }
+    const oidc = record.scopes.filter((s) => OIDC_SCOPES.includes(s));
+    const scopes = grantedScopes(state, client, record.userId, {
+      ...asked,
+      oidc: [...new Set([...oidc, ...asked.oidc])],
+    });
+    grant = { ...record, scopes, resource: asked.resource };
   }
   const user = state.findUser(record.userId);
   if (!user) throw new AadError("invalid_grant", 50034, "The user account does not exist in the directory.");
   record.redeemed = true;
-  return userTokenResponse(state, client, user, record, {
+  return userTokenResponse(state, client, user, grant, {
     nonce: undefined,
     clientInfo: form.client_info === "1",
   });

@@ -33,6 +33,7 @@ export async function userTokenResponse(
     access_token: await issueGraphAccessToken(state, client.clientId, client.displayName, {
       user,
       scopes: grant.scopes,
+      resource: grant.resource,
     }),
   };
   if (grant.scopes.includes("offline_access")) {

@@ -1,14 +1,20 @@
-import { randomUUID } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { correlationIdOf, sendAadError } from "../app.js";
-import type { DemoUser } from "../config.js";
-import { AadError, renderAadError } from "../errors.js";
-import { formPostPage, pickerPage } from "../html.js";
+import { missingConsent } from "../consent.js";
+import { AadError } from "../errors.js";
 import { parseScopes } from "../scopes.js";
-import { type AuthorizeRequest, type EmulatorState, opaque } from "../state.js";
-import { clientInfo } from "../tokens.js";
+import { ssoUser, startSsoSession } from "../sso.js";
+import type { AuthorizeRequest, EmulatorState } from "../state.js";
+import {
+  completeSignIn,
+  consentRequired,
+  deliver,
+  errorFields,
+  pageError,
+  proceed,
+  showPicker,
+} from "./authorize-flow.js";
+import { registerLoginRoutes } from "./login.js";
 
-const SSO_COOKIE = "ESTSAUTH";
 const PAGE_ONLY_CODES = new Set([50011, 700016, 90002]);
 const PROMPTS = new Set(["none", "login", "select_account", "consent", "create"]);
 /** The OAuth `error` Entra sends back with well-known AADSTS codes. */
@@ -27,10 +33,6 @@ type Params = Record<string, string | undefined>;
 
 function text(value: unknown): string | undefined {
   return typeof value === "string" ? value : undefined;
-}
-
-function pageError(code: number, error: string, message: string): AadError {
-  return new AadError(error, code, message, { delivery: "page" });
 }
 
 function missing(name: string, delivery: "page" | "redirect"): AadError {
@@ -53,15 +55,6 @@ function malformed(detail: string): AadError {
       delivery: "redirect",
     },
   );
-}
-
-function readSsoCookie(request: FastifyRequest): string | undefined {
-  const header = request.headers.cookie ?? "";
-  for (const part of header.split(";")) {
-    const [name, ...rest] = part.trim().split("=");
-    if (name === SSO_COOKIE) return rest.join("=");
-  }
-  return undefined;
 }
 
 /** Validates the parts of /authorize that decide whether we may redirect back at all. */
@@ -95,7 +88,10 @@ function validateClientAndRedirect(state: EmulatorState, tenant: string, q: Para
 }
 
 /** Validates everything else; errors from here on go back to the (now trusted) redirect URI. */
-function validateRest(q: Params): Omit<AuthorizeRequest, "client" | "redirectUri" | "responseMode"> {
+function validateRest(
+  q: Params,
+  client: AuthorizeRequest["client"],
+): Omit<AuthorizeRequest, "client" | "redirectUri" | "responseMode"> {
   const responseType = q.response_type;
   if (!responseType) throw missing("response_type", "redirect");
   if (responseType !== "code") {
@@ -109,7 +105,7 @@ function validateRest(q: Params): Omit<AuthorizeRequest, "client" | "redirectUri
     );
   }
   if (!q.scope) throw missing("scope", "redirect");
-  const scopes = parseScopes(q.scope);
+  const scopes = parseScopes(q.scope, client);
   const method = q.code_challenge_method;
   const challenge = q.code_challenge;
   if (challenge !== undefined || method !== undefined) {
@@ -141,74 +137,44 @@ function responseModeOf(q: Params): AuthorizeRequest["responseMode"] {
   return "query";
 }
 
-/** Delivers authorize results (code or error) to the redirect URI in the requested response mode. */
-function deliver(
-  reply: FastifyReply,
-  target: { redirectUri: string; responseMode: AuthorizeRequest["responseMode"] },
-  fields: Record<string, string>,
-) {
-  if (target.responseMode === "form_post") {
-    const nonce = opaque(16);
-    const { html, csp } = formPostPage(target.redirectUri, fields, nonce);
-    return reply.header("content-security-policy", csp).type("text/html; charset=utf-8").send(html);
-  }
-  const url = new URL(target.redirectUri);
-  if (target.responseMode === "fragment") {
-    url.hash = new URLSearchParams(fields).toString();
-  } else {
-    for (const [k, v] of Object.entries(fields)) url.searchParams.set(k, v);
-  }
-  return reply.code(302).header("location", url.toString()).header("cache-control", "no-store").send();
-}
-
-function errorFields(
+/**
+ * Decides how a valid request signs the user in, as Entra does: `prompt=none` only from the SSO
+ * session (else login_required / consent_required); `login` and `select_account` always show the
+ * picker; otherwise the SSO session's user (unless login_hint names someone else), or the
+ * login_hint's user (standing in for typing a password), or the picker.
+ */
+async function signInStep(
   state: EmulatorState,
-  request: FastifyRequest,
-  err: AadError,
-  appState: string | undefined,
-) {
-  const body = renderAadError(err, state.nowDate(), correlationIdOf(request));
-  const fields: Record<string, string> = {
-    error: body.error,
-    error_description: body.error_description,
-    error_uri: body.error_uri,
-  };
-  if (appState !== undefined) fields.state = appState;
-  return fields;
-}
-
-/** Issues the authorization code for the chosen user and sends it back (with an SSO cookie). */
-function completeSignIn(
-  state: EmulatorState,
-  request: FastifyRequest,
+  request: FastifyRequest<{ Params: { tenant: string } }>,
   reply: FastifyReply,
   auth: AuthorizeRequest,
-  user: DemoUser,
 ) {
-  state.sweep();
-  const sid = randomUUID();
-  const code = `1.${opaque(48)}`;
-  state.codes.set(code, {
-    clientId: auth.client.clientId,
-    userId: user.id,
-    scopes: auth.scopes,
-    sid,
-    familyId: randomUUID(),
-    redirectUri: auth.redirectUri,
-    nonce: auth.nonce,
-    codeChallenge: auth.codeChallenge,
-    expiresAt: state.now() + state.lifetimes.codeSeconds,
-    redeemed: false,
-  });
-  const ssoId = opaque(24);
-  state.ssoSessions.set(ssoId, user.id);
-  reply.header("set-cookie", `${SSO_COOKIE}=${ssoId}; Path=/; HttpOnly; SameSite=Lax`);
-  const fields: Record<string, string> = { code };
-  if (auth.clientInfo) fields.client_info = clientInfo(user.id, state.tenantId);
-  if (auth.state !== undefined) fields.state = auth.state;
-  fields.session_state = sid;
-  request.emulatorLog.clientId = auth.client.clientId;
-  return deliver(reply, auth, fields);
+  const tenantPath = request.params.tenant;
+  const hinted = auth.loginHint ? state.findUser(auth.loginHint) : undefined;
+  const session = ssoUser(state, request);
+  const hintMatchesSession = !auth.loginHint || hinted?.id === session?.id;
+  if (auth.prompt === "none") {
+    if (!session || !hintMatchesSession) {
+      throw new AadError(
+        "login_required",
+        50058,
+        "A silent sign-in request was sent but no user is signed in. The cookies used to represent the user's session were not sent in the request to Azure AD.",
+        { delivery: "redirect" },
+      );
+    }
+    if (missingConsent(state, auth.client, session.id, auth.scopes).length > 0) throw consentRequired(auth);
+    return completeSignIn(state, request, reply, auth, session);
+  }
+  if (auth.prompt === "login" || auth.prompt === "select_account") {
+    // The account already signed in is the one offered first, unless a hint names another.
+    return showPicker(state, reply, tenantPath, auth, hinted?.id ?? session?.id);
+  }
+  if (session && hintMatchesSession) return proceed(state, request, reply, tenantPath, auth, session);
+  if (hinted && !session) {
+    startSsoSession(state, request, reply, hinted);
+    return proceed(state, request, reply, tenantPath, auth, hinted);
+  }
+  return showPicker(state, reply, tenantPath, auth, hinted?.id);
 }
 
 /** `/{tenant}/oauth2/v2.0/authorize` (GET or POST) and the picker's form target `/{tenant}/login`. */
@@ -230,41 +196,9 @@ export function registerAuthorizeRoutes(app: FastifyInstance, state: EmulatorSta
         const delivery = PAGE_ONLY_CODES.has(queued.aadsts) ? "page" : "redirect";
         throw new AadError(error, queued.aadsts, description, { delivery });
       }
-      const rest = validateRest(q);
+      const rest = validateRest(q, client);
       const auth: AuthorizeRequest = { client, ...target, ...rest };
-      const hinted = rest.loginHint ? state.findUser(rest.loginHint) : undefined;
-      if (rest.prompt === "none") {
-        const ssoId = readSsoCookie(request);
-        const ssoUserId = ssoId ? state.ssoSessions.get(ssoId) : undefined;
-        const ssoUser = ssoUserId ? state.findUser(ssoUserId) : undefined;
-        if (!ssoUser || (hinted && hinted.id !== ssoUser.id)) {
-          throw new AadError(
-            "login_required",
-            50058,
-            "A silent sign-in request was sent but no user is signed in. The cookies used to represent the user's session were not sent in the request to Azure AD.",
-            { delivery: "redirect" },
-          );
-        }
-        return completeSignIn(state, request, reply, auth, ssoUser);
-      }
-      // A matching login_hint stands in for the user typing their password: no picker.
-      if (hinted && rest.prompt !== "login" && rest.prompt !== "select_account") {
-        return completeSignIn(state, request, reply, auth, hinted);
-      }
-      const flowId = state.park(auth);
-      const { html, csp } = pickerPage({
-        tenantPath: request.params.tenant,
-        flowId,
-        appName: client.displayName,
-        users: state.config.users,
-        hintedUserId: hinted?.id,
-        redirectOrigin: new URL(redirectUri).origin,
-      });
-      return reply
-        .header("content-security-policy", csp)
-        .header("cache-control", "no-store")
-        .type("text/html; charset=utf-8")
-        .send(html);
+      return await signInStep(state, request, reply, auth);
     } catch (err) {
       if (err instanceof AadError && err.delivery !== "page") {
         return deliver(reply, target, errorFields(state, request, err, q.state));
@@ -276,36 +210,5 @@ export function registerAuthorizeRoutes(app: FastifyInstance, state: EmulatorSta
   app.get("/:tenant/oauth2/v2.0/authorize", handler);
   app.post("/:tenant/oauth2/v2.0/authorize", handler);
 
-  app.post<{ Params: { tenant: string }; Body: Record<string, unknown> | undefined }>(
-    "/:tenant/login",
-    async (request, reply) => {
-      const flowId = text(request.body?.flow) ?? "";
-      const auth = state.unpark(flowId);
-      if (!auth) {
-        throw pageError(
-          9002313,
-          "invalid_request",
-          "Invalid request. The sign-in request has expired or was already used. Go back to the application and sign in again.",
-        );
-      }
-      if (text(request.body?.action) === "cancel") {
-        const err = new AadError("access_denied", 65004, "User declined to consent to access the app.");
-        return deliver(reply, auth, errorFields(state, request, err, auth.state));
-      }
-      const user = state.findUser(text(request.body?.user) ?? "");
-      if (!user) {
-        return sendAadError(
-          state,
-          request,
-          reply,
-          pageError(
-            50034,
-            "invalid_request",
-            "The user account does not exist in the directory. To sign into this application, the account must be added to the directory.",
-          ),
-        );
-      }
-      return completeSignIn(state, request, reply, auth, user);
-    },
-  );
+  registerLoginRoutes(app, state);
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from "fastify";
+import { AadError } from "../errors.js";
 import type { EmulatorState } from "../state.js";
 
 /** The OpenID configuration document, with the fields (and order) Entra publishes. */
@@ -62,12 +63,41 @@ export function registerDiscoveryRoutes(app: FastifyInstance, state: EmulatorSta
     },
   );
 
-  app.get("/common/discovery/instance", async () => {
-    const host = new URL(state.baseUrl).host;
-    return {
-      tenant_discovery_endpoint: `${state.baseUrl}/${state.tenantId}/v2.0/.well-known/openid-configuration`,
-      "api-version": "1.1",
-      metadata: [{ preferred_network: host, preferred_cache: host, aliases: [host] }],
-    };
-  });
+  app.get<{ Querystring: Record<string, unknown> }>("/common/discovery/instance", async (request) =>
+    instanceDiscovery(state, request.query.authorization_endpoint),
+  );
+}
+
+/** The emulator's own host and, on loopback, its other loopback name (same port). */
+function knownHosts(state: EmulatorState): string[] {
+  const { host, hostname, port } = new URL(state.baseUrl);
+  const loopback = ["127.0.0.1", "localhost", "[::1]"];
+  return loopback.includes(hostname) ? loopback.map((name) => `${name}:${port}`) : [host];
+}
+
+/**
+ * Instance discovery as Entra answers it: metadata for a known host (here: the emulator's own), and
+ * `invalid_instance` (AADSTS50049) for any other — which is what MSAL checks an authority against.
+ */
+function instanceDiscovery(state: EmulatorState, authorizationEndpoint: unknown) {
+  if (typeof authorizationEndpoint !== "string" || authorizationEndpoint === "") {
+    throw new AadError(
+      "invalid_request",
+      900144,
+      "The request body must contain the following parameter: 'authorization_endpoint'.",
+    );
+  }
+  const url = URL.canParse(authorizationEndpoint) ? new URL(authorizationEndpoint) : undefined;
+  const aliases = knownHosts(state);
+  // Only the host counts: MSAL sends an https authority even to a plain-http emulator.
+  if (!url || !aliases.includes(url.host)) {
+    throw new AadError("invalid_instance", 50049, "Unknown or invalid instance.");
+  }
+  const tenant = url.pathname.split("/")[1] || "common";
+  const host = new URL(state.baseUrl).host;
+  return {
+    tenant_discovery_endpoint: `${state.baseUrl}/${encodeURIComponent(tenant)}/v2.0/.well-known/openid-configuration`,
+    "api-version": "1.1",
+    metadata: [{ preferred_network: host, preferred_cache: host, aliases }],
+  };
 }

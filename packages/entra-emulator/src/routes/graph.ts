@@ -1,94 +1,64 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { decodeProtectedHeader, type JWTPayload, errors as joseErrors, jwtVerify } from "jose";
+import type { JWTPayload } from "jose";
 import type { DemoUser } from "../config.js";
 import { GraphError, renderGraphError } from "../errors.js";
 import { PHOTO_SIZE, userPhoto } from "../photo.js";
-import { GRAPH_APP_ID, GRAPH_RESOURCE } from "../scopes.js";
 import type { EmulatorState } from "../state.js";
 import { pairwiseSub } from "../tokens.js";
+import { applyFault, authenticate, forbidden, GRAPH_JSON, readAccess } from "./graph-support.js";
+import { registerUserRoutes, selectFields, userBody } from "./graph-users.js";
 
-const GRAPH_JSON =
-  "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8";
-const USER_PROPERTIES = [
-  "businessPhones",
-  "displayName",
-  "givenName",
-  "jobTitle",
-  "mail",
-  "mobilePhone",
-  "officeLocation",
-  "preferredLanguage",
-  "surname",
-  "userPrincipalName",
-  "id",
-] as const;
-const READ_SELF_SCOPES = [
-  "User.Read",
-  "User.ReadWrite",
-  "User.ReadBasic.All",
-  "User.Read.All",
-  "User.ReadWrite.All",
-];
-const WWW_AUTHENTICATE = `Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="${GRAPH_APP_ID}"`;
-
-function unauthorized(message: string): GraphError {
-  return new GraphError(401, "InvalidAuthenticationToken", message, { "www-authenticate": WWW_AUTHENTICATE });
+/** The v1.0 paths the emulator serves ("*" = any one segment), to name the first unknown one. */
+const GRAPH_TREE: Tree = { me: { photo: { $value: {} } }, users: { "*": {} } };
+interface Tree {
+  [segment: string]: Tree;
 }
 
-/** Validates the bearer token as Graph does: signature (tenant keys), lifetime, audience, tenant. */
-async function authenticate(state: EmulatorState, request: FastifyRequest): Promise<JWTPayload> {
-  const header = request.headers.authorization ?? "";
-  const token = header.toLowerCase().startsWith("bearer ") ? header.slice(7).trim() : "";
-  if (!token) throw unauthorized("Access token is empty.");
-  if (token.split(".").length !== 3)
-    throw unauthorized("IDX14100: JWT is not well formed, there are no dots (.).");
-  let kid: string | undefined;
+function safeDecode(raw: string): string {
   try {
-    const protectedHeader = decodeProtectedHeader(token);
-    if (protectedHeader.alg !== "RS256") throw new Error("alg");
-    kid = protectedHeader.kid;
+    return decodeURIComponent(raw);
   } catch {
-    throw unauthorized("Access token validation failure. Invalid signature.");
+    return raw;
   }
-  const key = kid ? state.keys.find(kid) : undefined;
-  if (!key) throw unauthorized("Access token validation failure. Invalid signature.");
-  let payload: JWTPayload;
-  try {
-    ({ payload } = await jwtVerify(token, key.publicKey, {
-      algorithms: ["RS256"],
-      currentDate: state.nowDate(),
-    }));
-  } catch (err) {
-    if (
-      err instanceof joseErrors.JWTExpired ||
-      (err instanceof joseErrors.JWTClaimValidationFailed && err.claim === "nbf")
-    ) {
-      throw unauthorized("Access token has expired or is not yet valid.");
-    }
-    throw unauthorized("Access token validation failure. Invalid signature.");
+}
+
+/**
+ * Graph's answer to a path it does not serve: 400 naming the first unknown segment; for a served
+ * path, 405 (another method) or 404 (a GET the router refused, e.g. an over-long user id).
+ */
+function unknownPath(method: string, path: string): GraphError {
+  const segments = path.split("?")[0]?.split("/").filter(Boolean).slice(1) ?? [];
+  if (segments.length === 0) return new GraphError(400, "BadRequest", "Invalid request.");
+  let node: Tree = GRAPH_TREE;
+  let last = "";
+  for (const raw of segments) {
+    last = safeDecode(raw);
+    const next = Object.hasOwn(node, last) ? node[last] : node["*"];
+    if (!next) return new GraphError(400, "BadRequest", `Resource not found for the segment '${last}'.`);
+    node = next;
   }
-  const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
-  if (!audiences.some((a) => a === GRAPH_APP_ID || a === GRAPH_RESOURCE || a === `${GRAPH_RESOURCE}/`)) {
-    throw unauthorized("Access token validation failure. Invalid audience.");
+  if (method === "GET") {
+    return new GraphError(
+      404,
+      "Request_ResourceNotFound",
+      `Resource '${last}' does not exist or one of its queried reference-property objects are not present.`,
+    );
   }
-  if (payload.tid !== state.tenantId) throw unauthorized("Access token validation failure.");
-  return payload;
+  return new GraphError(
+    405,
+    "Request_BadRequest",
+    "Specified HTTP method is not allowed for the request target.",
+  );
 }
 
 /** /me needs a delegated token with a User.Read-class permission; returns the signed-in user. */
 function meUser(state: EmulatorState, payload: JWTPayload): DemoUser {
-  if (typeof payload.scp !== "string") {
+  const access = readAccess(payload);
+  if (!access.delegated) {
     throw new GraphError(400, "BadRequest", "/me request is only valid with delegated authentication flow.");
   }
-  const scp = payload.scp.split(" ");
-  if (!READ_SELF_SCOPES.some((s) => scp.includes(s))) {
-    throw new GraphError(
-      403,
-      "Authorization_RequestDenied",
-      "Insufficient privileges to complete the operation.",
-    );
-  }
+  if (!access.self) throw forbidden();
   const user = typeof payload.oid === "string" ? state.findUser(payload.oid) : undefined;
   if (!user) {
     throw new GraphError(
@@ -98,50 +68,6 @@ function meUser(state: EmulatorState, payload: JWTPayload): DemoUser {
     );
   }
   return user;
-}
-
-/** Applies a fault queued by a test (429/5xx or a delay), counting it down. */
-async function applyFault(state: EmulatorState): Promise<void> {
-  const fault = state.graphFault;
-  if (!fault) return;
-  fault.remaining--;
-  if (fault.remaining <= 0) state.graphFault = null;
-  if ("delayMs" in fault) {
-    await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
-    return;
-  }
-  const headers: Record<string, string> = {};
-  if (fault.retryAfter !== undefined) headers["retry-after"] = String(fault.retryAfter);
-  if (fault.status === 429)
-    throw new GraphError(429, "TooManyRequests", "Please retry again later.", headers);
-  if (fault.status === 503) throw new GraphError(503, "serviceNotAvailable", "Service unavailable", headers);
-  throw new GraphError(500, "generalException", "An unexpected error occurred.", headers);
-}
-
-function selectProperties(state: EmulatorState, user: DemoUser, select: string | undefined) {
-  const base = `${state.baseUrl}/v1.0/$metadata#users`;
-  const fields = select
-    ?.split(",")
-    .map((f) => f.trim())
-    .filter(Boolean);
-  if (!fields || fields.length === 0) {
-    const body: Record<string, unknown> = { "@odata.context": `${base}/$entity` };
-    for (const key of USER_PROPERTIES) body[key] = user[key];
-    return body;
-  }
-  const body: Record<string, unknown> = { "@odata.context": `${base}(${fields.join(",")})/$entity` };
-  for (const field of fields) {
-    const known = USER_PROPERTIES.find((p) => p.toLowerCase() === field.toLowerCase());
-    if (!known) {
-      throw new GraphError(
-        400,
-        "BadRequest",
-        `Could not find a property named '${field}' on type 'microsoft.graph.user'.`,
-      );
-    }
-    body[known] = user[known];
-  }
-  return body;
 }
 
 function photoEtag(user: DemoUser): string {
@@ -174,7 +100,7 @@ export function registerGraphRoutes(app: FastifyInstance, state: EmulatorState):
     const select = request.query.$select;
     return reply
       .type(GRAPH_JSON)
-      .send(selectProperties(state, user, typeof select === "string" ? select : undefined));
+      .send(userBody(state, user, selectFields(typeof select === "string" ? select : undefined)));
   });
 
   const photoOf = async (request: FastifyRequest) => {
@@ -212,6 +138,15 @@ export function registerGraphRoutes(app: FastifyInstance, state: EmulatorState):
   };
   // `/photo/%24value` is rewritten to this path in app.ts (the router does not decode `%24`).
   app.get("/v1.0/me/photo/$value", photoValue);
+
+  registerUserRoutes(app, state);
+  // Everything else under /v1.0 answers in Graph's error shape, after Graph's token check.
+  const unserved = async (request: FastifyRequest) => {
+    await authenticate(state, request);
+    throw unknownPath(request.method, request.url);
+  };
+  app.all("/v1.0", unserved);
+  app.all("/v1.0/*", unserved);
 
   app.get("/oidc/userinfo", async (request) => {
     const payload = await authenticate(state, request);

@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { decodeJwt } from "jose";
+import type { ClientRegistration } from "../config.js";
 import { signedOutPage } from "../html.js";
+import { endSsoSession } from "../sso.js";
 import type { EmulatorState } from "../state.js";
 
 function clientIdFrom(q: Record<string, unknown>): string | undefined {
@@ -16,20 +18,27 @@ function clientIdFrom(q: Record<string, unknown>): string | undefined {
   return undefined;
 }
 
+/** A client's registered URIs a post-logout redirect may go to (Entra: its redirect URIs). */
+function logoutTargets(client: ClientRegistration): string[] {
+  return [...client.redirectUris, ...client.postLogoutRedirectUris];
+}
+
 /**
- * `/{tenant}/oauth2/v2.0/logout`: ends the emulator's SSO session, then redirects to a registered
- * `post_logout_redirect_uri` — or, like Entra, shows "You signed out" when it is absent or unregistered.
+ * `/{tenant}/oauth2/v2.0/logout`: ends the emulator's SSO session, then redirects to
+ * `post_logout_redirect_uri` when it is registered — on the client named by `client_id` or
+ * `id_token_hint`, or, when neither is sent (MSAL's logout URL), on any registered client, as
+ * Entra does. Otherwise Entra's "You signed out" page.
  */
 export function registerLogoutRoutes(app: FastifyInstance, state: EmulatorState): void {
   const handler = async (request: FastifyRequest<{ Params: { tenant: string } }>, reply: FastifyReply) => {
     state.resolveTenant(request.params.tenant);
     const q = ((request.method === "POST" ? request.body : request.query) ?? {}) as Record<string, unknown>;
-    reply.header("set-cookie", "ESTSAUTH=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+    endSsoSession(state, request, reply);
     const target = typeof q.post_logout_redirect_uri === "string" ? q.post_logout_redirect_uri : undefined;
     const clientId = clientIdFrom(q);
     const client = clientId ? state.findClient(clientId) : undefined;
-    // A post-logout redirect is honoured only when the app is known and the URI registered on it.
-    const allowed = target !== undefined && client?.postLogoutRedirectUris.includes(target) === true;
+    const candidates = clientId ? (client ? [client] : []) : state.config.clients;
+    const allowed = target !== undefined && candidates.some((c) => logoutTargets(c).includes(target));
     if (client) request.emulatorLog.clientId = client.clientId;
     if (allowed && target) {
       const url = new URL(target);
