@@ -15,12 +15,12 @@ import { apiRoutes } from "./routes/api/index.js";
 import { authRoutes } from "./routes/auth.js";
 import { healthRoutes } from "./routes/health.js";
 import { securityHeaders, securityPlugin } from "./security.js";
-import { SESSION_KEY_PREFIX } from "./session/fastify-session-store.js";
 import { kvPlugin } from "./session/kv-plugin.js";
 import type { KeyValueStore } from "./session/kv-store.js";
 import { createMemoryStore } from "./session/memory-store.js";
 import { createRedisStore } from "./session/redis-store.js";
-import { sessionPlugin } from "./session/session-plugin.js";
+import { SESSION_KEY_PREFIX } from "./session/session-keys.js";
+import { type SessionTiming, sessionPlugin } from "./session/session-plugin.js";
 import { spaPlugin } from "./spa.js";
 
 export type { AppConfig } from "./config.js";
@@ -32,6 +32,8 @@ export interface BuildAppOptions {
   logger?: FastifyBaseLogger;
   /** Where the built logger writes (tests capture logs with it). */
   logStream?: DestinationStream;
+  /** Session touch interval and clock (tests). */
+  sessionTiming?: SessionTiming;
   /** OpenTelemetry's plugin (telemetry/otel.ts), only when tracing is configured. */
   tracing?: FastifyPluginAsync;
 }
@@ -102,9 +104,14 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
 
   // Routes that use the session cookie; static files and health checks never touch the store.
   await app.register(async (scope) => {
-    await scope.register(sessionPlugin, { config });
+    await scope.register(sessionPlugin, {
+      config,
+      ...(options.sessionTiming ? { timing: options.sessionTiming } : {}),
+    });
     await scope.register(rateLimit, {
       global: false,
+      // Counted per IPv4 address, per IPv6 /64: one subscriber gets a whole /64 for free.
+      ipv6Subnet: 64,
       errorResponseBuilder: (_request, context) =>
         new AppError("rate_limited", 429, "Too many requests; try again later.", {
           retryAfter: Math.ceil(context.ttl / 1000),

@@ -96,6 +96,9 @@ export const EnvSchema = Type.Object({
   AUTH_RATE_LIMIT_PER_MINUTE: Type.Optional(
     Type.String({ pattern: "^[1-9][0-9]*$", description: "requests per minute per client IP, ≥ 1" }),
   ),
+  PRELOGIN_MAX: Type.Optional(
+    Type.String({ pattern: "^[1-9][0-9]*$", description: "a whole number of sign-ins in progress, ≥ 1" }),
+  ),
   GRAPH_TIMEOUT_MS: Type.Optional(Type.String({ pattern: "^[1-9][0-9]*$", description: "milliseconds ≥ 1" })),
   IDP_TIMEOUT_MS: Type.Optional(Type.String({ pattern: "^[1-9][0-9]*$", description: "milliseconds ≥ 1" })),
   METRICS_TOKEN: Type.Optional(
@@ -156,6 +159,8 @@ export interface Config extends OperationsSettings {
   redis: RedisSettings | undefined;
   trustProxy: false | number | string[];
   authRateLimitPerMinute: number;
+  /** Most sign-ins in progress at once (pre-login records); more get a 503 page. */
+  preLoginMax: number;
   graphTimeoutMs: number;
   /** Deadline of each request MSAL makes to the IdP (token endpoint): a hung IdP never hangs sign-in. */
   idpTimeoutMs: number;
@@ -239,6 +244,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
     redis,
     trustProxy,
     authRateLimitPerMinute: Number(env.AUTH_RATE_LIMIT_PER_MINUTE ?? 30),
+    preLoginMax: Number(env.PRELOGIN_MAX ?? 10_000),
     graphTimeoutMs: Number(env.GRAPH_TIMEOUT_MS ?? 5000),
     idpTimeoutMs: Number(env.IDP_TIMEOUT_MS ?? 10_000),
     ...operationsSettings(env),

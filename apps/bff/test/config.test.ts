@@ -35,6 +35,8 @@ describe("loadConfig", () => {
     expect(config.redirectUri).toBe("http://localhost:5000/getAToken");
     expect(config.secureCookies).toBe(false);
     expect(config.port).toBe(5000);
+    expect(config.preLoginMax).toBe(10_000);
+    expect(loadConfig({ PRELOGIN_MAX: "250" }).preLoginMax).toBe(250);
   });
 
   it("reads a real tenant with a client secret", () => {
@@ -57,6 +59,8 @@ describe("loadConfig", () => {
     [{ SESSION_SECRET: "short" }, "SESSION_SECRET"],
     [{ SESSION_IDLE_MINUTES: "0" }, "SESSION_IDLE_MINUTES"],
     [{ LOG_LEVEL: "loud" }, "LOG_LEVEL"],
+    [{ PRELOGIN_MAX: "0" }, "PRELOGIN_MAX"],
+    [{ PRELOGIN_MAX: "many" }, "PRELOGIN_MAX"],
     [{ REDIS_URL: "http://redis" }, "REDIS_URL"],
     [{ ENTRA_CLIENT_ID: CLIENT }, "ENTRA_TENANT_ID"],
     [{ ENTRA_TENANT_ID: TENANT }, "ENTRA_CLIENT_ID"],

@@ -6,3 +6,8 @@ export function ttlToMs(ttlMs: number): number {
   }
   return Math.ceil(ttlMs);
 }
+
+export function capOf(cap: number): number {
+  if (!Number.isInteger(cap) || cap < 1) throw new RangeError(`cap must be a whole number ≥ 1 (got ${cap})`);
+  return cap;
+}

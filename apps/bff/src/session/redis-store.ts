@@ -1,9 +1,10 @@
 import { Cluster, type Redis } from "ioredis";
 import type { KeyValueStore } from "./kv-store.js";
-import { ttlToMs } from "./limits.js";
+import { capOf, ttlToMs } from "./limits.js";
 import { connectRedis, type RedisConnectionOptions } from "./redis-connection.js";
 import { unavailable } from "./redis-errors.js";
 import { confirmOnReplica } from "./redis-replication.js";
+import { cappedKeys, type ScriptedCommands, scripts } from "./redis-scripts.js";
 
 export type { RedisNode, RedisStoreLogger } from "./redis-connection.js";
 export { type ParsedRedisUrl, parseRedisUrl } from "./redis-url.js";
@@ -16,16 +17,7 @@ export interface RedisStoreOptions extends RedisConnectionOptions {
   replicaAckTimeoutMs?: number;
 }
 
-// Releases a lock only for its owner: GET and DEL must be one atomic step.
-const DELETE_IF_EQUALS_LUA = `
-if redis.call("GET", KEYS[1]) == ARGV[1] then
-  return redis.call("DEL", KEYS[1])
-end
-return 0`;
-
-type StoreClient = (Redis | Cluster) & {
-  deleteIfEquals(key: string, value: string): Promise<number>;
-};
+type StoreClient = (Redis | Cluster) & ScriptedCommands;
 
 /**
  * A `KeyValueStore` over Redis (ioredis) that fails closed and fast: no offline queue, no
@@ -38,7 +30,7 @@ export function createRedisStore(options: RedisStoreOptions): KeyValueStore {
   const connection = connectRedis(options);
   const { keyPrefix, target } = connection;
   const client = connection.client as StoreClient;
-  client.defineCommand("deleteIfEquals", { numberOfKeys: 1, lua: DELETE_IF_EQUALS_LUA });
+  for (const [name, definition] of Object.entries(scripts)) client.defineCommand(name, definition);
   const replicaAckTimeout = Math.ceil(options.replicaAckTimeoutMs ?? connection.commandTimeoutMs / 2);
   // WAIT with 0 would block forever.
   if (!(replicaAckTimeout >= 1)) {
@@ -78,6 +70,40 @@ export function createRedisStore(options: RedisStoreOptions): KeyValueStore {
     },
     deleteIfEquals: (key, value) =>
       run("deleteIfEquals", async () => (await client.deleteIfEquals(key, value)) === 1),
+    async update(key, value, ttlMs) {
+      const ttl = ttlToMs(ttlMs);
+      return run("update", async () => (await client.set(key, value, "PX", ttl, "XX")) === "OK");
+    },
+    async setUnlessTombstoned(key, value, ttlMs, tombstone) {
+      const ttl = ttlToMs(ttlMs);
+      return run(
+        "setUnlessTombstoned",
+        async () => (await client.setUnlessTombstoned(key, tombstone, value, ttl)) === 1,
+      );
+    },
+    async deleteWithTombstone(keys, tombstone, tombstoneTtlMs) {
+      const ttl = ttlToMs(tombstoneTtlMs);
+      await run("deleteWithTombstone", async () => {
+        await client.deleteWithTombstone(keys.length + 1, tombstone, ...keys, ttl);
+        // Ends a session: acknowledged only once a replica has it. Same hash tag, same node.
+        await confirmOnReplica(client, tombstone, replicaAckTimeout);
+      });
+    },
+    async addCapped(namespace, id, value, ttlMs, cap) {
+      const ttl = ttlToMs(ttlMs);
+      const limit = capOf(cap);
+      const { index, record } = cappedKeys(namespace, id);
+      return run(
+        "addCapped",
+        async () => (await client.addCapped(index, record, id, value, ttl, limit)) === 1,
+      );
+    },
+    getCapped: (namespace, id) =>
+      run("getCapped", async () => (await client.get(cappedKeys(namespace, id).record)) ?? undefined),
+    takeCapped(namespace, id) {
+      const { index, record } = cappedKeys(namespace, id);
+      return run("takeCapped", async () => (await client.takeCapped(index, record, id)) ?? undefined);
+    },
     async ping() {
       await run("ping", () => client.ping());
     },

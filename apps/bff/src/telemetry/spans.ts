@@ -59,11 +59,24 @@ interface TokenOutcome {
 const TOKEN_OUTCOME = createContextKey("entra-bff.token-outcome");
 const outcomeIn = (ctx: Context) => ctx.getValue(TOKEN_OUTCOME) as TokenOutcome | undefined;
 
-const STORE_METHODS = ["get", "set", "delete", "take", "setIfAbsent", "deleteIfEquals"] as const;
+const STORE_METHODS = [
+  "get",
+  "set",
+  "delete",
+  "take",
+  "setIfAbsent",
+  "deleteIfEquals",
+  "update",
+  "setUnlessTombstoned",
+  "deleteWithTombstone",
+  "addCapped",
+  "getCapped",
+  "takeCapped",
+] as const;
 
 /** Wraps the session store, the token service, sign-in's code redemption and Graph with spans. */
 export function instrumentApp(app: FastifyInstance, tracer: Tracer): void {
-  const kv = app.kv as unknown as Record<string, (key: string, ...rest: unknown[]) => Promise<unknown>>;
+  const kv = app.kv as unknown as Record<string, (key: unknown, ...rest: unknown[]) => Promise<unknown>>;
   for (const method of STORE_METHODS) {
     const original = kv[method]?.bind(kv);
     if (!original) continue;
@@ -119,7 +132,9 @@ export function instrumentApp(app: FastifyInstance, tracer: Tracer): void {
     inSpan(tracer, "graph GET /me/photo/$value", { "graph.resource": "photo" }, () => getPhoto(token));
 }
 
-function recordKind(key: string): string {
-  const kind = key.split(":", 1)[0] ?? "";
+/** `sess:{id}` → `sess`; several keys (one session's) → the first one's; a capped namespace as is. */
+function recordKind(key: unknown): string {
+  const first = Array.isArray(key) ? key[0] : key;
+  const kind = typeof first === "string" ? (first.split(":", 1)[0] ?? "") : "";
   return /^[a-z-]{1,16}$/.test(kind) ? kind : "other";
 }

@@ -4,6 +4,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { createConnection, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterAll, beforeAll } from "vitest";
 
 /** A throwaway Debian `redis-server` on a free loopback port, for one test file. */
 export interface RedisServer {
@@ -161,4 +162,19 @@ export function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** For a test file: one redis-server for the whole file; returns its URL once started. */
+export function redisForFile(): () => string {
+  let server: RedisServer | undefined;
+  beforeAll(async () => {
+    server = await startRedisServer();
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+  return () => {
+    if (!server) throw new Error("redis-server did not start");
+    return server.url;
+  };
 }

@@ -43,26 +43,37 @@ describe("a store configured with REDIS_SENTINELS", () => {
     }
   });
 
-  it("refuses to acknowledge a delete no replica has confirmed, and confirms it once one does", async () => {
-    const store = storeFromEnv();
-    try {
-      await store.set("sess:signed-out", "v", 60_000);
-      // A replica that is connected but does not answer: the master still counts it as attached.
-      setup().replica.pause();
+  // Signing out ends a session with deleteWithTombstone; delete forgets any other key.
+  const endings = {
+    delete: (store: KeyValueStore, id: string) => store.delete(`sess:{${id}}`),
+    deleteWithTombstone: (store: KeyValueStore, id: string) =>
+      store.deleteWithTombstone([`sess:{${id}}`], `ended:{${id}}`, 60_000),
+  };
+
+  it.each(Object.keys(endings) as Array<keyof typeof endings>)(
+    "refuses to acknowledge a %s no replica has confirmed, and confirms it once one does",
+    async (ending) => {
+      const store = storeFromEnv();
+      const id = randomUUID();
       try {
-        await expect(store.delete("sess:signed-out")).rejects.toMatchObject({
-          code: "session_store_unavailable",
-          message: expect.stringMatching(/no replica confirmed the delete/),
-        });
+        await store.set(`sess:{${id}}`, "v", 60_000);
+        // A replica that is connected but does not answer: the master still counts it as attached.
+        setup().replica.pause();
+        try {
+          await expect(endings[ending](store, id)).rejects.toMatchObject({
+            code: "session_store_unavailable",
+            message: expect.stringMatching(/no replica confirmed the delete/),
+          });
+        } finally {
+          setup().replica.resume();
+        }
+        await expect(endings[ending](store, id)).resolves.toBeUndefined();
+        expect(await store.get(`sess:{${id}}`)).toBeUndefined();
       } finally {
-        setup().replica.resume();
+        await store.close();
       }
-      await expect(store.delete("sess:signed-out")).resolves.toBeUndefined();
-      expect(await store.get("sess:signed-out")).toBeUndefined();
-    } finally {
-      await store.close();
-    }
-  });
+    },
+  );
 
   it("fails closed, without repeating a password, when the sentinel password is wrong", async () => {
     const store = storeFromEnv({ REDIS_SENTINEL_PASSWORD: "wrong-sentinel-secret" });

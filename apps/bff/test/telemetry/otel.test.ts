@@ -111,6 +111,9 @@ describe("OpenTelemetry traces over OTLP/HTTP", { timeout: 60_000 }, () => {
     );
     const sessionRead = cachedChildren.find((span) => span.name === "session-store get");
     expect(sessionRead?.attributes).toMatchObject({ "db.system.name": "memory", "bff.store.record": "sess" });
+    // Ending the session (the failed refresh) is one store operation over all of its keys.
+    const ended = spans.find((span) => span.name === "session-store deleteWithTombstone");
+    expect(ended?.attributes).toMatchObject({ "bff.store.record": "sess" });
     const cachedToken = cachedChildren.find((span) => span.name === "token acquire");
     expect(cachedToken?.attributes["entra.token.source"]).toBe("cache");
     const graphSpan = cachedChildren.find((span) => span.name === "graph GET /me") as ReceivedSpan;
