@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Makes sure the system programs the test suites need are on this machine:
-# Debian's chromium (browser tests), redis-server (Redis store tests) and python3-msal (the
-# emulator's MSAL Python conformance test, run with /usr/bin/python3, not a pyenv python on PATH).
+# Debian's chromium (browser tests), redis-server (Redis store and Cluster tests), redis-sentinel
+# (Sentinel and failover tests) and python3-msal (the emulator's MSAL Python conformance test,
+# run with /usr/bin/python3, not a pyenv python on PATH).
 # Installs them with apt-get when missing and running as root; otherwise says what to install.
 set -euo pipefail
 
 missing=()
 command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+command -v redis-sentinel >/dev/null 2>&1 || missing+=(redis-sentinel)
 [ -x /usr/bin/python3 ] && /usr/bin/python3 -c "import msal, requests" >/dev/null 2>&1 || missing+=(python3-msal)
 
 [ ${#missing[@]} -eq 0 ] && exit 0

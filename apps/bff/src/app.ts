@@ -38,14 +38,13 @@ export interface BuildAppOptions {
   tracing?: FastifyPluginAsync;
 }
 
-/** Chooses the KV store: Redis when REDIS_URL is set (shared by all instances), else memory. */
+/**
+ * Chooses the KV store: Redis when REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS is set
+ * (shared by all instances), else memory.
+ */
 export function createStore(config: AppConfig, logger?: FastifyBaseLogger): KeyValueStore {
   if (!config.redis) return createMemoryStore();
-  return createRedisStore({
-    url: config.redis.url,
-    ...(config.redis.keyPrefix ? { keyPrefix: config.redis.keyPrefix } : {}),
-    ...(logger ? { logger } : {}),
-  });
+  return createRedisStore({ ...config.redis, ...(logger ? { logger } : {}) });
 }
 
 /** Fastify's types lack the hop count proxy-addr supports: trust the nearest `hops` addresses. */

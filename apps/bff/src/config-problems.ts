@@ -72,6 +72,17 @@ const FIXES: Record<string, string> = {
     "Set TRUST_PROXY=1 when one proxy or load balancer sits in front of the BFF (its hop count), or list the proxies' IPs/CIDRs, e.g. TRUST_PROXY=10.0.0.0/8.",
   PORT: "Set a free port, e.g. PORT=5000, or remove it for the default.",
   REDIS_URL: "Set redis://host:6379 (rediss:// for TLS), or remove it to keep sessions in memory.",
+  REDIS_CLUSTER_NODES:
+    "List the Cluster's nodes as host:port,host:port (credentials once, as redis://user:password@host:port or in REDIS_PASSWORD), or remove it; see docs/redis.md.",
+  REDIS_SENTINELS:
+    "List the sentinels as host:port,host:port and set REDIS_SENTINEL_NAME to the master's name, or remove it; see docs/redis.md.",
+  REDIS_SENTINEL_NAME:
+    "Set the name from `sentinel monitor <name> …` in sentinel.conf (often mymaster), together with REDIS_SENTINELS.",
+  REDIS_SENTINEL_PASSWORD: "Set the sentinels' requirepass, together with REDIS_SENTINELS, or remove it.",
+  REDIS_USERNAME:
+    "Use it only with REDIS_CLUSTER_NODES or REDIS_SENTINELS; with REDIS_URL put it in the URL.",
+  REDIS_PASSWORD:
+    "Use it only with REDIS_CLUSTER_NODES or REDIS_SENTINELS; with REDIS_URL put it in the URL.",
   LOG_LEVEL: "Set LOG_LEVEL=info, or remove it for the default.",
   LOG_FORMAT: "Set LOG_FORMAT=pretty for readable logs or json for log collectors, or remove it.",
 };

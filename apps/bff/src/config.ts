@@ -10,6 +10,7 @@ import {
   parseSessionSecrets,
 } from "./config-operations.js";
 import { ConfigError, ConfigProblems } from "./config-problems.js";
+import { loadRedisSettings, RedisEnvSchema, type RedisSettings } from "./session/redis-config.js";
 
 export { ConfigError } from "./config-problems.js";
 
@@ -76,12 +77,7 @@ export const EnvSchema = Type.Object({
   SESSION_ABSOLUTE_HOURS: Type.Optional(
     Type.String({ pattern: "^[0-9]+(\\.[0-9]+)?$", description: "hours > 0, e.g. 8 or 0.5" }),
   ),
-  REDIS_URL: Type.Optional(
-    Type.String({ pattern: "^rediss?://", description: "a redis:// or rediss:// URL" }),
-  ),
-  REDIS_KEY_PREFIX: Type.Optional(
-    Type.String({ pattern: "^[A-Za-z0-9:_.-]{1,64}$", description: "e.g. bff:" }),
-  ),
+  ...RedisEnvSchema,
   TRUST_PROXY: Type.Optional(
     Type.String({
       pattern: "^(true|false|[0-9]+|[0-9a-fA-F.:/]+(,[0-9a-fA-F.:/]+)*)$",
@@ -159,7 +155,8 @@ export interface Config extends OperationsSettings {
   sessionSecrets: string[];
   sessionIdleMs: number;
   sessionAbsoluteMs: number;
-  redis: { url: string; keyPrefix?: string } | undefined;
+  /** Unset: state lives in memory. See session/redis-config.ts for the topologies. */
+  redis: RedisSettings | undefined;
   trustProxy: false | number | string[];
   authRateLimitPerMinute: number;
   /** Most sign-ins in progress at once (pre-login records); more get a 503 page. */
@@ -228,6 +225,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
   }
   const port = problems.attempt(() => parsePort("PORT", env.PORT ?? "5000")) ?? 0;
   const trustProxy = problems.attempt(() => parseTrustProxy(env.TRUST_PROXY)) ?? false;
+  const redis = problems.attempt(() => loadRedisSettings(env));
   problems.throwIfAny();
 
   return {
@@ -243,9 +241,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
     sessionSecrets,
     sessionIdleMs: idleMinutes * 60_000,
     sessionAbsoluteMs: Math.round(absoluteHours * 3_600_000),
-    redis: env.REDIS_URL
-      ? { url: env.REDIS_URL, ...(env.REDIS_KEY_PREFIX ? { keyPrefix: env.REDIS_KEY_PREFIX } : {}) }
-      : undefined,
+    redis,
     trustProxy,
     authRateLimitPerMinute: Number(env.AUTH_RATE_LIMIT_PER_MINUTE ?? 30),
     preLoginMax: Number(env.PRELOGIN_MAX ?? 10_000),
@@ -279,7 +275,7 @@ function validateEnv(rawEnv: Record<string, string | undefined>, problems: Confi
 }
 
 function redactIfSecret(variable: string, value: string | undefined): string {
-  if (/SECRET|PASSPHRASE|REDIS_URL|TOKEN/.test(variable)) return "<hidden>";
+  if (/SECRET|PASSPHRASE|PASSWORD|REDIS_URL|REDIS_CLUSTER_NODES|TOKEN/.test(variable)) return "<hidden>";
   return (value ?? "").slice(0, 80);
 }
 

@@ -1,47 +1,20 @@
-import type { ConnectionOptions as TlsOptions } from "node:tls";
-import { Cluster, Redis, type RedisOptions } from "ioredis";
+import { Cluster, type Redis } from "ioredis";
 import type { KeyValueStore } from "./kv-store.js";
 import { capOf, ttlToMs } from "./limits.js";
-import { safeMessage, unavailable } from "./redis-errors.js";
+import { connectRedis, type RedisConnectionOptions } from "./redis-connection.js";
+import { unavailable } from "./redis-errors.js";
+import { confirmOnReplica } from "./redis-replication.js";
 import { cappedKeys, type ScriptedCommands, scripts } from "./redis-scripts.js";
-import { type ParsedRedisUrl, parseRedisUrl } from "./redis-url.js";
 
+export type { RedisNode, RedisStoreLogger } from "./redis-connection.js";
 export { type ParsedRedisUrl, parseRedisUrl } from "./redis-url.js";
 
-/** A Redis host and port (Sentinel or Cluster seed node). */
-export interface RedisNode {
-  host: string;
-  port: number;
-}
-
-/** Minimal pino-compatible logger: the store reports connection changes, never keys or values. */
-export interface RedisStoreLogger {
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-}
-
-export interface RedisStoreOptions {
+export interface RedisStoreOptions extends RedisConnectionOptions {
   /**
-   * `redis://[[username]:password@]host[:port][/db]` or `rediss://…` (TLS). Credentials may be
-   * percent-encoded. With `sentinels` the host is ignored; with `cluster` it is one seed node.
+   * How long a delete waits for a replica to confirm it (WAIT) when the master has replicas.
+   * Default half the command timeout.
    */
-  url: string;
-  /** Prepended to every key, so several apps can share one Redis. Default `entra-bff:`. */
-  keyPrefix?: string;
-  /** How long one connection attempt may take. Default 2000 ms. */
-  connectTimeoutMs?: number;
-  /** How long one command may take before it fails with StoreUnavailableError. Default 1000 ms. */
-  commandTimeoutMs?: number;
-  /** Longest pause between reconnection attempts (they back off up to this). Default 2000 ms. */
-  maxReconnectDelayMs?: number;
-  /** Extra TLS options for `rediss://` (e.g. `ca` for a private CA). */
-  tls?: TlsOptions;
-  /** Redis Sentinel: the sentinels to ask for the master named `sentinelMasterName`. */
-  sentinels?: RedisNode[];
-  sentinelMasterName?: string;
-  /** Redis Cluster: true to treat the URL host as a seed node, or extra seed nodes. */
-  cluster?: boolean | { nodes: RedisNode[] };
-  logger?: RedisStoreLogger;
+  replicaAckTimeoutMs?: number;
 }
 
 type StoreClient = (Redis | Cluster) & ScriptedCommands;
@@ -54,20 +27,22 @@ type StoreClient = (Redis | Cluster) & ScriptedCommands;
  * @see https://github.com/redis/ioredis
  */
 export function createRedisStore(options: RedisStoreOptions): KeyValueStore {
-  const target = parseRedisUrl(options.url);
-  const keyPrefix = options.keyPrefix ?? "entra-bff:";
-  const commandTimeout = positive(options.commandTimeoutMs ?? 1000, "commandTimeoutMs");
-  const connectTimeout = positive(options.connectTimeoutMs ?? 2000, "connectTimeoutMs");
-  const maxDelay = positive(options.maxReconnectDelayMs ?? 2000, "maxReconnectDelayMs");
-  const client = connect(options, target, { keyPrefix, commandTimeout, connectTimeout, maxDelay });
+  const connection = connectRedis(options);
+  const { keyPrefix, target } = connection;
+  const client = connection.client as StoreClient;
   for (const [name, definition] of Object.entries(scripts)) client.defineCommand(name, definition);
-  const connection = watchConnection(client, target, options.logger);
-  const firstConnection = firstReady(client, connectTimeout);
+  const replicaAckTimeout = Math.ceil(options.replicaAckTimeoutMs ?? connection.commandTimeoutMs / 2);
+  // WAIT with 0 would block forever.
+  if (!(replicaAckTimeout >= 1)) {
+    throw new RangeError(
+      `replicaAckTimeoutMs must be a positive number (got ${options.replicaAckTimeoutMs})`,
+    );
+  }
 
   /** Runs one command; any failure becomes a StoreUnavailableError without secrets. */
   async function run<T>(operation: string, command: () => Promise<T>): Promise<T> {
     try {
-      await firstConnection;
+      await connection.firstConnection;
       return await command();
     } catch (error) {
       throw unavailable(operation, error, target, connection.lastError);
@@ -83,7 +58,10 @@ export function createRedisStore(options: RedisStoreOptions): KeyValueStore {
       await run("set", () => client.set(key, value, "PX", ttl));
     },
     async delete(key) {
-      await run("delete", () => client.del(key));
+      await run("delete", async () => {
+        await client.del(key);
+        await confirmOnReplica(client, key, replicaAckTimeout);
+      });
     },
     take: (key) => run("take", async () => (await client.getdel(key)) ?? undefined),
     async setIfAbsent(key, value, ttlMs) {
@@ -105,9 +83,11 @@ export function createRedisStore(options: RedisStoreOptions): KeyValueStore {
     },
     async deleteWithTombstone(keys, tombstone, tombstoneTtlMs) {
       const ttl = ttlToMs(tombstoneTtlMs);
-      await run("deleteWithTombstone", () =>
-        client.deleteWithTombstone(keys.length + 1, tombstone, ...keys, ttl),
-      );
+      await run("deleteWithTombstone", async () => {
+        await client.deleteWithTombstone(keys.length + 1, tombstone, ...keys, ttl);
+        // Ends a session: acknowledged only once a replica has it. Same hash tag, same node.
+        await confirmOnReplica(client, tombstone, replicaAckTimeout);
+      });
     },
     async addCapped(namespace, id, value, ttlMs, cap) {
       const ttl = ttlToMs(ttlMs);
@@ -144,120 +124,6 @@ export function createRedisStore(options: RedisStoreOptions): KeyValueStore {
   };
 }
 
-interface Tuning {
-  keyPrefix: string;
-  commandTimeout: number;
-  connectTimeout: number;
-  maxDelay: number;
-}
-
-function connect(options: RedisStoreOptions, target: ParsedRedisUrl, tuning: Tuning): StoreClient {
-  const common: RedisOptions = {
-    username: target.username,
-    password: target.password,
-    db: target.db,
-    tls: target.tls ? { servername: target.host, ...options.tls } : undefined,
-    connectTimeout: tuning.connectTimeout,
-    commandTimeout: tuning.commandTimeout,
-    // Fail closed: a command issued while disconnected rejects at once instead of queueing,
-    // and an in-flight command is never replayed after a reconnect (GETDEL is not idempotent).
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    autoResendUnfulfilledCommands: false,
-    // Never give up reconnecting: when Redis returns, service resumes without a restart.
-    retryStrategy: (attempt) => Math.min(attempt * 100, tuning.maxDelay),
-    // A replica promoted away from under us answers READONLY: reconnect to find the master.
-    reconnectOnError: (error) => error.message.startsWith("READONLY"),
-  };
-
-  if (options.cluster) {
-    const seeds = [{ host: target.host, port: target.port }];
-    if (typeof options.cluster === "object") seeds.push(...options.cluster.nodes);
-    return new Cluster(seeds, {
-      keyPrefix: tuning.keyPrefix,
-      enableOfflineQueue: false,
-      clusterRetryStrategy: (attempt) => Math.min(attempt * 100, tuning.maxDelay),
-      // Cluster mode has only database 0.
-      redisOptions: { ...common, db: 0 },
-    }) as StoreClient;
-  }
-
-  if (options.sentinels && options.sentinels.length > 0) {
-    if (!options.sentinelMasterName) {
-      throw new Error("Redis Sentinel needs the master's name (sentinelMasterName)");
-    }
-    return new Redis({
-      ...common,
-      keyPrefix: tuning.keyPrefix,
-      sentinels: options.sentinels,
-      name: options.sentinelMasterName,
-      sentinelRetryStrategy: (attempt) => Math.min(attempt * 100, tuning.maxDelay),
-      enableTLSForSentinelMode: target.tls,
-    }) as StoreClient;
-  }
-
-  return new Redis({
-    ...common,
-    host: target.host,
-    port: target.port,
-    keyPrefix: tuning.keyPrefix,
-  }) as StoreClient;
-}
-
-/**
- * Settles when the first connection attempt ends (ready, failed or timed out), so the requests
- * that arrive while the app starts wait for it instead of failing; later outages fail at once.
- */
-function firstReady(client: Redis | Cluster, timeoutMs: number): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      client.off("ready", done);
-      client.off("error", done);
-      client.off("end", done);
-      resolve();
-    };
-    const timer = setTimeout(done, timeoutMs);
-    timer.unref();
-    client.once("ready", done);
-    client.once("error", done);
-    client.once("end", done);
-  });
-}
-
-/**
- * Logs each change of connection state once, not every failed reconnection attempt, and keeps
- * the last connection error so "not connected" failures can say why.
- */
-function watchConnection(
-  client: Redis | Cluster,
-  target: ParsedRedisUrl,
-  logger?: RedisStoreLogger,
-): { readonly lastError: string | undefined } {
-  const state: { lastError: string | undefined } = { lastError: undefined };
-  let healthy: boolean | undefined;
-  const down = (reason: string) => {
-    state.lastError = reason;
-    if (healthy === false) return;
-    healthy = false;
-    logger?.warn({ redis: target.redacted, reason }, "session store unreachable; failing closed");
-  };
-  // Without an "error" listener ioredis prints every connection error to the console.
-  client.on("error", (error: unknown) => down(safeMessage(error, target)));
-  client.on("close", () => down(state.lastError ?? "connection closed"));
-  client.on("ready", () => {
-    state.lastError = undefined;
-    if (healthy === true) return;
-    const recovered = healthy === false;
-    healthy = true;
-    logger?.info(
-      { redis: target.redacted },
-      recovered ? "session store reconnected" : "session store connected",
-    );
-  });
-  return state;
-}
-
 async function countKeys(client: Redis | Cluster, pattern: string): Promise<number> {
   const nodes = client instanceof Cluster ? client.nodes("master") : [client];
   let total = 0;
@@ -276,11 +142,4 @@ async function countKeys(client: Redis | Cluster, pattern: string): Promise<numb
 /** Makes a literal prefix safe inside a SCAN MATCH glob. */
 function escapeGlob(text: string): string {
   return `${text.replace(/[*?[\]\\]/g, "\\$&")}*`;
-}
-
-function positive(value: number, name: string): number {
-  if (!Number.isFinite(value) || value <= 0) {
-    throw new RangeError(`${name} must be a positive number of milliseconds (got ${value})`);
-  }
-  return value;
 }

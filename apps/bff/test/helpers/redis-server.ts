@@ -30,8 +30,8 @@ export interface RedisServerOptions {
   args?: string[];
 }
 
-const NOT_INSTALLED =
-  "redis-server is not on PATH. Install it (Debian/Ubuntu: apt-get install redis-server) " +
+const notInstalled = (command: string) =>
+  `${command} is not on PATH. Install it (Debian/Ubuntu: apt-get install ${command}) ` +
   "or run scripts/ensure-system-deps.sh as root.";
 
 /** Live servers, killed if the test process exits without stopping them. */
@@ -94,8 +94,12 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   };
 }
 
-async function launch(args: string[], port: number): Promise<ChildProcess> {
-  const child = spawn("redis-server", args, { stdio: ["ignore", "pipe", "pipe"] });
+/**
+ * Spawns a Redis program (`redis-server`, or `redis-sentinel` with a config file) and resolves
+ * once it answers on `port`; it is killed if the test process exits first.
+ */
+export async function launch(args: string[], port: number, command = "redis-server"): Promise<ChildProcess> {
+  const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   const collect = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-2000);
@@ -105,10 +109,10 @@ async function launch(args: string[], port: number): Promise<ChildProcess> {
 
   const failed = new Promise<never>((_, reject) => {
     child.once("error", (error: NodeJS.ErrnoException) => {
-      reject(error.code === "ENOENT" ? new Error(NOT_INSTALLED) : error);
+      reject(error.code === "ENOENT" ? new Error(notInstalled(command)) : error);
     });
     child.once("exit", (code, signal) => {
-      reject(new Error(`redis-server exited before answering (code ${code}, signal ${signal}):\n${output}`));
+      reject(new Error(`${command} exited before answering (code ${code}, signal ${signal}):\n${output}`));
     });
   });
   failed.catch(() => {});
@@ -125,7 +129,7 @@ async function waitForPong(port: number, deadlineMs = 10_000): Promise<void> {
     if (await answersPing(port)) return;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  throw new Error(`redis-server on port ${port} did not answer within ${deadlineMs} ms`);
+  throw new Error(`Redis on port ${port} did not answer within ${deadlineMs} ms`);
 }
 
 function answersPing(port: number): Promise<boolean> {
