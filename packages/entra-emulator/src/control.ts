@@ -1,4 +1,4 @@
-import type { TokenLifetimes } from "./config.js";
+import type { TokenLifetimes } from "./config-types.js";
 import { replaceUserConsent } from "./consent.js";
 import { canonicalPermission, OIDC_SCOPES, sameScope } from "./scopes.js";
 import {
@@ -83,8 +83,8 @@ export class Controls {
     const user = this.state.findUser(userIdOrUpn);
     if (!user) throw new ControlInputError(`no such user: ${userIdOrUpn}`);
     this.state.revokeWhere((rt) => rt.userId === user.id);
-    for (const [id, userId] of this.state.ssoSessions)
-      if (userId === user.id) this.state.ssoSessions.delete(id);
+    for (const [id, session] of this.state.ssoSessions)
+      if (session.userId === user.id) this.state.ssoSessions.delete(id);
   }
 
   /**

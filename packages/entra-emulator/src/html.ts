@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { DemoUser } from "./config.js";
+import type { DemoUser } from "./config-types.js";
 import { type AadError, entraTimestamp } from "./errors.js";
 
 /** Escapes text for HTML element content and double-quoted attributes. */

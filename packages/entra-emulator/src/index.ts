@@ -1,5 +1,17 @@
-export type { ClientRegistration, DemoUser, EmulatorConfig, TenantConfig, TokenLifetimes } from "./config.js";
 export { EmulatorConfigError, loadConfig, parseConfig } from "./config.js";
+export type {
+  AppRole,
+  AppRoleAssignment,
+  ClientRegistration,
+  DemoUser,
+  DirectoryGroup,
+  EmulatorConfig,
+  FederatedCredential,
+  ManagedIdentity,
+  OtherTenant,
+  TenantConfig,
+  TokenLifetimes,
+} from "./config-types.js";
 export { ControlInputError } from "./control.js";
 export { DEFAULT_CONFIG } from "./default-tenant.js";
 export type { Emulator, StartEmulatorOptions } from "./emulator.js";

@@ -1,5 +1,12 @@
 import { randomBytes } from "node:crypto";
-import type { ClientRegistration, DemoUser, EmulatorConfig, TokenLifetimes } from "./config.js";
+import type {
+  ClientRegistration,
+  DemoUser,
+  EmulatorConfig,
+  TenantConfig,
+  TokenLifetimes,
+} from "./config-types.js";
+import { Directory } from "./directory.js";
 import { AadError } from "./errors.js";
 import { KeyRing } from "./keys.js";
 import type { ScopeRequest } from "./scopes.js";
@@ -88,9 +95,27 @@ export interface RefreshTokenRecord extends Grant {
   revoked: boolean;
 }
 
+/** An SSO session behind the ESTSAUTH cookie. */
+export interface SsoSession {
+  userId: string;
+  /** Entra's `sid`: one per sign-in session, in every ID token issued from it. */
+  sid: string;
+  /** Apps signed in from this session (their front-channel logout URLs are called at sign-out). */
+  clients: Set<string>;
+}
+
+/** The tenant an endpoint was called for: one tenant, or (null) `common` / `organizations`. */
+export interface TenantScope {
+  tenant: TenantConfig | null;
+  /** The path segment as sent (tenant id, domain, or alias). */
+  segment: string;
+}
+
 /** Validated /authorize parameters kept server-side while the account picker is shown. */
 export interface AuthorizeRequest {
   client: ClientRegistration;
+  /** The tenant of the authority (null: `common` / `organizations`: users of every tenant). */
+  tenantId: string | null;
   redirectUri: string;
   responseMode: "query" | "form_post" | "fragment";
   scopes: ScopeRequest;
@@ -126,8 +151,8 @@ export class EmulatorState {
   readonly codes = new Map<string, AuthCodeRecord>();
   readonly refreshTokens = new Map<string, RefreshTokenRecord>();
   readonly pending = new Map<string, { request: AuthorizeRequest; expiresAt: number }>();
-  /** SSO sessions behind the ESTSAUTH cookie: session id → user id. */
-  readonly ssoSessions = new Map<string, string>();
+  /** SSO sessions behind the ESTSAUTH cookie, by cookie value. */
+  readonly ssoSessions = new Map<string, SsoSession>();
   /** Users' own consent, per `clientId|userId` (admin consent lives in the client's configuration). */
   readonly userConsents = new Map<string, string[]>();
   /** client_assertion `jti`s already seen, with the assertion's expiry (kept until then). */
@@ -137,8 +162,23 @@ export class EmulatorState {
   hostileIdToken: HostileIdTokenKind | null = null;
   log: RequestLogEntry[] = [];
 
+  readonly directory: Directory;
+  private workloadKeyRing: KeyRing | undefined;
+
   constructor(readonly config: EmulatorConfig) {
     this.lifetimes = { ...config.lifetimes };
+    this.directory = new Directory(config);
+  }
+
+  /** The signing keys of the built-in external issuer (`/workload-issuer`), made on first use. */
+  get workloadKeys(): KeyRing {
+    this.workloadKeyRing ??= KeyRing.create();
+    return this.workloadKeyRing;
+  }
+
+  /** The v2.0 issuer of a tenant. */
+  issuerFor(tenantId: string): string {
+    return `${this.baseUrl}/${tenantId}/v2.0`;
   }
 
   get tenantId(): string {
@@ -162,12 +202,12 @@ export class EmulatorState {
     return new Date(this.now() * 1000);
   }
 
-  /** Accepts the tenant GUID, its domain, or the multi-tenant aliases; anything else is AADSTS90002. */
-  resolveTenant(segment: string): void {
+  /** Accepts a tenant's GUID or domain, or the multi-tenant aliases; anything else is AADSTS90002. */
+  resolveTenant(segment: string): TenantScope {
     const lower = segment.toLowerCase();
-    const { id, domain } = this.config.tenant;
-    if (lower === id || lower === domain.toLowerCase() || lower === "common" || lower === "organizations")
-      return;
+    if (lower === "common" || lower === "organizations") return { tenant: null, segment: lower };
+    const tenant = this.directory.findTenant(segment);
+    if (tenant) return { tenant, segment };
     throw new AadError(
       "invalid_tenant",
       90002,
@@ -179,11 +219,9 @@ export class EmulatorState {
     return this.config.clients.find((c) => c.clientId === clientId.toLowerCase());
   }
 
+  /** A user of any tenant by id, UPN or mail. */
   findUser(idOrUpn: string): DemoUser | undefined {
-    const key = idOrUpn.toLowerCase();
-    return this.config.users.find(
-      (u) => u.id === key || u.userPrincipalName.toLowerCase() === key || u.mail?.toLowerCase() === key,
-    );
+    return this.directory.findUser(idOrUpn);
   }
 
   /** Parks an /authorize request while the picker is shown; returns its server-side id. */

@@ -1,6 +1,7 @@
 import { createHash, createHmac, randomUUID } from "node:crypto";
 import { base64url, type JWTPayload, SignJWT } from "jose";
-import type { DemoUser } from "./config.js";
+import type { DemoUser } from "./config-types.js";
+import { authorizationClaims } from "./directory-claims.js";
 import { generateSigningKey, type SigningKey } from "./keys.js";
 import { GRAPH_APP_ID, tokenScp } from "./scopes.js";
 import { type EmulatorState, type Grant, type HostileIdTokenKind, opaque } from "./state.js";
@@ -33,23 +34,29 @@ function idTokenClaims(
   nonce: string | undefined,
 ): JWTPayload {
   const now = state.now();
+  const tenantId = state.directory.tenantOf(user).id;
+  const client = state.findClient(grant.clientId);
+  const { groups, roles, ...overage } = client ? authorizationClaims(state.directory, client, user) : {};
   const claims: JWTPayload = {
     aud: grant.clientId,
-    iss: state.issuer,
+    iss: state.issuerFor(tenantId),
     iat: now,
     nbf: now,
     exp: now + state.lifetimes.idTokenSeconds,
+    ...overage,
     aio: opaque(48),
   };
   if (grant.scopes.includes("email") && user.mail) claims.email = user.mail;
+  if (groups) claims.groups = groups;
   if (grant.scopes.includes("profile")) claims.name = user.displayName;
   if (nonce !== undefined) claims.nonce = nonce;
   claims.oid = user.id;
   if (grant.scopes.includes("profile")) claims.preferred_username = user.userPrincipalName;
   claims.rh = `0.${opaque(40)}.`;
+  if (roles) claims.roles = roles;
   claims.sid = grant.sid;
   claims.sub = pairwiseSub(user.id, grant.clientId);
-  claims.tid = state.tenantId;
+  claims.tid = tenantId;
   claims.uti = uti();
   claims.ver = "2.0";
   return claims;
@@ -128,9 +135,10 @@ export async function issueGraphAccessToken(
   subject: { user: DemoUser; scopes: string[]; resource: string } | { roles: string[] },
 ): Promise<string> {
   const now = state.now();
+  const tenantId = "user" in subject ? state.directory.tenantOf(subject.user).id : state.tenantId;
   const claims: JWTPayload = {
     aud: "resource" in subject ? subject.resource : GRAPH_APP_ID,
-    iss: `https://sts.windows.net/${state.tenantId}/`,
+    iss: `https://sts.windows.net/${tenantId}/`,
     iat: now,
     nbf: now,
     exp: now + state.lifetimes.accessTokenSeconds,
@@ -138,7 +146,7 @@ export async function issueGraphAccessToken(
     app_displayname: appDisplayName,
     appid: clientId,
     appidacr: "1",
-    idp: `https://sts.windows.net/${state.tenantId}/`,
+    idp: `https://sts.windows.net/${tenantId}/`,
   };
   if ("user" in subject) {
     const { user, scopes, resource } = subject;
@@ -155,6 +163,8 @@ export async function issueGraphAccessToken(
       sub: pairwiseSub(user.id, GRAPH_APP_ID),
       unique_name: user.userPrincipalName,
       upn: user.userPrincipalName,
+      // Another app's API (api://<its client id>) gets that app's roles and groups for the user.
+      ...resourceAppClaims(state, resource, user),
     });
     delete claims.idp;
   } else {
@@ -165,8 +175,15 @@ export async function issueGraphAccessToken(
       sub: pairwiseSub(clientId, "app"),
     });
   }
-  Object.assign(claims, { rh: `0.${opaque(40)}.`, tid: state.tenantId, uti: uti(), ver: "1.0" });
+  Object.assign(claims, { rh: `0.${opaque(40)}.`, tid: tenantId, uti: uti(), ver: "1.0" });
   return sign(claims, state.keys.current);
+}
+
+/** The roles and groups of `api://<client id>` when that app is registered here. */
+function resourceAppClaims(state: EmulatorState, resource: string, user: DemoUser): JWTPayload {
+  const match = /^api:\/\/([0-9a-f-]{36})$/i.exec(resource);
+  const app = match?.[1] ? state.findClient(match[1]) : undefined;
+  return app ? authorizationClaims(state.directory, app, user) : {};
 }
 
 /** `client_info` = base64url JSON `{uid, utid}`; MSAL's homeAccountId is `uid.utid`. */

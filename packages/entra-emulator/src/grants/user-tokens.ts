@@ -1,4 +1,4 @@
-import type { ClientRegistration, DemoUser } from "../config.js";
+import type { ClientRegistration, DemoUser } from "../config-types.js";
 import { type EmulatorState, type Grant, opaque } from "../state.js";
 import { clientInfo, issueGraphAccessToken, issueIdToken } from "../tokens.js";
 
@@ -50,6 +50,6 @@ export async function userTokenResponse(
   }
   if (grant.scopes.includes("openid"))
     response.id_token = await issueIdToken(state, user, grant, options.nonce);
-  if (options.clientInfo) response.client_info = clientInfo(user.id, state.tenantId);
+  if (options.clientInfo) response.client_info = clientInfo(user.id, state.directory.tenantOf(user).id);
   return response;
 }

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import type { DemoUser } from "../config.js";
+import type { DemoUser } from "../config-types.js";
 import { GraphError } from "../errors.js";
 import type { EmulatorState } from "../state.js";
 import { applyFault, authenticate, forbidden, GRAPH_JSON, readAccess } from "./graph-support.js";
@@ -126,7 +126,8 @@ function parseSkipToken(token: string | undefined): number {
 /** `GET /v1.0/users` (paged, `$top`, `$select`, `$filter=startswith`) and `GET /v1.0/users/{id|upn}`. */
 export function registerUserRoutes(app: FastifyInstance, state: EmulatorState): void {
   app.get<{ Querystring: Query }>("/v1.0/users", async (request, reply) => {
-    const access = readAccess(await authenticate(state, request));
+    const payload = await authenticate(state, request);
+    const access = readAccess(payload);
     // Listing users needs User.ReadBasic.All or broader: User.Read covers only the signed-in user.
     if (!access.others) throw forbidden();
     await applyFault(state);
@@ -143,7 +144,9 @@ export function registerUserRoutes(app: FastifyInstance, state: EmulatorState): 
     const top = parseTop(option(request.query, "$top"));
     const offset = parseSkipToken(option(request.query, "$skiptoken"));
     const filter = parseFilter(option(request.query, "$filter"));
-    const matching = filter ? state.config.users.filter(filter) : state.config.users;
+    // The caller's directory only: another tenant's users are not listed.
+    const directory = state.directory.usersOf(String(payload.tid));
+    const matching = filter ? directory.filter(filter) : directory;
     const page = matching.slice(offset, offset + top);
     const body: Record<string, unknown> = { "@odata.context": usersContext(state, fields) };
     if (offset + top < matching.length) {
@@ -162,7 +165,8 @@ export function registerUserRoutes(app: FastifyInstance, state: EmulatorState): 
   app.get<{ Params: { user: string }; Querystring: Query }>("/v1.0/users/:user", async (request, reply) => {
     const payload = await authenticate(state, request);
     const access = readAccess(payload);
-    const user = state.findUser(request.params.user);
+    const found = state.findUser(request.params.user);
+    const user = found && state.directory.tenantOf(found).id === payload.tid ? found : undefined;
     const isSelf = user !== undefined && user.id === payload.oid;
     // Checked before existence, so a User.Read token cannot probe which users exist.
     if (!access.others && !(isSelf && access.self)) throw forbidden();

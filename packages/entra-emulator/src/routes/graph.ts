@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { JWTPayload } from "jose";
-import type { DemoUser } from "../config.js";
+import type { DemoUser } from "../config-types.js";
 import { GraphError, renderGraphError } from "../errors.js";
 import { PHOTO_SIZE, userPhoto } from "../photo.js";
 import type { EmulatorState } from "../state.js";

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { decodeJwt } from "jose";
-import type { ClientRegistration } from "../config.js";
+import type { ClientRegistration } from "../config-types.js";
 import { signedOutPage } from "../html.js";
 import { endSsoSession } from "../sso.js";
 import type { EmulatorState } from "../state.js";
