@@ -1,5 +1,7 @@
 import type { TokenLifetimes } from "./config-types.js";
 import { replaceUserConsent } from "./consent.js";
+import { mintWorkloadAssertion, setUserRoles, type WorkloadAssertionOptions } from "./control-directory.js";
+import { ControlInputError } from "./control-error.js";
 import { canonicalPermission, OIDC_SCOPES, sameScope } from "./scopes.js";
 import {
   type EmulatorState,
@@ -11,10 +13,7 @@ import {
   type RequestLogEntry,
 } from "./state.js";
 
-/** Thrown when a control call gets bad input; the HTTP mirror answers it with 400. */
-export class ControlInputError extends Error {
-  override name = "ControlInputError";
-}
+export { ControlInputError } from "./control-error.js";
 
 const GRANT_TYPES: readonly GrantType[] = ["authorization_code", "refresh_token", "client_credentials"];
 
@@ -117,6 +116,16 @@ export class Controls {
       user.id,
       canonical.filter((s) => !OIDC_SCOPES.includes(s)),
     );
+  }
+
+  /** Replaces the roles assigned directly to a user on a client (default: the first). */
+  setUserRoles(userIdOrUpn: string, roles: string[], clientId?: string): void {
+    setUserRoles(this.state, userIdOrUpn, roles, clientId);
+  }
+
+  /** A signed token of the built-in external issuer, for a federated `client_assertion`. */
+  mintWorkloadAssertion(options?: WorkloadAssertionOptions): Promise<string> {
+    return mintWorkloadAssertion(this.state, options);
   }
 
   setTokenLifetimes(lifetimes: Partial<TokenLifetimes>): void {

@@ -5,6 +5,7 @@ import type { FastifyInstance } from "fastify";
 import { buildApp } from "./app.js";
 import { type DemoUser, type EmulatorConfig, loadConfig, type TokenLifetimes } from "./config.js";
 import { Controls } from "./control.js";
+import type { WorkloadAssertionOptions } from "./control-directory.js";
 import { simpleRequest } from "./http-client.js";
 import { driveSignIn, type SignInOptions } from "./sign-in.js";
 import {
@@ -75,6 +76,14 @@ export interface Emulator {
   revokeRefreshTokens(userIdOrUpn: string): void;
   /** The user's own consent for a client (default: the first): as if they clicked Accept; [] revokes. */
   setUserConsent(userIdOrUpn: string, scopes: string[], clientId?: string): void;
+  /** Replaces the app roles assigned directly to a user on a client (default: the first); reset() restores. */
+  setUserRoles(userIdOrUpn: string, roles: string[], clientId?: string): void;
+  /**
+   * A token of the built-in external issuer `{url}/workload-issuer` (default subject
+   * `system:serviceaccount:default:entra-bff`, audience `api://AzureADTokenExchange`, 1 h): write it
+   * where AZURE_FEDERATED_TOKEN_FILE points, as Kubernetes does, and rotate it by minting again.
+   */
+  mintWorkloadAssertion(options?: WorkloadAssertionOptions): Promise<string>;
   setTokenLifetimes(l: Partial<TokenLifetimes>): void;
   advanceClock(seconds: number): void;
   rotateKeys(options?: { keepOld?: boolean }): void;
@@ -158,6 +167,8 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     graphFault: (fault) => controls.graphFault(fault),
     revokeRefreshTokens: (user) => controls.revokeRefreshTokens(user),
     setUserConsent: (user, scopes, clientId) => controls.setUserConsent(user, scopes, clientId),
+    setUserRoles: (user, roles, clientId) => controls.setUserRoles(user, roles, clientId),
+    mintWorkloadAssertion: (opts) => controls.mintWorkloadAssertion(opts),
     setTokenLifetimes: (l) => controls.setTokenLifetimes(l),
     advanceClock: (seconds) => controls.advanceClock(seconds),
     rotateKeys: (opts) => controls.rotateKeys(opts),

@@ -164,10 +164,13 @@ export class EmulatorState {
 
   readonly directory: Directory;
   private workloadKeyRing: KeyRing | undefined;
+  /** The configured role assignments, restored by `reset()` after `setUserRoles`. */
+  private readonly configuredAssignments: ClientRegistration["appRoleAssignments"][];
 
   constructor(readonly config: EmulatorConfig) {
     this.lifetimes = { ...config.lifetimes };
     this.directory = new Directory(config);
+    this.configuredAssignments = config.clients.map((c) => structuredClone(c.appRoleAssignments));
   }
 
   /** The signing keys of the built-in external issuer (`/workload-issuer`), made on first use. */
@@ -285,5 +288,8 @@ export class EmulatorState {
     this.log = [];
     this.clockOffsetSeconds = 0;
     this.lifetimes = { ...this.config.lifetimes };
+    this.config.clients.forEach((client, i) => {
+      client.appRoleAssignments = structuredClone(this.configuredAssignments[i]);
+    });
   }
 }
