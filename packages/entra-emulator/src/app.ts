@@ -10,6 +10,7 @@ import { registerDiscoveryRoutes } from "./routes/discovery.js";
 import { registerGraphRoutes } from "./routes/graph.js";
 import { registerKeysRoutes } from "./routes/keys.js";
 import { registerLogoutRoutes } from "./routes/logout.js";
+import { registerManagedIdentityRoutes } from "./routes/managed-identity.js";
 import { registerTokenRoutes } from "./routes/token.js";
 import type { EmulatorState } from "./state.js";
 
@@ -128,6 +129,7 @@ export function buildApp(state: EmulatorState, options: BuildAppOptions): Fastif
   registerAuthorizeRoutes(app, state);
   registerTokenRoutes(app, state);
   registerLogoutRoutes(app, state);
+  registerManagedIdentityRoutes(app, state);
   app.register(async (graph) => registerGraphRoutes(graph, state));
   if (options.controlApi)
     app.register(async (control) => registerControlRoutes(control, new Controls(state)));

@@ -7,6 +7,7 @@ import { type DemoUser, type EmulatorConfig, loadConfig, type TokenLifetimes } f
 import { Controls } from "./control.js";
 import type { WorkloadAssertionOptions } from "./control-directory.js";
 import { simpleRequest } from "./http-client.js";
+import { APP_SERVICE_PATH } from "./routes/managed-identity.js";
 import { driveSignIn, type SignInOptions } from "./sign-in.js";
 import {
   EmulatorState,
@@ -54,6 +55,16 @@ export interface Emulator {
     postLogoutRedirectUris: string[];
   };
   readonly users: readonly DemoUser[];
+  /**
+   * The managed identity endpoints, as the environment variables MSAL (and Azure SDKs) read:
+   * App Service's IDENTITY_ENDPOINT + IDENTITY_HEADER, or IMDS at AZURE_POD_IDENTITY_AUTHORITY_HOST
+   * (never 169.254.169.254).
+   */
+  readonly managedIdentityEnv: {
+    IDENTITY_ENDPOINT: string;
+    IDENTITY_HEADER: string;
+    AZURE_POD_IDENTITY_AUTHORITY_HOST: string;
+  };
   /** With `https`: the local CA's certificate (PEM) that clients must trust. */
   readonly caCertificate: string | undefined;
   /** With `https`: the file holding `caCertificate` (for NODE_EXTRA_CA_CERTS / REQUESTS_CA_BUNDLE). */
@@ -159,6 +170,11 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
       postLogoutRedirectUris: primary.postLogoutRedirectUris,
     },
     users: config.users,
+    managedIdentityEnv: {
+      IDENTITY_ENDPOINT: `${url}${APP_SERVICE_PATH}`,
+      IDENTITY_HEADER: state.identityHeader,
+      AZURE_POD_IDENTITY_AUTHORITY_HOST: url,
+    },
     caCertificate: tls?.caCertificate,
     caFile: tls?.caFile,
     signIn: (authorizeUrl, username, options) =>

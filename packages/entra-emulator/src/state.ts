@@ -163,6 +163,8 @@ export class EmulatorState {
   log: RequestLogEntry[] = [];
 
   readonly directory: Directory;
+  /** The secret App Service puts in IDENTITY_HEADER (the managed identity endpoint checks it). */
+  readonly identityHeader = opaque(24);
   private workloadKeyRing: KeyRing | undefined;
   /** The configured role assignments, restored by `reset()` after `setUserRoles`. */
   private readonly configuredAssignments: ClientRegistration["appRoleAssignments"][];
