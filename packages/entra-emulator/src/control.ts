@@ -1,3 +1,4 @@
+import { type LogoutTokenOptions, mintLogoutToken, sendBackchannelLogout } from "./backchannel.js";
 import type { TokenLifetimes } from "./config-types.js";
 import { replaceUserConsent } from "./consent.js";
 import { mintWorkloadAssertion, setUserRoles, type WorkloadAssertionOptions } from "./control-directory.js";
@@ -126,6 +127,16 @@ export class Controls {
   /** A signed token of the built-in external issuer, for a federated `client_assertion`. */
   mintWorkloadAssertion(options?: WorkloadAssertionOptions): Promise<string> {
     return mintWorkloadAssertion(this.state, options);
+  }
+
+  /** An OIDC back-channel logout token for a user's session (see {@link LogoutTokenOptions}). */
+  logoutToken(options?: LogoutTokenOptions): Promise<string> {
+    return mintLogoutToken(this.state, options);
+  }
+
+  /** Sends a back-channel logout token to `url` as a form POST; resolves the app's answer. */
+  sendBackchannelLogout(url: string, options?: LogoutTokenOptions & { logoutToken?: string }) {
+    return sendBackchannelLogout(this.state, url, options);
   }
 
   setTokenLifetimes(lifetimes: Partial<TokenLifetimes>): void {

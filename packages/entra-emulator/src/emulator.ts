@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { buildApp } from "./app.js";
+import type { LogoutTokenOptions } from "./backchannel.js";
 import { type DemoUser, type EmulatorConfig, loadConfig, type TokenLifetimes } from "./config.js";
 import { Controls } from "./control.js";
 import type { WorkloadAssertionOptions } from "./control-directory.js";
@@ -95,6 +96,16 @@ export interface Emulator {
    * where AZURE_FEDERATED_TOKEN_FILE points, as Kubernetes does, and rotate it by minting again.
    */
   mintWorkloadAssertion(options?: WorkloadAssertionOptions): Promise<string>;
+  /**
+   * An OIDC back-channel logout token (typ logout+jwt, events, sid and/or sub, no nonce), signed
+   * with the tenant key; `claims`, `typ` and `foreignKey` break it on purpose for tests.
+   */
+  logoutToken(options?: LogoutTokenOptions): Promise<string>;
+  /** POSTs `logout_token=…` to an app's back-channel logout URL; resolves its status and body. */
+  sendBackchannelLogout(
+    url: string,
+    options?: LogoutTokenOptions & { logoutToken?: string },
+  ): Promise<{ status: number; body: string }>;
   setTokenLifetimes(l: Partial<TokenLifetimes>): void;
   advanceClock(seconds: number): void;
   rotateKeys(options?: { keepOld?: boolean }): void;
@@ -185,6 +196,8 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     setUserConsent: (user, scopes, clientId) => controls.setUserConsent(user, scopes, clientId),
     setUserRoles: (user, roles, clientId) => controls.setUserRoles(user, roles, clientId),
     mintWorkloadAssertion: (opts) => controls.mintWorkloadAssertion(opts),
+    logoutToken: (opts) => controls.logoutToken(opts),
+    sendBackchannelLogout: (target, opts) => controls.sendBackchannelLogout(target, opts),
     setTokenLifetimes: (l) => controls.setTokenLifetimes(l),
     advanceClock: (seconds) => controls.advanceClock(seconds),
     rotateKeys: (opts) => controls.rotateKeys(opts),

@@ -1,3 +1,5 @@
+export type { LogoutTokenOptions } from "./backchannel.js";
+export { BACKCHANNEL_EVENT } from "./backchannel.js";
 export { EmulatorConfigError, loadConfig, parseConfig } from "./config.js";
 export type {
   AppRole,
@@ -13,6 +15,7 @@ export type {
   TokenLifetimes,
 } from "./config-types.js";
 export { ControlInputError } from "./control.js";
+export type { WorkloadAssertionOptions } from "./control-directory.js";
 export { DEFAULT_CONFIG } from "./default-tenant.js";
 export type { Emulator, StartEmulatorOptions } from "./emulator.js";
 export { startEmulator } from "./emulator.js";
