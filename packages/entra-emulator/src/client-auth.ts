@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual, X509Certificate } from "node:crypto";
 import { compactVerify, decodeJwt, decodeProtectedHeader } from "jose";
+import { checkAssertionTimes } from "./assertion-time.js";
 import type { ClientRegistration } from "./config-types.js";
 import { AadError } from "./errors.js";
 import { verifyFederatedAssertion } from "./federated.js";
@@ -115,19 +116,7 @@ async function verifyAssertion(
       "Client assertion audience claim does not match Realm issuer.",
     );
   }
-  const now = state.now();
-  const skew = 300;
-  if (
-    typeof claims.exp !== "number" ||
-    claims.exp + skew < now ||
-    (typeof claims.nbf === "number" && claims.nbf - skew > now)
-  ) {
-    throw new AadError(
-      "invalid_client",
-      700024,
-      `Client assertion is not within its valid time range. Current time: ${new Date(now * 1000).toISOString()}.`,
-    );
-  }
+  checkAssertionTimes(state, claims);
   if (typeof claims.jti !== "string" || claims.jti === "") {
     throw new AadError("invalid_client", 700027, "Client assertion must contain a 'jti' claim.");
   }
@@ -139,7 +128,7 @@ async function verifyAssertion(
       "Client assertion contains a 'jti' that was already used (replay).",
     );
   }
-  state.usedJtis.set(jtiKey, claims.exp);
+  state.usedJtis.set(jtiKey, Number(claims.exp));
 }
 
 /**

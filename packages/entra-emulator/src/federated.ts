@@ -6,6 +6,7 @@ import {
   type JWTVerifyGetKey,
   type ProtectedHeaderParameters,
 } from "jose";
+import { checkAssertionTimes } from "./assertion-time.js";
 import type { ClientRegistration, FederatedCredential } from "./config-types.js";
 import { AadError } from "./errors.js";
 import type { EmulatorState } from "./state.js";
@@ -107,7 +108,7 @@ export async function verifyFederatedAssertion(
       "Client assertion failed signature validation. The signing key was not found at the issuer, or the signature does not match.",
     );
   }
-  checkTimes(state, claims);
+  checkAssertionTimes(state, claims);
   const bySubject = byIssuer.filter((c) => c.subject === sub);
   if (bySubject.length === 0) {
     throw new AadError(
@@ -121,23 +122,6 @@ export async function verifyFederatedAssertion(
       "invalid_client",
       700212,
       `No matching federated identity record found for presented assertion audience '${audiences.join(",")}'. Please note that the matching is done using a case-sensitive comparison. ${CHECK}`,
-    );
-  }
-}
-
-function checkTimes(state: EmulatorState, claims: JWTPayload): void {
-  const now = state.now();
-  const skew = 300;
-  const iso = (s: unknown) => (typeof s === "number" ? new Date(s * 1000).toISOString() : "(none)");
-  if (
-    typeof claims.exp !== "number" ||
-    claims.exp + skew < now ||
-    (typeof claims.nbf === "number" && claims.nbf - skew > now)
-  ) {
-    throw new AadError(
-      "invalid_client",
-      700024,
-      `Client assertion is not within its valid time range. Current time: ${iso(now)}, assertion valid from ${iso(claims.nbf ?? claims.iat)}, expiry time of assertion ${iso(claims.exp)}. Review the documentation at https://learn.microsoft.com/entra/identity-platform/certificate-credentials .`,
     );
   }
 }

@@ -3,7 +3,14 @@ import type { JWTPayload } from "jose";
 import type { DemoUser, DirectoryGroup } from "../config-types.js";
 import { GraphError } from "../errors.js";
 import type { EmulatorState } from "../state.js";
-import { graphOption, pageLink, parseSkipToken, parseTop, type Query } from "./graph-paging.js";
+import {
+  graphOption,
+  pageLink,
+  parseSkipToken,
+  parseTop,
+  type Query,
+  selectProperties,
+} from "./graph-paging.js";
 import { applyFault, authenticate, forbidden, GRAPH_JSON, readAccess } from "./graph-support.js";
 
 /** Delegated permissions that read group memberships (all need an administrator's consent). */
@@ -72,25 +79,6 @@ function groupBody(group: DirectoryGroup, fields: readonly GroupProperty[]): Rec
   return body;
 }
 
-function selectGroupFields(select: string | undefined): GroupProperty[] {
-  const fields = select
-    ?.split(",")
-    .map((f) => f.trim())
-    .filter(Boolean);
-  if (!fields || fields.length === 0) return [...GROUP_PROPERTIES];
-  return fields.map((field) => {
-    const known = GROUP_PROPERTIES.find((p) => p.toLowerCase() === field.toLowerCase());
-    if (!known) {
-      throw new GraphError(
-        400,
-        "Request_BadRequest",
-        `Could not find a property named '${field}' on type 'microsoft.graph.directoryObject'.`,
-      );
-    }
-    return known;
-  });
-}
-
 /**
  * `POST /v1.0/me/getMemberGroups` and `/getMemberObjects` (ids, not paged; GroupMember.Read.All or
  * broader, which only an admin can consent to) and `GET /v1.0/me/transitiveMemberOf` (paged; with
@@ -123,7 +111,9 @@ export function registerMemberRoutes(app: FastifyInstance, state: EmulatorState)
     const offset = parseSkipToken(graphOption(request.query, "$skiptoken"));
     const select = graphOption(request.query, "$select");
     // Without a group permission Graph still lists the memberships, with everything but the id null.
-    const fields = canReadGroups(payload) ? selectGroupFields(select) : (["id"] as const);
+    const fields = canReadGroups(payload)
+      ? (selectProperties(select, GROUP_PROPERTIES, "microsoft.graph.directoryObject") ?? GROUP_PROPERTIES)
+      : (["id"] as const);
     const groups = state.directory.groupsOf(user);
     const value = groups.slice(offset, offset + top).map((g) => {
       const body = groupBody(g, fields);

@@ -48,3 +48,27 @@ export function pageLink(state: EmulatorState, path: string, query: Query, offse
   next.searchParams.set("$skiptoken", Buffer.from(String(offset)).toString("base64url"));
   return next.toString();
 }
+
+/** `$select`: property names of `type` (case-insensitive, Graph's spelling); undefined = all. */
+export function selectProperties<T extends string>(
+  select: string | undefined,
+  known: readonly T[],
+  type: string,
+): T[] | undefined {
+  const fields = select
+    ?.split(",")
+    .map((f) => f.trim())
+    .filter(Boolean);
+  if (!fields || fields.length === 0) return undefined;
+  return fields.map((field) => {
+    const match = known.find((p) => p.toLowerCase() === field.toLowerCase());
+    if (!match) {
+      throw new GraphError(
+        400,
+        "BadRequest",
+        `Could not find a property named '${field}' on type '${type}'.`,
+      );
+    }
+    return match;
+  });
+}

@@ -2,7 +2,14 @@ import type { FastifyInstance } from "fastify";
 import type { DemoUser } from "../config-types.js";
 import { GraphError } from "../errors.js";
 import type { EmulatorState } from "../state.js";
-import { graphOption, pageLink, parseSkipToken, parseTop, type Query } from "./graph-paging.js";
+import {
+  graphOption,
+  pageLink,
+  parseSkipToken,
+  parseTop,
+  type Query,
+  selectProperties,
+} from "./graph-paging.js";
 import { applyFault, authenticate, forbidden, GRAPH_JSON, readAccess } from "./graph-support.js";
 
 /** Graph's default `user` properties, in its order. */
@@ -32,22 +39,7 @@ const QUERY_OPTIONS = new Set(["$top", "$select", "$filter", "$skiptoken"]);
 
 /** `$select`: Graph's property names (case-insensitive); undefined = the default set. */
 export function selectFields(select: string | undefined): UserProperty[] | undefined {
-  const fields = select
-    ?.split(",")
-    .map((f) => f.trim())
-    .filter(Boolean);
-  if (!fields || fields.length === 0) return undefined;
-  return fields.map((field) => {
-    const known = USER_PROPERTIES.find((p) => p.toLowerCase() === field.toLowerCase());
-    if (!known) {
-      throw new GraphError(
-        400,
-        "BadRequest",
-        `Could not find a property named '${field}' on type 'microsoft.graph.user'.`,
-      );
-    }
-    return known;
-  });
+  return selectProperties(select, USER_PROPERTIES, "microsoft.graph.user");
 }
 
 /** A user as Graph returns it, with the `@odata.context` of an entity or of the collection. */
