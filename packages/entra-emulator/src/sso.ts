@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { DemoUser } from "./config-types.js";
-import { type EmulatorState, opaque, type SsoSession } from "./state.js";
+import { type EmulatorState, opaque, SSO_IDLE_SECONDS, type SsoSession } from "./state.js";
 
 /** Named like Entra's session cookie so it never collides with an app's cookie on the same host. */
 export const SSO_COOKIE = "ESTSAUTH";
@@ -27,7 +27,14 @@ export function currentSsoSession(state: EmulatorState, request: FastifyRequest)
   const started = startedBy.get(request);
   if (started) return started;
   const id = readSsoCookie(request);
-  return id ? state.ssoSessions.get(id) : undefined;
+  const session = id ? state.ssoSessions.get(id) : undefined;
+  if (!id || !session) return undefined;
+  if (session.lastUsedAt + SSO_IDLE_SECONDS < state.now()) {
+    state.ssoSessions.delete(id);
+    return undefined;
+  }
+  session.lastUsedAt = state.now();
+  return session;
 }
 
 /** The user of the browser's emulator session (ESTSAUTH), if it is still alive server-side. */
@@ -46,7 +53,12 @@ export function startSsoSession(
   const previous = readSsoCookie(request);
   if (previous) state.ssoSessions.delete(previous);
   const id = opaque(24);
-  const session: SsoSession = { userId: user.id, sid: randomUUID(), clients: new Set() };
+  const session: SsoSession = {
+    userId: user.id,
+    sid: randomUUID(),
+    clients: new Set(),
+    lastUsedAt: state.now(),
+  };
   state.ssoSessions.set(id, session);
   startedBy.set(request, session);
   reply.header("set-cookie", `${SSO_COOKIE}=${id}; ${cookieAttributes(state)}`);

@@ -1,15 +1,9 @@
 import { randomBytes } from "node:crypto";
-import type {
-  ClientRegistration,
-  DemoUser,
-  EmulatorConfig,
-  TenantConfig,
-  TokenLifetimes,
-} from "./config-types.js";
+import type { ClientRegistration, DemoUser, EmulatorConfig, TokenLifetimes } from "./config-types.js";
 import { Directory } from "./directory.js";
 import { AadError } from "./errors.js";
 import { KeyRing } from "./keys.js";
-import type { ScopeRequest } from "./scopes.js";
+import type { AuthorizeRequest, SsoSession, TenantScope } from "./state-types.js";
 
 export type HostileIdTokenKind =
   | "wrong-signature"
@@ -95,44 +89,11 @@ export interface RefreshTokenRecord extends Grant {
   revoked: boolean;
 }
 
-/** An SSO session behind the ESTSAUTH cookie. */
-export interface SsoSession {
-  userId: string;
-  /** Entra's `sid`: one per sign-in session, in every ID token issued from it. */
-  sid: string;
-  /** Apps signed in from this session (their front-channel logout URLs are called at sign-out). */
-  clients: Set<string>;
-}
-
-/** The tenant an endpoint was called for: one tenant, or (null) `common` / `organizations`. */
-export interface TenantScope {
-  tenant: TenantConfig | null;
-  /** The path segment as sent (tenant id, domain, or alias). */
-  segment: string;
-}
-
-/** Validated /authorize parameters kept server-side while the account picker is shown. */
-export interface AuthorizeRequest {
-  client: ClientRegistration;
-  /** The tenant of the authority (null: `common` / `organizations`: users of every tenant). */
-  tenantId: string | null;
-  redirectUri: string;
-  responseMode: "query" | "form_post" | "fragment";
-  scopes: ScopeRequest;
-  state: string | undefined;
-  nonce: string | undefined;
-  codeChallenge: string | undefined;
-  prompt: string | undefined;
-  loginHint: string | undefined;
-  /** `client_info=1` was sent: the redirect and token response carry `client_info`. */
-  clientInfo: boolean;
-  /** Set once the user is known (picker or SSO) while the consent step is shown. */
-  userId?: string;
-  /** The permissions the consent step asks the user to grant. */
-  consent?: string[];
-}
+export type { AuthorizeRequest, SsoSession, TenantScope } from "./state-types.js";
 
 const PENDING_SECONDS = 600;
+/** An SSO session unused this long is over (Entra's default session lifetime is of this order). */
+export const SSO_IDLE_SECONDS = 86_400;
 
 /** Opaque random token material (base64url). */
 export function opaque(bytes = 32): string {
@@ -274,7 +235,10 @@ export class EmulatorState {
     for (const [key, exp] of this.usedJtis) if (exp + 600 < now) this.usedJtis.delete(key);
     for (const [key, value] of this.refreshTokens)
       if (value.expiresAt + 86_400 < now) this.refreshTokens.delete(key);
-    // SSO sessions have no expiry of their own: keep the newest 10k (Maps iterate oldest first).
+    for (const [key, session] of this.ssoSessions) {
+      if (session.lastUsedAt + SSO_IDLE_SECONDS < now) this.ssoSessions.delete(key);
+    }
+    // And at most the newest 10k (Maps iterate oldest first).
     for (const key of this.ssoSessions.keys()) {
       if (this.ssoSessions.size <= 10_000) break;
       this.ssoSessions.delete(key);

@@ -85,6 +85,26 @@ describe("sid", () => {
   });
 });
 
+describe("SSO session lifetime", () => {
+  it("ends a session unused for 24 h: the cookie then shows the picker and the session is swept", async () => {
+    const first = await signIn();
+    emulator.advanceClock(86_400 + 60);
+    try {
+      const response = await get(authorizeUrl(emulator), first.cookie);
+      expect(response.status).toBe(200);
+      expect(await response.text()).toContain("Pick an account");
+      // A session in use stays: signing in again through it moves its expiry on.
+      const fresh = await signIn();
+      emulator.advanceClock(86_000);
+      expect((await get(authorizeUrl(emulator), fresh.cookie)).status).toBe(302);
+      emulator.advanceClock(86_000);
+      expect((await get(authorizeUrl(emulator), fresh.cookie)).status).toBe(302);
+    } finally {
+      emulator.reset();
+    }
+  });
+});
+
 describe("front-channel logout", () => {
   it("loads every signed-in app's front-channel URL with ?sid= in hidden iframes, then redirects", async () => {
     const first = await signIn();
