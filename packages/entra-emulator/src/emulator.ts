@@ -7,6 +7,7 @@ import type { LogoutTokenOptions } from "./backchannel.js";
 import { type DemoUser, type EmulatorConfig, loadConfig, type TokenLifetimes } from "./config.js";
 import { Controls } from "./control.js";
 import type { WorkloadAssertionOptions } from "./control-directory.js";
+import { workloadIssuer } from "./federated.js";
 import { simpleRequest } from "./http-client.js";
 import { APP_SERVICE_PATH } from "./routes/managed-identity.js";
 import { driveSignIn, type SignInOptions } from "./sign-in.js";
@@ -56,6 +57,16 @@ export interface Emulator {
     postLogoutRedirectUris: string[];
   };
   readonly users: readonly DemoUser[];
+  /** Every tenant (home first) with its issuer and users, e.g. Fabrikam for multi-tenant tests. */
+  readonly tenants: readonly {
+    id: string;
+    domain: string;
+    displayName: string;
+    issuer: string;
+    users: readonly DemoUser[];
+  }[];
+  /** The built-in external issuer (workload identity federation); see `mintWorkloadAssertion`. */
+  readonly workloadIssuer: string;
   /**
    * The managed identity endpoints, as the environment variables MSAL (and Azure SDKs) read:
    * App Service's IDENTITY_ENDPOINT + IDENTITY_HEADER, or IMDS at AZURE_POD_IDENTITY_AUTHORITY_HOST
@@ -181,6 +192,14 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
       postLogoutRedirectUris: primary.postLogoutRedirectUris,
     },
     users: config.users,
+    tenants: state.directory.tenants.map((t) => ({
+      id: t.id,
+      domain: t.domain,
+      displayName: t.displayName,
+      issuer: state.issuerFor(t.id),
+      users: state.directory.usersOf(t.id),
+    })),
+    workloadIssuer: workloadIssuer(state),
     managedIdentityEnv: {
       IDENTITY_ENDPOINT: `${url}${APP_SERVICE_PATH}`,
       IDENTITY_HEADER: state.identityHeader,

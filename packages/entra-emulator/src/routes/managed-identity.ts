@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { SignJWT } from "jose";
 import { TOKEN_EXCHANGE_AUDIENCE } from "../config-client.js";
 import type { ManagedIdentity } from "../config-types.js";
@@ -100,7 +100,7 @@ function sendError(reply: FastifyReply, err: unknown) {
 }
 
 export function registerManagedIdentityRoutes(app: FastifyInstance, state: EmulatorState): void {
-  app.get<{ Querystring: Query }>(IMDS_PATH, async (request, reply) => {
+  const imds = async (request: FastifyRequest<{ Querystring: Query }>, reply: FastifyReply) => {
     try {
       if (request.headers.metadata !== "true") {
         throw new MsiError(400, "invalid_request", "Required metadata header not specified");
@@ -122,7 +122,10 @@ export function registerManagedIdentityRoutes(app: FastifyInstance, state: Emula
     } catch (err) {
       return sendError(reply, err);
     }
-  });
+  };
+  // MSAL Node asks with a trailing slash (it normalises the URL); IMDS answers both.
+  app.get(IMDS_PATH, imds);
+  app.get(`${IMDS_PATH}/`, imds);
 
   app.get<{ Querystring: Query }>(APP_SERVICE_PATH, async (request, reply) => {
     try {
