@@ -31,7 +31,8 @@ export function credentialIssuer(state: EmulatorState, credential: FederatedCred
   return credential.issuer.replaceAll("{emulator}", state.baseUrl);
 }
 
-const remoteKeySets = new Map<string, JWTVerifyGetKey>();
+/** Remote key sets per emulator and issuer (jose caches and refreshes the keys inside each). */
+const remoteKeySets = new WeakMap<EmulatorState, Map<string, JWTVerifyGetKey>>();
 
 /** The issuer's keys: the emulator's own, the credential's `jwks`, or the issuer's published JWKS. */
 async function issuerKeys(
@@ -44,14 +45,16 @@ async function issuerKeys(
     return createLocalJWKSet(state.keys.jwks(issuer));
   }
   if (credential.jwks) return createLocalJWKSet(credential.jwks);
-  const cached = remoteKeySets.get(issuer);
+  const known = remoteKeySets.get(state) ?? new Map<string, JWTVerifyGetKey>();
+  remoteKeySets.set(state, known);
+  const cached = known.get(issuer);
   if (cached) return cached;
   const discovery = `${issuer.replace(/\/$/, "")}/.well-known/openid-configuration`;
   const response = await fetch(discovery, { signal: AbortSignal.timeout(5000) });
   const body = (await response.json()) as { jwks_uri?: unknown };
   if (!response.ok || typeof body.jwks_uri !== "string") throw new Error(`no jwks_uri at ${discovery}`);
   const keySet = createRemoteJWKSet(new URL(body.jwks_uri));
-  remoteKeySets.set(issuer, keySet);
+  known.set(issuer, keySet);
   return keySet;
 }
 
