@@ -13,6 +13,17 @@ await build({
   format: "esm",
   target: "node20",
   legalComments: "none",
+  // Loaded with import() only when used (pretty logs on a terminal; OTEL_* set): not parsed at
+  // start otherwise. They stay in node_modules, resolved from dist/ at run time.
+  // (@opentelemetry/api stays bundled: prom-client requires it at start.)
+  external: [
+    "pino-pretty",
+    "@opentelemetry/sdk-trace-node",
+    "@opentelemetry/sdk-trace-base",
+    "@opentelemetry/exporter-trace-otlp-http",
+    "@opentelemetry/resources",
+    "@opentelemetry/instrumentation-undici",
+  ],
   logLevel: "warning",
   // CommonJS dependencies call require() for Node built-ins.
   banner: {

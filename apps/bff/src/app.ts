@@ -1,6 +1,6 @@
 import rateLimit from "@fastify/rate-limit";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from "fastify";
 import type { DestinationStream } from "pino";
 import { authPlugin } from "./auth/auth-plugin.js";
 import type { AppConfig } from "./config.js";
@@ -8,18 +8,19 @@ import { errorHandler } from "./error-handler.js";
 import { AppError } from "./errors.js";
 import { clientErrorHandler, frameworkErrorHandler } from "./framework-errors.js";
 import { graphPlugin } from "./graph/graph-plugin.js";
+import { lifecyclePlugin } from "./lifecycle.js";
 import { loggerOptions, requestIdGenerator } from "./logging.js";
 import { createMetrics, instrumentStore, metricsPlugin } from "./metrics.js";
 import { apiRoutes } from "./routes/api/index.js";
 import { authRoutes } from "./routes/auth.js";
 import { healthRoutes } from "./routes/health.js";
 import { securityHeaders, securityPlugin } from "./security.js";
-import { SESSION_KEY_PREFIX } from "./session/fastify-session-store.js";
 import { kvPlugin } from "./session/kv-plugin.js";
 import type { KeyValueStore } from "./session/kv-store.js";
 import { createMemoryStore } from "./session/memory-store.js";
 import { createRedisStore } from "./session/redis-store.js";
-import { sessionPlugin } from "./session/session-plugin.js";
+import { SESSION_KEY_PREFIX } from "./session/session-keys.js";
+import { type SessionTiming, sessionPlugin } from "./session/session-plugin.js";
 import { spaPlugin } from "./spa.js";
 
 export type { AppConfig } from "./config.js";
@@ -31,6 +32,10 @@ export interface BuildAppOptions {
   logger?: FastifyBaseLogger;
   /** Where the built logger writes (tests capture logs with it). */
   logStream?: DestinationStream;
+  /** Session touch interval and clock (tests). */
+  sessionTiming?: SessionTiming;
+  /** OpenTelemetry's plugin (telemetry/otel.ts), only when tracing is configured. */
+  tracing?: FastifyPluginAsync;
 }
 
 /** Chooses the KV store: Redis when REDIS_URL is set (shared by all instances), else memory. */
@@ -75,8 +80,13 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setErrorHandler(errorHandler);
+  // First, so each request's span is the parent of everything the request does.
+  if (options.tracing) await app.register(options.tracing);
+  await app.register(lifecyclePlugin);
   app.addHook("onSend", async (request, reply) => {
     reply.header("x-request-id", request.id);
+    // Shutting down: keep-alive clients reconnect, through the load balancer, to another instance.
+    if (app.lifecycle.draining) reply.header("connection", "close");
   });
 
   const store = options.store ?? createStore(config, options.logger);
@@ -95,9 +105,14 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
 
   // Routes that use the session cookie; static files and health checks never touch the store.
   await app.register(async (scope) => {
-    await scope.register(sessionPlugin, { config });
+    await scope.register(sessionPlugin, {
+      config,
+      ...(options.sessionTiming ? { timing: options.sessionTiming } : {}),
+    });
     await scope.register(rateLimit, {
       global: false,
+      // Counted per IPv4 address, per IPv6 /64: one subscriber gets a whole /64 for free.
+      ipv6Subnet: 64,
       errorResponseBuilder: (_request, context) =>
         new AppError("rate_limited", 429, "Too many requests; try again later.", {
           retryAfter: Math.ceil(context.ttl / 1000),

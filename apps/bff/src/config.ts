@@ -3,15 +3,30 @@ import { createHash, createPrivateKey, randomBytes, X509Certificate } from "node
 import { existsSync, readFileSync } from "node:fs";
 import { type Static, Type } from "typebox";
 import { Value } from "typebox/value";
+import {
+  OperationsEnv,
+  type OperationsSettings,
+  operationsSettings,
+  parseSessionSecrets,
+} from "./config-operations.js";
+import { ConfigError, ConfigProblems } from "./config-problems.js";
+
+export { ConfigError } from "./config-problems.js";
 
 const Guid = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
 const Integer = "^[0-9]+$";
 const HttpUrl = "^https?://[^\\s]+$";
+// A tenant is named by its GUID, a verified domain (has a dot), or one of Entra's shared endpoints.
+const TenantId = `^(${Guid.slice(1, -1)}|([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?\\.)+[A-Za-z]{2,63}|organizations|common|consumers)$`;
 
 /** What the environment may hold. Each `description` says how to fix a bad value. */
 export const EnvSchema = Type.Object({
   ENTRA_TENANT_ID: Type.Optional(
-    Type.String({ pattern: `${Guid}|^[A-Za-z0-9.-]+$`, description: "the Directory (tenant) ID GUID" }),
+    Type.String({
+      pattern: TenantId,
+      description:
+        "the Directory (tenant) ID GUID, a verified domain such as contoso.onmicrosoft.com, or organizations/common/consumers",
+    }),
   ),
   ENTRA_CLIENT_ID: Type.Optional(
     Type.String({ pattern: Guid, description: "the Application (client) ID GUID of the app registration" }),
@@ -49,7 +64,11 @@ export const EnvSchema = Type.Object({
     Type.String({ minLength: 1, description: "an interface to bind, e.g. localhost or 0.0.0.0" }),
   ),
   SESSION_SECRET: Type.Optional(
-    Type.String({ minLength: 32, description: "at least 32 random characters (openssl rand -base64 48)" }),
+    Type.String({
+      minLength: 32,
+      description:
+        "at least 32 random characters (openssl rand -base64 48); to rotate, a comma-separated list, newest first",
+    }),
   ),
   SESSION_IDLE_MINUTES: Type.Optional(
     Type.String({ pattern: "^[1-9][0-9]*$", description: "whole minutes ≥ 1" }),
@@ -81,6 +100,9 @@ export const EnvSchema = Type.Object({
   AUTH_RATE_LIMIT_PER_MINUTE: Type.Optional(
     Type.String({ pattern: "^[1-9][0-9]*$", description: "requests per minute per client IP, ≥ 1" }),
   ),
+  PRELOGIN_MAX: Type.Optional(
+    Type.String({ pattern: "^[1-9][0-9]*$", description: "a whole number of sign-ins in progress, ≥ 1" }),
+  ),
   GRAPH_TIMEOUT_MS: Type.Optional(Type.String({ pattern: "^[1-9][0-9]*$", description: "milliseconds ≥ 1" })),
   IDP_TIMEOUT_MS: Type.Optional(Type.String({ pattern: "^[1-9][0-9]*$", description: "milliseconds ≥ 1" })),
   METRICS_TOKEN: Type.Optional(
@@ -90,6 +112,7 @@ export const EnvSchema = Type.Object({
         "at least 32 random characters (openssl rand -base64 32); Prometheus sends it as a bearer token",
     }),
   ),
+  ...OperationsEnv,
   WEB_DIST_DIR: Type.Optional(Type.String({ minLength: 1, description: "the path of the built SPA" })),
 });
 export type Env = Static<typeof EnvSchema>;
@@ -120,7 +143,7 @@ export interface EmulatorModeSettings {
   externalUrl?: string;
 }
 
-export interface Config {
+export interface Config extends OperationsSettings {
   port: number;
   host: string;
   /** Origin (and optional path) users open, no trailing slash. Decides Secure/__Host- cookies. */
@@ -132,12 +155,15 @@ export interface Config {
   secureCookies: boolean;
   webDistDir: string;
   logLevel: string;
-  sessionSecret: string;
+  /** Newest first: new cookies are signed with the first, the others still verify (rotation). */
+  sessionSecrets: string[];
   sessionIdleMs: number;
   sessionAbsoluteMs: number;
   redis: { url: string; keyPrefix?: string } | undefined;
   trustProxy: false | number | string[];
   authRateLimitPerMinute: number;
+  /** Most sign-ins in progress at once (pre-login records); more get a 503 page. */
+  preLoginMax: number;
   graphTimeoutMs: number;
   /** Deadline of each request MSAL makes to the IdP (token endpoint): a hung IdP never hangs sign-in. */
   idpTimeoutMs: number;
@@ -151,18 +177,6 @@ export interface Config {
 /** A config whose identity provider is concrete: what buildApp needs. */
 export type AppConfig = Omit<Config, "idp"> & { idp: EntraSettings };
 
-/** A bad or missing setting; the message names the variable and how to fix it. */
-export class ConfigError extends Error {
-  readonly code = "config_invalid";
-  constructor(
-    readonly variable: string,
-    message: string,
-  ) {
-    super(`${variable}: ${message}`);
-    this.name = "ConfigError";
-  }
-}
-
 /** Loads `.env` from the working directory (if present) and returns the process environment. */
 export function readEnvironment(): Record<string, string | undefined> {
   if (existsSync(".env")) process.loadEnvFile(".env");
@@ -171,28 +185,33 @@ export function readEnvironment(): Record<string, string | undefined> {
 
 /**
  * Validates the environment and turns it into a typed Config. Pure apart from reading the
- * certificate files it names; throws ConfigError on the first bad value.
+ * certificate files it names. On a bad configuration throws a ConfigError (the first problem)
+ * whose `problems` lists every bad variable, each independent step having been tried.
  */
 export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
-  const env = validateEnv(rawEnv);
+  const problems = new ConfigProblems();
+  const env = validateEnv(rawEnv, problems);
   const warnings: string[] = [];
 
-  const publicUrl = parseUrl("PUBLIC_URL", env.PUBLIC_URL ?? "http://localhost:5000");
-  if (publicUrl.search || publicUrl.hash) {
-    throw new ConfigError("PUBLIC_URL", "must not have a query or fragment");
-  }
+  const publicUrl =
+    problems.attempt(() => parsePublicUrl(env.PUBLIC_URL ?? "http://localhost:5000")) ??
+    new URL("http://localhost:5000");
   const publicBase = `${publicUrl.origin}${publicUrl.pathname.replace(/\/+$/, "")}`;
-  const idp = loadIdp(env);
+  const idp = loadIdp(env, problems);
 
-  let sessionSecret = env.SESSION_SECRET;
-  if (!sessionSecret) {
+  let sessionSecrets = env.SESSION_SECRET
+    ? (problems.attempt(() => parseSessionSecrets(env.SESSION_SECRET as string)) ?? [])
+    : undefined;
+  if (!sessionSecrets) {
     if (idp.mode !== "emulator") {
-      throw new ConfigError(
-        "SESSION_SECRET",
-        "is required with a real tenant: set at least 32 random characters (openssl rand -base64 48)",
+      problems.add(
+        new ConfigError(
+          "SESSION_SECRET",
+          "is required with a real tenant: set at least 32 random characters (openssl rand -base64 48)",
+        ),
       );
     }
-    sessionSecret = randomBytes(48).toString("base64url");
+    sessionSecrets = [randomBytes(48).toString("base64url")];
     warnings.push("SESSION_SECRET is not set: generated a random one (sessions end when the BFF restarts)");
   }
 
@@ -204,10 +223,15 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
   }
   const idleMinutes = Number(env.SESSION_IDLE_MINUTES ?? 30);
   const absoluteHours = Number(env.SESSION_ABSOLUTE_HOURS ?? 8);
-  if (!(absoluteHours > 0)) throw new ConfigError("SESSION_ABSOLUTE_HOURS", "must be more than 0");
+  if (!(absoluteHours > 0)) {
+    problems.add(new ConfigError("SESSION_ABSOLUTE_HOURS", "must be more than 0"));
+  }
+  const port = problems.attempt(() => parsePort("PORT", env.PORT ?? "5000")) ?? 0;
+  const trustProxy = problems.attempt(() => parseTrustProxy(env.TRUST_PROXY)) ?? false;
+  problems.throwIfAny();
 
   return {
-    port: parsePort("PORT", env.PORT ?? "5000"),
+    port,
     host: env.HOST ?? "localhost",
     publicUrl: publicBase,
     redirectUri: `${publicBase}/getAToken`,
@@ -215,39 +239,42 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
     secureCookies: publicUrl.protocol === "https:",
     webDistDir: env.WEB_DIST_DIR ?? new URL("../../web/dist", import.meta.url).pathname,
     logLevel: env.LOG_LEVEL ?? "info",
-    sessionSecret,
+    ...(env.LOG_FORMAT ? { logFormat: env.LOG_FORMAT } : {}),
+    sessionSecrets,
     sessionIdleMs: idleMinutes * 60_000,
     sessionAbsoluteMs: Math.round(absoluteHours * 3_600_000),
     redis: env.REDIS_URL
       ? { url: env.REDIS_URL, ...(env.REDIS_KEY_PREFIX ? { keyPrefix: env.REDIS_KEY_PREFIX } : {}) }
       : undefined,
-    trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    trustProxy,
     authRateLimitPerMinute: Number(env.AUTH_RATE_LIMIT_PER_MINUTE ?? 30),
+    preLoginMax: Number(env.PRELOGIN_MAX ?? 10_000),
     graphTimeoutMs: Number(env.GRAPH_TIMEOUT_MS ?? 5000),
     idpTimeoutMs: Number(env.IDP_TIMEOUT_MS ?? 10_000),
+    ...operationsSettings(env),
     ...(env.METRICS_TOKEN ? { metricsToken: env.METRICS_TOKEN } : {}),
     idp,
     warnings,
   };
 }
 
-function validateEnv(rawEnv: Record<string, string | undefined>): Env {
+/** The well-formed variables; each malformed one is recorded in `problems` and left out (as unset). */
+function validateEnv(rawEnv: Record<string, string | undefined>, problems: ConfigProblems): Env {
   // Empty values count as unset, as in most .env tooling.
   const env: Record<string, string> = {};
   for (const key of Object.keys(EnvSchema.properties)) {
     const value = rawEnv[key];
     if (value !== undefined && value.trim() !== "") env[key] = value.trim();
   }
-  const first = Value.Errors(EnvSchema, env)[0];
-  if (first) {
-    const variable = first.instancePath.replace(/^\//, "");
+  for (const error of Value.Errors(EnvSchema, env)) {
+    const variable = error.instancePath.replace(/^\//, "");
     const schema = EnvSchema.properties[variable as keyof Env] as { description?: string } | undefined;
-    const hint = schema?.description ?? first.message;
-    throw new ConfigError(
-      variable,
-      `invalid value "${redactIfSecret(variable, env[variable])}": use ${hint}`,
+    const hint = schema?.description ?? error.message;
+    problems.add(
+      new ConfigError(variable, `invalid value "${redactIfSecret(variable, env[variable])}": use ${hint}`),
     );
   }
+  for (const problem of problems.list) delete env[problem.variable];
   return env as Env;
 }
 
@@ -264,45 +291,46 @@ const ENTRA_VARIABLES = [
   "ENTRA_CLIENT_KEY_PATH",
 ] as const;
 
-function loadIdp(env: Env): EntraSettings | EmulatorModeSettings {
-  const anySet = ENTRA_VARIABLES.some((name) => env[name] !== undefined);
+/** The identity provider; each independent problem goes to `problems` (the result is then unused). */
+function loadIdp(env: Env, problems: ConfigProblems): EntraSettings | EmulatorModeSettings {
+  const anySet = ENTRA_VARIABLES.some((name) => env[name] !== undefined || problems.has(name));
   const emulatorUrl = env.ENTRA_EMULATOR_URL
-    ? parseUrl("ENTRA_EMULATOR_URL", env.ENTRA_EMULATOR_URL)
+    ? problems.attempt(() => parseUrl("ENTRA_EMULATOR_URL", env.ENTRA_EMULATOR_URL as string))
     : undefined;
   if (!anySet) {
     return {
       mode: "emulator",
-      port: parsePort("EMULATOR_PORT", env.EMULATOR_PORT ?? "5001"),
+      port: problems.attempt(() => parsePort("EMULATOR_PORT", env.EMULATOR_PORT ?? "5001")) ?? 0,
       ...(emulatorUrl ? { externalUrl: emulatorUrl.origin } : {}),
     };
   }
   for (const name of ["ENTRA_TENANT_ID", "ENTRA_CLIENT_ID"] as const) {
     if (!env[name]) {
-      throw new ConfigError(
-        name,
-        "is missing: set ENTRA_TENANT_ID, ENTRA_CLIENT_ID and a credential, or none of ENTRA_* for the emulator",
+      problems.add(
+        new ConfigError(
+          name,
+          "is missing: set ENTRA_TENANT_ID, ENTRA_CLIENT_ID and a credential, or none of ENTRA_* for the emulator",
+        ),
       );
     }
   }
   // With an external emulator, http loopback URLs are fine; with a real tenant, https only.
-  const allowHttp = emulatorUrl !== undefined;
-  const authorityHost = parseServiceUrl(
-    "ENTRA_AUTHORITY_HOST",
-    env.ENTRA_AUTHORITY_HOST ?? emulatorUrl?.origin ?? "https://login.microsoftonline.com",
-    allowHttp,
-  );
-  const graphBaseUrl = parseServiceUrl(
-    "GRAPH_BASE_URL",
-    env.GRAPH_BASE_URL ?? emulatorUrl?.origin ?? "https://graph.microsoft.com",
-    allowHttp,
-  );
+  const allowHttp = env.ENTRA_EMULATOR_URL !== undefined;
+  const serviceUrl = (variable: string, value: string) =>
+    problems.attempt(() => parseServiceUrl(variable, value, allowHttp)) ?? "";
   return {
     mode: "entra",
-    tenantId: env.ENTRA_TENANT_ID as string,
-    clientId: env.ENTRA_CLIENT_ID as string,
-    credential: loadCredential(env),
-    authorityHost,
-    graphBaseUrl,
+    tenantId: env.ENTRA_TENANT_ID ?? "",
+    clientId: env.ENTRA_CLIENT_ID ?? "",
+    credential: problems.attempt(() => loadCredential(env)) ?? { kind: "secret", secret: "" },
+    authorityHost: serviceUrl(
+      "ENTRA_AUTHORITY_HOST",
+      env.ENTRA_AUTHORITY_HOST ?? emulatorUrl?.origin ?? "https://login.microsoftonline.com",
+    ),
+    graphBaseUrl: serviceUrl(
+      "GRAPH_BASE_URL",
+      env.GRAPH_BASE_URL ?? emulatorUrl?.origin ?? "https://graph.microsoft.com",
+    ),
     emulator: allowHttp,
   };
 }
@@ -374,6 +402,12 @@ function parseUrl(variable: string, value: string): URL {
   } catch {
     throw new ConfigError(variable, `"${value}" is not a URL`);
   }
+}
+
+function parsePublicUrl(value: string): URL {
+  const url = parseUrl("PUBLIC_URL", value);
+  if (url.search || url.hash) throw new ConfigError("PUBLIC_URL", "must not have a query or fragment");
+  return url;
 }
 
 function parseServiceUrl(variable: string, value: string, allowHttp: boolean): string {

@@ -4,6 +4,8 @@ import type { AppConfig, Config } from "./config.js";
 
 export interface ResolvedIdentityProvider {
   config: AppConfig;
+  /** The emulator's users as "Name <upn>" for the start-up banner; empty with a real tenant. */
+  demoUsers: string[];
   /** Stops the in-process emulator, if one was started. */
   close(): Promise<void>;
 }
@@ -19,7 +21,7 @@ export async function resolveIdentityProvider(
   log: FastifyBaseLogger,
 ): Promise<ResolvedIdentityProvider> {
   const idp = config.idp;
-  if (idp.mode === "entra") return { config: { ...config, idp }, close: async () => {} };
+  if (idp.mode === "entra") return { config: { ...config, idp }, demoUsers: [], close: async () => {} };
 
   let emulator: Emulator | undefined;
   let url: string;
@@ -49,12 +51,12 @@ export async function resolveIdentityProvider(
     clientSecret = emulator.client.clientSecret;
     users = emulator.users;
   }
-  const names = users.map((user) => `${user.displayName} <${user.userPrincipalName}>`).join(", ");
   log.warn(
     `Emulator mode: no ENTRA_* settings, so sign-in uses the local Entra ID emulator at ${url} ` +
-      `(set ENTRA_TENANT_ID, ENTRA_CLIENT_ID and a credential for a real tenant). Demo users: ${names}`,
+      "(set ENTRA_TENANT_ID, ENTRA_CLIENT_ID and a credential for a real tenant)",
   );
   return {
+    demoUsers: users.map((user) => `${user.displayName} <${user.userPrincipalName}>`),
     config: {
       ...config,
       idp: {

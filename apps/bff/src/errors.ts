@@ -28,3 +28,11 @@ export class ReauthRequiredError extends AppError {
   /** The AADSTS code Entra gave for rejecting the refresh token, for the audit log. */
   readonly aadsts: number | undefined;
 }
+
+/** The session ended (signed out, possibly on another instance) while this request ran. */
+export class SessionEndedError extends AppError {
+  constructor() {
+    super("unauthenticated", 401, "Your session has ended; sign in again.");
+    this.name = "SessionEndedError";
+  }
+}

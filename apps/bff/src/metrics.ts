@@ -132,6 +132,15 @@ export function instrumentStore(store: KeyValueStore, metrics: BffMetrics): KeyV
       metrics.timeStore("setIfAbsent", () => store.setIfAbsent(key, value, ttlMs)),
     deleteIfEquals: (key, value) =>
       metrics.timeStore("deleteIfEquals", () => store.deleteIfEquals(key, value)),
+    update: (key, value, ttlMs) => metrics.timeStore("update", () => store.update(key, value, ttlMs)),
+    setUnlessTombstoned: (key, value, ttlMs, tombstone) =>
+      metrics.timeStore("setUnlessTombstoned", () => store.setUnlessTombstoned(key, value, ttlMs, tombstone)),
+    deleteWithTombstone: (keys, tombstone, ttlMs) =>
+      metrics.timeStore("deleteWithTombstone", () => store.deleteWithTombstone(keys, tombstone, ttlMs)),
+    addCapped: (namespace, id, value, ttlMs, cap) =>
+      metrics.timeStore("addCapped", () => store.addCapped(namespace, id, value, ttlMs, cap)),
+    getCapped: (namespace, id) => metrics.timeStore("getCapped", () => store.getCapped(namespace, id)),
+    takeCapped: (namespace, id) => metrics.timeStore("takeCapped", () => store.takeCapped(namespace, id)),
     ping: () => metrics.timeStore("ping", () => store.ping()),
     count: (prefix) => metrics.timeStore("count", () => store.count(prefix)),
     close: () => store.close(),

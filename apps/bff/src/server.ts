@@ -1,42 +1,50 @@
-import pino from "pino";
 import { buildApp } from "./app.js";
+import { bannerLines } from "./banner.js";
 import { ConfigError, loadConfig, readEnvironment } from "./config.js";
+import { formatConfigProblems } from "./config-problems.js";
 import { resolveIdentityProvider } from "./emulator-mode.js";
-import { loggerOptions } from "./logging.js";
+import { createLogger, usePrettyLogs } from "./log-destination.js";
+import { shutdownHandler } from "./shutdown.js";
 
 let loaded: ReturnType<typeof loadConfig>;
 try {
   loaded = loadConfig(readEnvironment());
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
-  // One line that names the variable and how to fix it.
-  console.error(`Configuration error: ${error.message}`);
+  // Every bad variable with its fix, as the doctor lists them.
+  console.error(formatConfigProblems(error));
   process.exit(1);
 }
 
-const log = pino(loggerOptions(loaded.logLevel));
+const pretty = usePrettyLogs(loaded.logFormat, process.stdout.isTTY === true);
+const log = await createLogger(loaded.logLevel, pretty);
 for (const warning of loaded.warnings) log.warn(warning);
 const idp = await resolveIdentityProvider(loaded, log);
-const app = await buildApp(idp.config, { logger: log });
+// Only with an OTLP endpoint: otherwise the SDK is never imported.
+const tracing = loaded.tracing ? await (await import("./telemetry/otel.js")).startTracing(log) : undefined;
+const app = await buildApp(idp.config, { logger: log, ...(tracing ? { tracing: tracing.plugin } : {}) });
 
 // Slow clients cannot hold sockets forever; keep-alive outlives typical load balancer idle timeouts.
 app.server.requestTimeout = 30_000;
 app.server.headersTimeout = 15_000;
 app.server.keepAliveTimeout = 72_000;
 
-let closing = false;
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.once(signal, () => {
-    if (closing) return;
-    closing = true;
-    log.info({ signal }, "shutting down");
-    const force = setTimeout(() => process.exit(1), 10_000);
-    force.unref();
-    void app
-      .close()
-      .then(() => idp.close())
-      .then(() => process.exit(0));
-  });
-}
+const onSignal = shutdownHandler({
+  app,
+  log,
+  drainMs: idp.config.shutdownDrainMs,
+  timeoutMs: idp.config.shutdownTimeoutMs,
+  closeOthers: async () => {
+    await idp.close();
+    await tracing?.shutdown();
+  },
+  exit: (code) => process.exit(code),
+});
+process.on("SIGTERM", onSignal);
+process.on("SIGINT", onSignal);
 
-await app.listen({ port: idp.config.port, host: idp.config.host });
+const listening = await app.listen({ port: idp.config.port, host: idp.config.host });
+const banner = bannerLines({ config: idp.config, listening, demoUsers: idp.demoUsers });
+// For a person: three plain lines; for a log collector: one record with the same facts.
+if (pretty) process.stdout.write(`\n${banner.join("\n")}\n\n`);
+else log.info({ event: "startup", url: idp.config.publicUrl, demoUsers: idp.demoUsers }, banner.join(" | "));

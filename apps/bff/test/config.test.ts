@@ -29,11 +29,14 @@ describe("loadConfig", () => {
   it("runs in emulator mode with no settings at all, generating a session secret with a warning", () => {
     const config = loadConfig({});
     expect(config.idp).toEqual({ mode: "emulator", port: 5001 });
-    expect(config.sessionSecret.length).toBeGreaterThanOrEqual(32);
+    expect(config.sessionSecrets).toHaveLength(1);
+    expect(config.sessionSecrets[0]?.length).toBeGreaterThanOrEqual(32);
     expect(config.warnings.join()).toMatch(/SESSION_SECRET/);
     expect(config.redirectUri).toBe("http://localhost:5000/getAToken");
     expect(config.secureCookies).toBe(false);
     expect(config.port).toBe(5000);
+    expect(config.preLoginMax).toBe(10_000);
+    expect(loadConfig({ PRELOGIN_MAX: "250" }).preLoginMax).toBe(250);
   });
 
   it("reads a real tenant with a client secret", () => {
@@ -56,6 +59,8 @@ describe("loadConfig", () => {
     [{ SESSION_SECRET: "short" }, "SESSION_SECRET"],
     [{ SESSION_IDLE_MINUTES: "0" }, "SESSION_IDLE_MINUTES"],
     [{ LOG_LEVEL: "loud" }, "LOG_LEVEL"],
+    [{ PRELOGIN_MAX: "0" }, "PRELOGIN_MAX"],
+    [{ PRELOGIN_MAX: "many" }, "PRELOGIN_MAX"],
     [{ REDIS_URL: "http://redis" }, "REDIS_URL"],
     [{ ENTRA_CLIENT_ID: CLIENT }, "ENTRA_TENANT_ID"],
     [{ ENTRA_TENANT_ID: TENANT }, "ENTRA_CLIENT_ID"],
@@ -79,6 +84,86 @@ describe("loadConfig", () => {
     expect(error.variable).toBe(variable);
     expect(error.message.startsWith(`${variable}: `)).toBe(true);
     expect(error.message).not.toContain("\n");
+  });
+
+  it("lists every bad variable at once, each named, not only the first", () => {
+    const error = errorOf({
+      ENTRA_TENANT_ID: "not-a-guid",
+      ENTRA_CLIENT_ID: CLIENT,
+      ENTRA_CLIENT_SECRET: "s3cret",
+      SESSION_SECRET: SECRET,
+      PORT: "http",
+      REDIS_URL: "http://redis",
+    });
+    expect(error.problems.map((problem) => problem.variable)).toEqual([
+      "ENTRA_TENANT_ID",
+      "PORT",
+      "REDIS_URL",
+    ]);
+    for (const problem of error.problems) expect(problem.message).not.toContain("\n");
+  });
+
+  it("reports a malformed variable once, not again as missing", () => {
+    const error = errorOf({
+      ENTRA_TENANT_ID: "not-a-guid",
+      ENTRA_CLIENT_ID: "nope",
+      SESSION_SECRET: "short",
+    });
+    expect(error.problems.map((problem) => problem.variable)).toEqual([
+      "ENTRA_TENANT_ID",
+      "ENTRA_CLIENT_ID",
+      "SESSION_SECRET",
+      "ENTRA_CLIENT_SECRET",
+    ]);
+    expect(error.problems[2]?.message).toMatch(/^SESSION_SECRET: invalid value "<hidden>"/);
+  });
+
+  it.each([
+    TENANT,
+    TENANT.toUpperCase(),
+    "contoso.onmicrosoft.com",
+    "login.contoso.com",
+    "organizations",
+    "common",
+    "consumers",
+  ])("accepts the tenant form %s", (tenant) => {
+    expect(loadConfig({ ...real, ENTRA_TENANT_ID: tenant }).idp).toMatchObject({ tenantId: tenant });
+  });
+
+  it.each([
+    "not-a-guid",
+    "11111111-2222-3333",
+    `${TENANT}x`,
+    "contoso",
+    "contoso.",
+    ".contoso.com",
+    "contoso..com",
+    "contoso.onmicrosoft.com/v2.0",
+    "Organizations-x",
+  ])("names %s as a bad ENTRA_TENANT_ID", (tenant) => {
+    const error = errorOf({ ...real, ENTRA_TENANT_ID: tenant });
+    expect(error.problems.map((problem) => problem.variable)).toEqual(["ENTRA_TENANT_ID"]);
+    expect(error.message).toContain("Directory (tenant) ID GUID, a verified domain");
+  });
+
+  it("reads a comma-separated SESSION_SECRET as several secrets, newest first", () => {
+    const older = "an-older-session-secret-of-32-characters-or-more";
+    expect(loadConfig({ ...real, SESSION_SECRET: ` ${SECRET} , ${older} ` }).sessionSecrets).toEqual([
+      SECRET,
+      older,
+    ]);
+  });
+
+  it.each([
+    [`${SECRET},short-old-secret`, /the second secret has 16 characters/],
+    [`${SECRET},`, /the second secret has 0 characters/],
+    [`${SECRET},${SECRET}`, /the same secret twice/],
+  ])("rejects a bad secret list %#, naming which secret and never showing it", (value, message) => {
+    const error = errorOf({ ...real, SESSION_SECRET: value });
+    expect(error.variable).toBe("SESSION_SECRET");
+    expect(error.message).toMatch(message);
+    expect(error.message).not.toContain("short-old-secret");
+    expect(error.message).not.toContain(SECRET);
   });
 
   it("never repeats a secret in its error message", () => {

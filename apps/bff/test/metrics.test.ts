@@ -91,7 +91,7 @@ describe("GET /metrics", () => {
     expect(text).not.toContain("page-4711");
     expect(text).not.toContain("secret=1");
     expect(
-      sample(text, "bff_session_store_operation_duration_seconds_count", { operation: "set" }),
+      sample(text, "bff_session_store_operation_duration_seconds_count", { operation: "setIfAbsent" }),
     ).toBeGreaterThan(0);
     // Process metrics come with the endpoint.
     expect(sample(text, "process_cpu_user_seconds_total")).toBeGreaterThanOrEqual(0);

@@ -143,6 +143,12 @@ export function renderMarkdown(results: BenchResults): string {
         `${cold.externalIdp.medianMs.toFixed(0)} ms (runs: ${cold.externalIdp.runsMs.join(", ")}); CPU ${cold.externalIdp.cpuMedianMs} ms`,
       ]);
     }
+    if (cold.tracing) {
+      misc.push([
+        "the same with OTEL_EXPORTER_OTLP_ENDPOINT set: the OpenTelemetry SDK loaded (median)",
+        `${cold.tracing.medianMs.toFixed(0)} ms (runs: ${cold.tracing.runsMs.join(", ")}); CPU ${cold.tracing.cpuMedianMs} ms`,
+      ]);
+    }
   } else if (results.coldStart)
     misc.push(["cold start", `skipped: ${(results.coldStart as { skipped: string }).skipped}`]);
   if (spa) {

@@ -1,3 +1,6 @@
+import { once } from "node:events";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
 import { spawnChild } from "../lib/child.js";
 import { startEmulatorProcess } from "../lib/emulator-process.js";
@@ -18,6 +21,20 @@ export interface ColdStartSeries {
 export interface ColdStart extends ColdStartSeries {
   /** The same with an already running identity provider (ENTRA_EMULATOR_URL): the production shape, no in-process emulator to boot. */
   externalIdp?: ColdStartSeries;
+  /** The external-IdP start with OTEL_EXPORTER_OTLP_ENDPOINT set: what loading the OpenTelemetry SDK costs (without it, nothing is loaded). */
+  tracing?: ColdStartSeries;
+}
+
+/** An OTLP/HTTP endpoint that accepts and drops every export. */
+async function otlpSink(): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on("end", () => res.writeHead(200, { "content-type": "application/json" }).end("{}"));
+  });
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { url, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
 /** Spawns the built BFF once and times spawn → first 200 from /healthz, polling every 2 ms. */
@@ -70,10 +87,16 @@ async function series(runs: number, env: () => Promise<NodeJS.ProcessEnv>): Prom
 export async function measureColdStart(runs: number): Promise<ColdStart> {
   const emulatorMode = await series(runs, async () => ({ EMULATOR_PORT: String(await freePort()) }));
   const emulator = await startEmulatorProcess([]);
+  const sink = await otlpSink();
   try {
     const externalIdp = await series(runs, async () => ({ ENTRA_EMULATOR_URL: emulator.info.url }));
-    return { ...emulatorMode, externalIdp };
+    const tracing = await series(runs, async () => ({
+      ENTRA_EMULATOR_URL: emulator.info.url,
+      OTEL_EXPORTER_OTLP_ENDPOINT: sink.url,
+    }));
+    return { ...emulatorMode, externalIdp, tracing };
   } finally {
+    await sink.close();
     await emulator.stop();
   }
 }

@@ -14,6 +14,7 @@ import {
 import type {
   AppRole,
   AppRoleAssignment,
+  AuthorizationSettings,
   ClientRegistration,
   FederatedCredential,
   GroupMembershipClaims,
@@ -39,15 +40,7 @@ export function parseClient(raw: unknown, i: number): ClientRegistration {
     certificates: strArray(raw, "certificates", path),
     singleUseAssertions: bool(raw, "singleUseAssertions", path, false),
     signInAudience: oneOf<SignInAudience>(raw, "signInAudience", path, AUDIENCES, "AzureADMyOrg"),
-    appRoles: objects(raw, "appRoles", path, parseAppRole),
-    appRoleAssignments: objects(raw, "appRoleAssignments", path, parseAssignment),
-    groupMembershipClaims: oneOf<GroupMembershipClaims>(
-      raw,
-      "groupMembershipClaims",
-      path,
-      GROUP_CLAIMS,
-      "None",
-    ),
+    ...parseAuthorization(raw, path),
     frontchannelLogoutUrl: optStr(raw, "frontchannelLogoutUrl", path),
     federatedCredentials: objects(raw, "federatedCredentials", path, parseFederatedCredential),
   };
@@ -57,17 +50,6 @@ export function parseClient(raw: unknown, i: number): ClientRegistration {
   for (const uri of uris) {
     if (!URL.canParse(uri)) fail(path, `has an invalid URI "${uri}"`);
   }
-  const roles = client.appRoles ?? [];
-  for (const assignment of client.appRoleAssignments ?? []) {
-    if (!roles.some((role) => role.value === assignment.role)) {
-      fail(
-        `${path}.appRoleAssignments`,
-        `names role "${assignment.role}", which is not among the client's appRoles`,
-      );
-    }
-  }
-  if (new Set(roles.map((r) => r.value)).size !== roles.length)
-    fail(`${path}.appRoles`, "has a duplicate value");
   const hasCredential =
     client.clientSecrets.length > 0 ||
     client.certificates.length > 0 ||
@@ -79,6 +61,30 @@ export function parseClient(raw: unknown, i: number): ClientRegistration {
     );
   }
   return client;
+}
+
+/** `appRoles`, `appRoleAssignments` (of defined roles only) and `groupMembershipClaims`. */
+export function parseAuthorization(raw: Raw, path: string): AuthorizationSettings {
+  const settings: AuthorizationSettings = {
+    appRoles: objects(raw, "appRoles", path, parseAppRole),
+    appRoleAssignments: objects(raw, "appRoleAssignments", path, parseAssignment),
+    groupMembershipClaims: oneOf<GroupMembershipClaims>(
+      raw,
+      "groupMembershipClaims",
+      path,
+      GROUP_CLAIMS,
+      "None",
+    ),
+  };
+  const roles = settings.appRoles ?? [];
+  if (new Set(roles.map((r) => r.value)).size !== roles.length)
+    fail(`${path}.appRoles`, "has a duplicate value");
+  for (const assignment of settings.appRoleAssignments ?? []) {
+    if (!roles.some((role) => role.value === assignment.role)) {
+      fail(`${path}.appRoleAssignments`, `names role "${assignment.role}", which is not among its appRoles`);
+    }
+  }
+  return settings;
 }
 
 function parseAppRole(raw: Raw, path: string): AppRole {

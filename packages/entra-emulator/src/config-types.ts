@@ -58,8 +58,16 @@ export interface FederatedCredential {
 export type SignInAudience = "AzureADMyOrg" | "AzureADMultipleOrgs";
 export type GroupMembershipClaims = "None" | "SecurityGroup" | "All";
 
+/** What decides an app's `roles` and `groups` claims (an app registration or a registered API). */
+export interface AuthorizationSettings {
+  appRoles?: AppRole[];
+  appRoleAssignments?: AppRoleAssignment[];
+  /** Which groups the `groups` claim lists (default "None": no claim). */
+  groupMembershipClaims?: GroupMembershipClaims;
+}
+
 /** An app registration (confidential web client). */
-export interface ClientRegistration {
+export interface ClientRegistration extends AuthorizationSettings {
   clientId: string;
   displayName: string;
   clientSecrets: string[];
@@ -85,11 +93,6 @@ export interface ClientRegistration {
   adminConsent?: string[];
   /** Who may sign in: the home tenant only (default) or any configured tenant. */
   signInAudience?: SignInAudience;
-  /** App roles; assigned ones appear in the `roles` claim. Default []. */
-  appRoles?: AppRole[];
-  appRoleAssignments?: AppRoleAssignment[];
-  /** Which groups the `groups` claim lists (default "None": no claim). */
-  groupMembershipClaims?: GroupMembershipClaims;
   /** Where the sign-out page sends `?sid=…` in a hidden iframe. Default null. */
   frontchannelLogoutUrl?: string | null;
   /** Trusted external tokens (workload identity federation, managed identity). Default []. */
@@ -125,12 +128,30 @@ export interface ManagedIdentity {
   type: "SystemAssigned" | "UserAssigned";
 }
 
+/**
+ * Another app registration that exposes an API ("Expose an API"): clients ask for its scopes as
+ * `{identifierUri}/{scope}` and get an access token for it in the format its manifest asks for.
+ */
+export interface ResourceApp extends AuthorizationSettings {
+  /** Application (client) ID: the `aud` of its v2.0 access tokens. */
+  appId: string;
+  displayName: string;
+  /** App ID URIs; default `["api://{appId}"]`. */
+  identifierUris: string[];
+  /** The delegated scopes it exposes (names only, e.g. `Tasks.ReadWrite`). */
+  scopes: string[];
+  /** The manifest's `requestedAccessTokenVersion`: 1 (Entra's default, `aud` = the URI) or 2. */
+  requestedAccessTokenVersion: 1 | 2;
+}
+
 /** The whole emulator configuration; a JSON file may give any subset of the top-level keys. */
 export interface EmulatorConfig {
   tenant: TenantConfig;
   clients: ClientRegistration[];
   users: DemoUser[];
   lifetimes: TokenLifetimes;
+  /** Resource apps (your own APIs); default none. */
+  apis: ResourceApp[];
   /** The home tenant's groups. */
   groups?: DirectoryGroup[];
   /** Other tenants (with their users). */

@@ -10,6 +10,7 @@ import {
 import { EmulatorConfigError, fail, isRecord } from "./config-fields.js";
 import type { EmulatorConfig, TokenLifetimes } from "./config-types.js";
 import { DEFAULT_CONFIG } from "./default-tenant.js";
+import { checkApiPermissions, parseApis } from "./resource-apps.js";
 
 export { EmulatorConfigError } from "./config-fields.js";
 export type * from "./config-types.js";
@@ -81,6 +82,7 @@ export function parseConfig(raw: unknown): EmulatorConfig {
     clients: list(raw.clients ?? DEFAULT_CONFIG.clients, "clients", parseClient, true),
     users: list(raw.users ?? DEFAULT_CONFIG.users, "users", (u, i) => parseUser(u, `users[${i}]`), true),
     lifetimes: raw.lifetimes === undefined ? DEFAULT_CONFIG.lifetimes : parseLifetimes(raw.lifetimes),
+    apis: raw.apis === undefined ? DEFAULT_CONFIG.apis : parseApis(raw.apis),
     groups: list(raw.groups ?? builtIn(DEFAULT_CONFIG.groups), "groups", parseGroup, false),
     tenants: list(raw.tenants ?? builtIn(DEFAULT_CONFIG.tenants), "tenants", parseOtherTenant, false),
     managedIdentities: list(
@@ -90,6 +92,7 @@ export function parseConfig(raw: unknown): EmulatorConfig {
       false,
     ),
   };
+  checkApiPermissions(config.apis, config.clients);
   checkDirectory(config);
   return structuredClone(config);
 }

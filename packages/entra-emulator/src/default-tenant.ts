@@ -162,6 +162,7 @@ export const DEFAULT_CONFIG: EmulatorConfig = {
     refreshTokenSeconds: 86_400,
     codeSeconds: 600,
   },
+  apis: [],
   groups: DEFAULT_GROUPS,
   tenants: [FABRIKAM],
   managedIdentities: DEFAULT_MANAGED_IDENTITIES,

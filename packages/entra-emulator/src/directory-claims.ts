@@ -1,5 +1,5 @@
 import type { JWTPayload } from "jose";
-import type { ClientRegistration, DemoUser } from "./config-types.js";
+import type { AuthorizationSettings, DemoUser } from "./config-types.js";
 import type { Directory } from "./directory.js";
 
 /** Entra's limit for `groups` in a JWT (ID and access tokens); beyond it: the overage claim. */
@@ -12,7 +12,7 @@ export const GROUPS_CLAIM_LIMIT = 200;
  */
 export function authorizationClaims(
   directory: Directory,
-  client: ClientRegistration,
+  client: AuthorizationSettings,
   user: DemoUser,
 ): JWTPayload {
   const claims: JWTPayload = {};

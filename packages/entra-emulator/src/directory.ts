@@ -1,5 +1,5 @@
 import type {
-  ClientRegistration,
+  AuthorizationSettings,
   DemoUser,
   DirectoryGroup,
   EmulatorConfig,
@@ -62,7 +62,7 @@ export class Directory {
   }
 
   /** The values of the app roles assigned to the user on this app, directly or through a group. */
-  rolesFor(client: ClientRegistration, user: DemoUser): string[] {
+  rolesFor(client: AuthorizationSettings, user: DemoUser): string[] {
     const principals = new Set([user.id, ...(user.memberOf ?? [])]);
     const assigned = new Set(
       (client.appRoleAssignments ?? []).filter((a) => principals.has(a.principalId)).map((a) => a.role),

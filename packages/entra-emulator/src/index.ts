@@ -11,6 +11,7 @@ export type {
   FederatedCredential,
   ManagedIdentity,
   OtherTenant,
+  ResourceApp,
   TenantConfig,
   TokenLifetimes,
 } from "./config-types.js";

@@ -1,8 +1,9 @@
 import { createHash, createHmac, randomUUID } from "node:crypto";
 import { base64url, type JWTPayload, SignJWT } from "jose";
-import type { DemoUser } from "./config-types.js";
+import type { DemoUser, ResourceApp } from "./config-types.js";
 import { authorizationClaims } from "./directory-claims.js";
 import { generateSigningKey, type SigningKey } from "./keys.js";
+import { findResourceApp } from "./resource-apps.js";
 import { GRAPH_APP_ID, tokenScp } from "./scopes.js";
 import { type EmulatorState, type Grant, type HostileIdTokenKind, opaque } from "./state.js";
 
@@ -26,6 +27,18 @@ async function sign(
     .sign(key.privateKey);
 }
 
+/** The claims every token opens with, in Entra's order: aud, iss, iat, nbf, exp, aio. */
+function envelope(
+  state: EmulatorState,
+  aud: string,
+  iss: string,
+  lifetime: number,
+  aioBytes: number,
+): JWTPayload {
+  const now = state.now();
+  return { aud, iss, iat: now, nbf: now, exp: now + lifetime, aio: opaque(aioBytes) };
+}
+
 /** Builds the v2.0 ID token claims Entra issues for the auth code flow. */
 function idTokenClaims(
   state: EmulatorState,
@@ -33,19 +46,18 @@ function idTokenClaims(
   grant: Grant,
   nonce: string | undefined,
 ): JWTPayload {
-  const now = state.now();
   const tenantId = state.directory.tenantOf(user).id;
   const client = state.findClient(grant.clientId);
   const { groups, roles, ...overage } = client ? authorizationClaims(state.directory, client, user) : {};
-  const claims: JWTPayload = {
-    aud: grant.clientId,
-    iss: state.issuerFor(tenantId),
-    iat: now,
-    nbf: now,
-    exp: now + state.lifetimes.idTokenSeconds,
-    ...overage,
-    aio: opaque(48),
-  };
+  const { aio, ...opening } = envelope(
+    state,
+    grant.clientId,
+    state.issuerFor(tenantId),
+    state.lifetimes.idTokenSeconds,
+    48,
+  );
+  // The overage claim (when present) comes before `aio`.
+  const claims: JWTPayload = { ...opening, ...overage, aio };
   if (grant.scopes.includes("email") && user.mail) claims.email = user.mail;
   if (groups) claims.groups = groups;
   if (grant.scopes.includes("profile")) claims.name = user.displayName;
@@ -134,15 +146,15 @@ export async function issueGraphAccessToken(
   appDisplayName: string,
   subject: { user: DemoUser; scopes: string[]; resource: string } | { roles: string[] },
 ): Promise<string> {
-  const now = state.now();
   const tenantId = "user" in subject ? state.directory.tenantOf(subject.user).id : state.tenantId;
   const claims: JWTPayload = {
-    aud: "resource" in subject ? subject.resource : GRAPH_APP_ID,
-    iss: `https://sts.windows.net/${tenantId}/`,
-    iat: now,
-    nbf: now,
-    exp: now + state.lifetimes.accessTokenSeconds,
-    aio: opaque(40),
+    ...envelope(
+      state,
+      "resource" in subject ? subject.resource : GRAPH_APP_ID,
+      `https://sts.windows.net/${tenantId}/`,
+      state.lifetimes.accessTokenSeconds,
+      40,
+    ),
     app_displayname: appDisplayName,
     appid: clientId,
     appidacr: "1",
@@ -163,7 +175,7 @@ export async function issueGraphAccessToken(
       sub: pairwiseSub(user.id, GRAPH_APP_ID),
       unique_name: user.userPrincipalName,
       upn: user.userPrincipalName,
-      // Another app's API (api://<its client id>) gets that app's roles and groups for the user.
+      // Another app's API gets that app's roles and groups for the user.
       ...resourceAppClaims(state, resource, user),
     });
     delete claims.idp;
@@ -179,10 +191,47 @@ export async function issueGraphAccessToken(
   return sign(claims, state.keys.current);
 }
 
-/** The roles and groups of `api://<client id>` when that app is registered here. */
+/**
+ * A v2.0 access token for a registered API whose manifest has `requestedAccessTokenVersion: 2`:
+ * `aud` is its application ID GUID and `iss` the tenant's v2.0 issuer (the ID token's).
+ */
+export async function issueApiAccessToken(
+  state: EmulatorState,
+  clientId: string,
+  api: ResourceApp,
+  subject: { user: DemoUser; scopes: string[]; resource: string },
+): Promise<string> {
+  const { user, scopes, resource } = subject;
+  const tenantId = state.directory.tenantOf(user).id;
+  const { groups, roles, ...overage } = resourceAppClaims(state, resource, user);
+  const claims: JWTPayload = {
+    ...envelope(state, api.appId, state.issuerFor(tenantId), state.lifetimes.accessTokenSeconds, 40),
+    ...overage,
+    azp: clientId,
+    azpacr: "1",
+    ...(groups ? { groups } : {}),
+    name: user.displayName,
+    oid: user.id,
+    preferred_username: user.userPrincipalName,
+    rh: `0.${opaque(40)}.`,
+    ...(roles ? { roles } : {}),
+    scp: tokenScp(scopes, resource),
+    sub: pairwiseSub(user.id, api.appId),
+    tid: tenantId,
+    uti: uti(),
+    ver: "2.0",
+  };
+  return sign(claims, state.keys.current);
+}
+
+/**
+ * The roles and groups an API's token carries: those of the registered API (`apis`) or client
+ * that the resource (`api://…`) names, for this user.
+ */
 function resourceAppClaims(state: EmulatorState, resource: string, user: DemoUser): JWTPayload {
-  const match = /^api:\/\/([0-9a-f-]{36})$/i.exec(resource);
-  const app = match?.[1] ? state.findClient(match[1]) : undefined;
+  const api = findResourceApp(state.config.apis, resource);
+  const byClientId = /^api:\/\/([0-9a-f-]{36})$/i.exec(resource)?.[1];
+  const app = api ?? (byClientId ? state.findClient(byClientId) : undefined);
   return app ? authorizationClaims(state.directory, app, user) : {};
 }
 

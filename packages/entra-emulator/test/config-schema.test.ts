@@ -30,6 +30,10 @@ describe("config.schema.json", () => {
     const identityKeys = Object.keys(parsed.managedIdentities?.[0] ?? {}).sort();
     expect(keysOf(props.managedIdentities?.items?.properties)).toEqual(identityKeys);
     expect(keysOf(props.lifetimes?.properties)).toEqual(Object.keys(parsed.lifetimes).sort());
+    // The built-in tenant registers no API: the example does.
+    const api = loadConfig(examplePath).apis[0];
+    expect(api).toBeDefined();
+    expect(keysOf(props.apis?.items?.properties)).toEqual(Object.keys(api ?? {}).sort());
   });
 
   it("accepts the built-in tenant and the shipped example, which the emulator also loads", () => {
@@ -44,6 +48,12 @@ describe("config.schema.json", () => {
       { tenant: { id: "contoso", domain: "contoso.onmicrosoft.com" } },
       { clients: [{ clientId: DEFAULT_CONFIG.tenant.id, redirectUris: [] }] },
       { lifetimes: { accessTokenSeconds: 0 } },
+      {
+        apis: [
+          { appId: DEFAULT_CONFIG.tenant.id, scopes: ["Tasks.ReadWrite"], requestedAccessTokenVersion: 3 },
+        ],
+      },
+      { apis: [{ appId: DEFAULT_CONFIG.tenant.id, scopes: [] }] },
     ];
     for (const config of bad) {
       expect(validate(config)).toBe(false);

@@ -120,6 +120,57 @@ describe("roles and groups in the ID token", () => {
     }
   });
 
+  it("puts a registered API's roles and groups into its v2.0 access tokens (apis, requestedAccessTokenVersion 2)", async () => {
+    const api = "33333333-4444-4555-8666-777777777777";
+    const base = DEFAULT_CONFIG.clients[0];
+    if (!base) throw new Error("no built-in client");
+    const scope = `api://${api}/Tasks.ReadWrite`;
+    const em = await startEmulator({
+      config: {
+        ...DEFAULT_CONFIG,
+        clients: [{ ...base, permissions: ["User.Read", scope], adminConsent: ["User.Read", scope] }],
+        apis: [
+          {
+            appId: api,
+            displayName: "Tasks API",
+            identifierUris: [`api://${api}`],
+            scopes: ["Tasks.ReadWrite"],
+            requestedAccessTokenVersion: 2,
+            appRoles: [
+              {
+                id: "0c0c0c0c-1111-4222-8333-444444444444",
+                value: "Tasks.Owner",
+                displayName: "Owners",
+                allowedMemberTypes: ["User"],
+              },
+            ],
+            appRoleAssignments: [{ principalId: GROUP_IDS.finance, role: "Tasks.Owner" }],
+            groupMembershipClaims: "SecurityGroup",
+          },
+        ],
+      },
+    });
+    try {
+      const diego = decodeJwt(
+        (await signInTokens(em, DIEGO, { scope: `openid offline_access ${scope}` })).access_token,
+      );
+      expect(diego).toMatchObject({
+        aud: api,
+        ver: "2.0",
+        roles: ["Tasks.Owner"],
+        groups: [GROUP_IDS.finance],
+      });
+      const grady = decodeJwt(
+        (await signInTokens(em, GRADY, { scope: `openid offline_access ${scope}` })).access_token,
+      );
+      expect(grady).not.toHaveProperty("groups");
+      expect(grady).not.toHaveProperty("roles");
+      expect(grady._claim_names).toEqual({ groups: "src1" });
+    } finally {
+      await em.close();
+    }
+  });
+
   it("knows 250 project groups for the overage user", () => {
     expect(PROJECT_GROUP_IDS).toHaveLength(250);
     expect(new Set(PROJECT_GROUP_IDS).size).toBe(250);

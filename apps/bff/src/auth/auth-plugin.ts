@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
 import type { AppConfig } from "../config.js";
 import { AppError } from "../errors.js";
+import { tombstoneTtlMs } from "../session/session-keys.js";
 import { createIdTokenVerifier, type IdTokenVerifier } from "./id-token.js";
 import { IdpMetadata, type OidcMetadata } from "./idp-metadata.js";
 import { LoginService } from "./login-service.js";
@@ -63,6 +64,7 @@ export const authPlugin = fp<AuthPluginOptions>(
       kv: app.kv,
       msal,
       cacheTtlMs: config.sessionAbsoluteMs,
+      tombstoneTtlMs: tombstoneTtlMs(config.idpTimeoutMs),
       log,
       onRefresh: (result) => app.metrics.tokenRefresh(result),
     });
@@ -71,6 +73,7 @@ export const authPlugin = fp<AuthPluginOptions>(
       idp,
       redirectUri: config.redirectUri,
       sessionAbsoluteMs: config.sessionAbsoluteMs,
+      preLoginMax: config.preLoginMax,
       metadata: loadedMetadata,
       msal,
       verifier: async () => {

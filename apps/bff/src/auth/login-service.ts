@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { ClientAuthError, CryptoProvider, ResponseMode, ServerError } from "@azure/msal-node";
 import type { FastifyBaseLogger } from "fastify";
 import type { EntraSettings } from "../config.js";
@@ -8,23 +8,11 @@ import { parseAadstsCode } from "./aadsts.js";
 import type { IdTokenVerifier } from "./id-token.js";
 import type { OidcMetadata } from "./idp-metadata.js";
 import { type MsalClientFactory, SIGN_IN_SCOPES } from "./msal-client.js";
+import { PreLoginRecords } from "./pre-login.js";
 import { sessionCachePlugin } from "./token-cache.js";
 import type { TokenService } from "./token-service.js";
 
-export const LOGIN_PREFIX = "login:";
-/** How long a started sign-in may take. */
-export const LOGIN_TTL_MS = 10 * 60_000;
-const STATE_FORMAT = /^[A-Za-z0-9_-]{43}$/;
-
-/** The server-side record of a started sign-in, keyed by its `state`, single use. */
-interface PreLoginRecord {
-  codeVerifier: string;
-  nonce: string;
-  returnTo: string;
-  /** SHA-256 of the browser-binding cookie value: the callback must come from the same browser. */
-  bindingHash: string;
-  createdAt: number;
-}
+export { LOGIN_TTL_MS } from "./pre-login.js";
 
 /** Why a sign-in failed, for the error page. Messages are safe to show. */
 export type SignInFailure =
@@ -37,7 +25,9 @@ export type SignInFailure =
   | { kind: "id_token_invalid"; reason: string }
   | { kind: "bad_request"; reason: string }
   | { kind: "exchange_failed" }
-  | { kind: "idp_unavailable" };
+  | { kind: "idp_unavailable" }
+  /** PRELOGIN_MAX sign-ins are already in progress. */
+  | { kind: "too_many_sign_ins" };
 
 export class SignInError extends Error {
   constructor(
@@ -56,6 +46,8 @@ export interface LoginServiceOptions {
   idp: EntraSettings;
   redirectUri: string;
   sessionAbsoluteMs: number;
+  /** Most pre-login records at once (PRELOGIN_MAX). */
+  preLoginMax: number;
   metadata: () => Promise<OidcMetadata>;
   msal: () => Promise<MsalClientFactory>;
   verifier: () => Promise<IdTokenVerifier>;
@@ -92,7 +84,10 @@ const crypto = new CryptoProvider();
  * ID token verification).
  */
 export class LoginService {
-  constructor(private readonly o: LoginServiceOptions) {}
+  readonly #pending: PreLoginRecords;
+  constructor(private readonly o: LoginServiceOptions) {
+    this.#pending = new PreLoginRecords(o.kv, o.preLoginMax, o.log);
+  }
 
   /** Stores a pre-login record and returns the authorize URL to redirect to. */
   async start(request: StartLogin): Promise<string> {
@@ -100,14 +95,10 @@ export class LoginService {
     const state = randomBytes(32).toString("base64url");
     const nonce = randomBytes(32).toString("base64url");
     const pkce = await crypto.generatePkceCodes();
-    const record: PreLoginRecord = {
-      codeVerifier: pkce.verifier,
-      nonce,
-      returnTo: request.returnTo,
-      bindingHash: sha256(request.binding),
-      createdAt: Date.now(),
-    };
-    await this.o.kv.set(LOGIN_PREFIX + state, JSON.stringify(record), LOGIN_TTL_MS);
+    const pending = { codeVerifier: pkce.verifier, nonce, returnTo: request.returnTo };
+    if (!(await this.#pending.save(state, request.binding, pending))) {
+      throw new SignInError({ kind: "too_many_sign_ins" }, request.returnTo);
+    }
     // Building a URL touches no token cache.
     return factory().getAuthCodeUrl({
       scopes: SIGN_IN_SCOPES,
@@ -127,7 +118,7 @@ export class LoginService {
     query: CallbackQuery,
     binding: string | undefined,
   ): Promise<{ auth: SessionAuth; returnTo: string }> {
-    const record = await this.#takeRecord(query.state, binding);
+    const record = await this.#pending.take(query.state, binding);
     // A response from another issuer (mix-up) is never redeemed.
     if (query.iss !== undefined && query.iss !== (await this.o.metadata()).issuer) {
       throw new SignInError({ kind: "issuer_mismatch" }, record?.returnTo);
@@ -213,27 +204,6 @@ export class LoginService {
       throw new SignInError({ kind: "id_token_invalid", reason }, record.returnTo, { cause: error });
     }
   }
-
-  async #takeRecord(
-    state: string | undefined,
-    binding: string | undefined,
-  ): Promise<PreLoginRecord | undefined> {
-    if (!state || !STATE_FORMAT.test(state) || !binding) return undefined;
-    const key = LOGIN_PREFIX + state;
-    // Checked before it is taken: a callback from another browser leaves the sign-in pending.
-    const raw = await this.o.kv.get(key);
-    if (!raw) return undefined;
-    let record: PreLoginRecord;
-    try {
-      record = JSON.parse(raw) as PreLoginRecord;
-    } catch {
-      return undefined;
-    }
-    if (Date.now() - record.createdAt > LOGIN_TTL_MS) return undefined;
-    if (!safeEqual(sha256(binding), record.bindingHash)) return undefined;
-    // Single use: of two callbacks racing with the same state, only one takes it.
-    return (await this.o.kv.take(key)) === raw ? record : undefined;
-  }
 }
 
 function exchangeFailure(error: unknown, returnTo: string): SignInError {
@@ -279,14 +249,4 @@ function optionalAadsts(code: number | undefined): { aadsts?: number } {
 
 function stringClaim(value: unknown): string | undefined {
   return typeof value === "string" && value.length > 0 ? value : undefined;
-}
-
-function sha256(value: string): string {
-  return createHash("sha256").update(value).digest("base64url");
-}
-
-function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }

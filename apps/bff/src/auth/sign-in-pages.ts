@@ -7,6 +7,8 @@ import { SignInError, type SignInFailure } from "./login-service.js";
 export interface RenderedPage {
   status: number;
   html: string;
+  /** Seconds, for a Retry-After header. */
+  retryAfter?: number;
 }
 
 /** `/login?returnTo=…`: the "Try again" target. */
@@ -18,7 +20,8 @@ export function retryUrl(returnTo: string): string {
 export function signInErrorPage(error: unknown): RenderedPage {
   if (error instanceof SignInError) {
     const { status, page } = failurePage(error.failure);
-    return { status, html: renderAuthPage({ ...page, retryUrl: retryUrl(error.returnTo) }) };
+    const html = renderAuthPage({ ...page, retryUrl: retryUrl(error.returnTo) });
+    return error.failure.kind === "too_many_sign_ins" ? { status, html, retryAfter: 60 } : { status, html };
   }
   if (error instanceof StoreUnavailableError) {
     return unavailable("The app's session store cannot be reached. Please try again in a moment.");
@@ -130,6 +133,16 @@ function failurePage(failure: SignInFailure): { status: number; page: AuthPageOp
       return {
         status: 503,
         page: { title: "Sign-in is unavailable right now", lead: "Microsoft Entra ID cannot be reached." },
+      };
+    case "too_many_sign_ins":
+      return {
+        status: 503,
+        page: {
+          title: "Too many sign-ins in progress",
+          lead:
+            "The app is handling as many sign-ins as it can right now. Please try again in a minute. " +
+            "If you are already signed in, nothing changes for you.",
+        },
       };
     case "exchange_failed":
       return {

@@ -1,23 +1,24 @@
 import { DistributedCachePlugin, type ICachePlugin } from "@azure/msal-node";
 import type { KeyValueStore } from "../session/kv-store.js";
-
-export const TOKEN_CACHE_PREFIX = "tc:";
+import { sessionKeys } from "../session/session-keys.js";
 
 /**
  * An MSAL cache plugin that keeps one session's token cache in the KV store under
  * `tc:{cacheKey}`, so every BFF instance can serve that session and no process holds
- * everybody's tokens in one shared cache.
+ * everybody's tokens in one shared cache. MSAL's write-back is dropped once the session has ended
+ * (its tombstone), so a refresh that finishes after sign-out cannot put the tokens back.
  * @see https://learn.microsoft.com/entra/msal/javascript/node/caching#distributed-cache
  */
 export function sessionCachePlugin(kv: KeyValueStore, cacheKey: string, ttlMs: number): ICachePlugin {
-  const key = TOKEN_CACHE_PREFIX + cacheKey;
+  const key = sessionKeys.tokenCache(cacheKey);
+  const tombstone = sessionKeys.tombstone(cacheKey);
   return new DistributedCachePlugin(
     {
       async get() {
         return (await kv.get(key)) ?? "";
       },
       async set(_key, value) {
-        await kv.set(key, slimCache(value), ttlMs);
+        await kv.setUnlessTombstoned(key, slimCache(value), ttlMs, tombstone);
         return value;
       },
     },

@@ -2,11 +2,12 @@ import { randomBytes } from "node:crypto";
 import { AuthError, InteractionRequiredAuthError, ServerError } from "@azure/msal-node";
 import type { FastifyBaseLogger } from "fastify";
 import { LRUCache } from "lru-cache";
-import { AppError, ReauthRequiredError } from "../errors.js";
+import { AppError, ReauthRequiredError, SessionEndedError } from "../errors.js";
 import type { KeyValueStore } from "../session/kv-store.js";
+import { endSessionKeys, sessionKeys } from "../session/session-keys.js";
 import { parseAadstsCode } from "./aadsts.js";
 import { GRAPH_SCOPES, type MsalClientFactory } from "./msal-client.js";
-import { sessionCachePlugin, TOKEN_CACHE_PREFIX } from "./token-cache.js";
+import { sessionCachePlugin } from "./token-cache.js";
 
 /** An access token with its expiry; lives only on the server. */
 export interface CachedAccessToken {
@@ -16,6 +17,7 @@ export interface CachedAccessToken {
 
 /** The parts of a session the token service needs. */
 export interface TokenOwner {
+  /** The session id: names the session's token cache, shared token, lock and tombstone. */
   cacheKey: string;
   homeAccountId: string;
 }
@@ -31,13 +33,12 @@ export interface TokenServiceOptions {
   renewBeforeMs?: number;
   /** How long a cross-instance refresh lock lives if its owner dies. */
   lockTtlMs?: number;
+  /** How long an ended session's tombstone blocks late writes. Default 10 min. */
+  tombstoneTtlMs?: number;
   maxHotEntries?: number;
   /** Told about every refresh-token redemption MSAL attempted (metrics). */
   onRefresh?: (result: "success" | "failure") => void;
 }
-
-const SHARED_TOKEN_PREFIX = "at:";
-const LOCK_PREFIX = "lock:refresh:";
 
 /**
  * Serves the Graph access token of a session.
@@ -45,6 +46,8 @@ const LOCK_PREFIX = "lock:refresh:";
  * Cold path: single-flight per session, in process (a map of promises) and across instances
  * (a KV lock), so a rotating refresh token is never redeemed twice; the winner runs MSAL's
  * acquireTokenSilent over the session's own token cache and shares the result under `at:`.
+ * Every write is refused once the session has ended (its tombstone), on any instance: a refresh
+ * that was in flight during sign-out neither writes its tokens back nor keeps them hot.
  */
 export class TokenService {
   readonly #hot: LRUCache<string, CachedAccessToken>;
@@ -55,6 +58,7 @@ export class TokenService {
     this.#o = {
       renewBeforeMs: 5 * 60_000,
       lockTtlMs: 10_000,
+      tombstoneTtlMs: 10 * 60_000,
       maxHotEntries: 50_000,
       onRefresh: () => {},
       ...options,
@@ -82,17 +86,13 @@ export class TokenService {
 
   /** Records a token obtained at sign-in so the first API call needs no store round trip. */
   async remember(cacheKey: string, token: CachedAccessToken): Promise<void> {
-    this.#keepHot(cacheKey, token);
-    await this.#share(cacheKey, token);
+    if (await this.#share(cacheKey, token)) this.#keepHot(cacheKey, token);
   }
 
-  /** Forgets everything held for a session: hot entry, shared token and MSAL token cache. */
+  /** Forgets everything held for a session (hot entry, shared token, token cache) for good. */
   async forget(cacheKey: string): Promise<void> {
     this.#hot.delete(cacheKey);
-    await Promise.all([
-      this.#o.kv.delete(SHARED_TOKEN_PREFIX + cacheKey),
-      this.#o.kv.delete(TOKEN_CACHE_PREFIX + cacheKey),
-    ]);
+    await endSessionKeys(this.#o.kv, cacheKey, this.#o.tombstoneTtlMs);
   }
 
   /** Drops expired in-process copies (lru-cache only notices expiry when an entry is read). */
@@ -117,7 +117,7 @@ export class TokenService {
 
   async #acquire(owner: TokenOwner, rejected: string | undefined): Promise<CachedAccessToken> {
     const { kv, lockTtlMs } = this.#o;
-    const lockKey = LOCK_PREFIX + owner.cacheKey;
+    const lockKey = sessionKeys.refreshLock(owner.cacheKey);
     const lockOwner = randomBytes(16).toString("base64url");
     const deadline = Date.now() + lockTtlMs * 2;
     let delayMs = 20;
@@ -138,8 +138,9 @@ export class TokenService {
     }
     try {
       const token = await this.#silent(owner, rejected !== undefined);
+      // Ended while MSAL was refreshing: the token is neither shared, kept nor used.
+      if (!(await this.#share(owner.cacheKey, token))) throw new SessionEndedError();
       this.#keepHot(owner.cacheKey, token);
-      await this.#share(owner.cacheKey, token);
       return token;
     } finally {
       await kv.deleteIfEquals(lockKey, lockOwner).catch(() => {});
@@ -187,7 +188,7 @@ export class TokenService {
   }
 
   async #readShared(cacheKey: string): Promise<CachedAccessToken | undefined> {
-    const raw = await this.#o.kv.get(SHARED_TOKEN_PREFIX + cacheKey);
+    const raw = await this.#o.kv.get(sessionKeys.accessToken(cacheKey));
     if (!raw) return undefined;
     try {
       return JSON.parse(raw) as CachedAccessToken;
@@ -196,9 +197,12 @@ export class TokenService {
     }
   }
 
-  async #share(cacheKey: string, token: CachedAccessToken): Promise<void> {
+  /** Shares the token with every instance; false when the session has ended (tombstone). */
+  async #share(cacheKey: string, token: CachedAccessToken): Promise<boolean> {
     const ttl = token.expiresOnMs - Date.now();
-    if (ttl > 0) await this.#o.kv.set(SHARED_TOKEN_PREFIX + cacheKey, JSON.stringify(token), ttl);
+    if (ttl <= 0) return false;
+    const key = sessionKeys.accessToken(cacheKey);
+    return this.#o.kv.setUnlessTombstoned(key, JSON.stringify(token), ttl, sessionKeys.tombstone(cacheKey));
   }
 }
 

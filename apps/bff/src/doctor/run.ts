@@ -7,6 +7,7 @@ import { checkIdentifiers } from "./checks/identifiers.js";
 import { checkOidcMetadata } from "./checks/oidc-metadata.js";
 import { checkRedirectUri } from "./checks/redirect-uri.js";
 import { checkRedis } from "./checks/redis.js";
+import { checkSessionSecrets } from "./checks/session-secrets.js";
 
 export interface DoctorOptions {
   /** The clock certificates are checked against; default now. */
@@ -32,17 +33,18 @@ const TENANT_CHECKS: readonly Check[] = [
 ];
 
 /**
- * Checks a configuration without starting the server: the environment first (stopping there if
- * it does not load), then the tenant's metadata and credential at Entra ID, then Redis.
+ * Checks a configuration without starting the server: the environment first (every problem,
+ * stopping there if it does not load), then the tenant's metadata and credential at Entra ID, then Redis.
  */
 export async function runDoctor(
   env: Readonly<Record<string, string | undefined>>,
   options: DoctorOptions = {},
 ): Promise<DoctorReport> {
   const loaded = checkConfiguration(env);
-  const checks: CheckResult[] = [loaded.result];
+  const checks: CheckResult[] = [...loaded.results];
   const config = loaded.config;
   if (!config) return { ok: false, checks };
+  checks.push(checkSessionSecrets(env, config));
 
   const now = options.now ?? new Date();
   const timeoutMs = options.timeoutMs ?? 5000;

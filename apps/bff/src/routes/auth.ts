@@ -29,12 +29,13 @@ function announcesBody(request: FastifyRequest): boolean {
  */
 export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (app, { config }) => {
   const bindingCookie = cookieName("bff.login", config.secureCookies);
-  const bindings = new LoginBindings(config.sessionSecret);
+  const bindings = new LoginBindings(config.sessionSecrets);
   const rateLimit = { max: config.authRateLimitPerMinute, timeWindow: 60_000 };
   const appOrigin = new URL(config.publicUrl).origin;
 
   function sendPage(reply: FastifyReply, error: unknown): FastifyReply {
     const page = signInErrorPage(error);
+    if (page.retryAfter !== undefined) reply.header("retry-after", page.retryAfter);
     return reply.code(page.status).type("text/html; charset=utf-8").send(page.html);
   }
   // Pages, not JSON, for anything that goes wrong on these browser-navigated routes.
@@ -100,11 +101,9 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
       if (sent !== undefined && !binding) clearCookie(reply, bindingCookie, config.secureCookies);
       try {
         const { auth, returnTo } = await app.auth.login.complete(request.query, binding);
-        const previous = request.session.auth;
-        if (previous) await app.auth.tokens.forget(previous.cacheKey);
-        // A new session id at sign-in: a planted id (fixation) never becomes a signed-in session.
-        await request.session.regenerate();
-        request.session.auth = auth;
+        // A new session id at sign-in (ending any previous session of this browser): a planted id
+        // (fixation) never becomes a signed-in session.
+        await app.sessions.create(request, auth);
         request.log.info({ event: "signin.success", oid: auth.user.oid, tid: auth.user.tid }, "signed in");
         app.metrics.signIn({ result: "success" });
         return reply.redirect(returnTo, 302);

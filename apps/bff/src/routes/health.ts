@@ -4,10 +4,13 @@ import { Type } from "typebox";
 const Ready = Type.Object({ status: Type.Literal("ready") });
 const NotReady = Type.Object({
   status: Type.Literal("not_ready"),
-  checks: Type.Object({ store: Type.Boolean(), idpMetadata: Type.Boolean() }),
+  checks: Type.Object({ store: Type.Boolean(), idpMetadata: Type.Boolean(), draining: Type.Boolean() }),
 });
 
-/** `GET /healthz` (the process is alive) and `GET /readyz` (store reachable, IdP metadata loaded). */
+/**
+ * `GET /healthz` (the process is alive) and `GET /readyz` (store reachable, IdP metadata loaded,
+ * not shutting down: a draining instance fails readiness first so load balancers stop using it).
+ */
 export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     "/healthz",
@@ -20,7 +23,8 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
       () => false,
     );
     const idpMetadata = app.auth.metadata.current !== undefined;
-    if (store && idpMetadata) return { status: "ready" as const };
-    return reply.code(503).send({ status: "not_ready" as const, checks: { store, idpMetadata } });
+    const draining = app.lifecycle.draining;
+    if (store && idpMetadata && !draining) return { status: "ready" as const };
+    return reply.code(503).send({ status: "not_ready" as const, checks: { store, idpMetadata, draining } });
   });
 };

@@ -1,27 +1,89 @@
+import { randomBytes } from "node:crypto";
 import type { SessionStore } from "@fastify/session";
-import type { Session } from "fastify";
+import type { FastifyRequest, Session } from "fastify";
 import type { KeyValueStore } from "./kv-store.js";
-import "./session-data.js";
+import type { SessionAuth } from "./session-data.js";
+import { endSessionKeys, SESSION_KEY_PREFIX, sessionKeys } from "./session-keys.js";
 
-export const SESSION_KEY_PREFIX = "sess:";
+export { SESSION_KEY_PREFIX };
+
+export interface SessionRecords extends SessionStore {
+  /**
+   * Moves `lastSeenAt` in the stored record without changing the request's session, so
+   * @fastify/session neither saves it again nor re-sends the cookie. False when the record is
+   * gone (ended on another instance): the write never brings it back.
+   */
+  touch(sessionId: string, session: Session, auth: SessionAuth): Promise<boolean>;
+}
+
+/** Sessions being created by a sign-in: the only saves allowed to create a record. */
+const creating = new WeakSet<object>();
+/** The id the next session of a request gets (the sign-in's chosen id). */
+const assignedIds = new WeakMap<FastifyRequest, string>();
+
+/** @fastify/session's `idGenerator`: the id a sign-in assigned, else a random one (192 bits). */
+export function sessionIdGenerator(request?: FastifyRequest): string {
+  const assigned = request && assignedIds.get(request);
+  if (assigned) {
+    assignedIds.delete(request);
+    return assigned;
+  }
+  return randomBytes(24).toString("base64url");
+}
+
+/**
+ * The only way a session record comes to exist: a new session under `id` (so its record shares a
+ * hash tag with the token cache the sign-in already wrote), replacing the request's old session
+ * (fixation) and created with "only if absent". @fastify/session then issues the cookie.
+ */
+export async function createSession(request: FastifyRequest, id: string, auth: SessionAuth): Promise<void> {
+  assignedIds.set(request, id);
+  await request.session.regenerate();
+  request.session.auth = auth;
+  creating.add(request.session);
+  try {
+    await request.session.save();
+  } finally {
+    creating.delete(request.session);
+  }
+}
 
 /**
  * Adapts the KeyValueStore to @fastify/session's callback store. Each record expires after
  * min(idle lifetime, remaining absolute lifetime), so the store itself forgets ended sessions.
+ * Only `createSession` creates a record; every other save is "update only if it still exists",
+ * and destroying a session ends all of its keys behind a tombstone.
  */
-export function createFastifySessionStore(kv: KeyValueStore, idleMs: number): SessionStore {
+export function createFastifySessionStore(
+  kv: KeyValueStore,
+  options: { idleMs: number; tombstoneMs: number; now?: () => number },
+): SessionRecords {
+  const now = options.now ?? (() => Date.now());
+  const ttlOf = (auth: SessionAuth) => Math.min(options.idleMs, auth.expiresAt - now());
+  const end = (sessionId: string) => endSessionKeys(kv, sessionId, options.tombstoneMs);
   return {
     set(sessionId, session, callback) {
       const auth = (session as Session).auth;
-      const ttl = auth ? Math.min(idleMs, auth.expiresAt - Date.now()) : idleMs;
+      // An anonymous session holds nothing worth storing.
+      if (!auth) return callback();
+      const ttl = ttlOf(auth);
       if (ttl <= 0) {
-        kv.delete(SESSION_KEY_PREFIX + sessionId).then(() => callback(), callback);
+        end(sessionId).then(() => callback(), callback);
         return;
       }
-      kv.set(SESSION_KEY_PREFIX + sessionId, JSON.stringify(session), ttl).then(() => callback(), callback);
+      const key = sessionKeys.record(sessionId);
+      const value = JSON.stringify(session);
+      if (!creating.has(session)) {
+        kv.update(key, value, ttl).then(() => callback(), callback);
+        return;
+      }
+      kv.setIfAbsent(key, value, ttl).then(
+        (created) => callback(created ? undefined : new Error("a session with this id already exists")),
+        callback,
+      );
     },
     get(sessionId, callback) {
-      kv.get(SESSION_KEY_PREFIX + sessionId).then((raw) => {
+      kv.get(sessionKeys.record(sessionId)).then((raw) => {
         if (raw === undefined) return callback(null, null);
         try {
           callback(null, JSON.parse(raw) as Session);
@@ -31,7 +93,14 @@ export function createFastifySessionStore(kv: KeyValueStore, idleMs: number): Se
       }, callback);
     },
     destroy(sessionId, callback) {
-      kv.delete(SESSION_KEY_PREFIX + sessionId).then(() => callback(), callback);
+      end(sessionId).then(() => callback(), callback);
+    },
+    async touch(sessionId, session, auth) {
+      const ttl = ttlOf(auth);
+      if (ttl <= 0) return false;
+      // The record as @fastify/session stores it (its own properties: cookie and auth).
+      const record = JSON.stringify({ ...session, auth });
+      return kv.update(sessionKeys.record(sessionId), record, ttl);
     },
   };
 }

@@ -3,6 +3,9 @@
  * records, per-session MSAL token caches and refresh locks. Implemented in memory (default)
  * and over Redis; `test/session/kv-store.contract.ts` is the suite both must pass.
  *
+ * Operations on several keys (`setUnlessTombstoned`, `deleteWithTombstone`) need keys that share
+ * one Redis hash tag (`{…}`), so they run as one script on Redis Cluster too.
+ *
  * Every operation may reject with `StoreUnavailableError` when the backing service cannot be
  * reached: callers fail closed (503), never fall back to another store.
  */
@@ -18,6 +21,24 @@ export interface KeyValueStore {
   setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean>;
   /** Deletes only if the key still holds `value` (releases a lock this owner holds). */
   deleteIfEquals(key: string, value: string): Promise<boolean>;
+  /** Overwrites only a key that still exists (SET XX): true when written; never creates one. */
+  update(key: string, value: string, ttlMs: number): Promise<boolean>;
+  /** Writes unless `tombstone` exists (its owner has ended): true when written. Same hash tag. */
+  setUnlessTombstoned(key: string, value: string, ttlMs: number, tombstone: string): Promise<boolean>;
+  /**
+   * Deletes `keys` at once and, when any of them existed, writes `tombstone` for `tombstoneTtlMs`,
+   * so late writes guarded by it cannot bring them back. Same hash tag for all.
+   */
+  deleteWithTombstone(keys: string[], tombstone: string, tombstoneTtlMs: number): Promise<void>;
+  /**
+   * Adds `namespace:id` to a namespace with its own budget of `cap` live records, apart from every
+   * other key: false, and nothing written, when the namespace is full. Never evicts anything.
+   */
+  addCapped(namespace: string, id: string, value: string, ttlMs: number, cap: number): Promise<boolean>;
+  /** Reads a record of a capped namespace without taking it. */
+  getCapped(namespace: string, id: string): Promise<string | undefined>;
+  /** `take` for a record of a capped namespace: returns it once and frees its place. */
+  takeCapped(namespace: string, id: string): Promise<string | undefined>;
   /** Resolves when the store answers; rejects with StoreUnavailableError otherwise. */
   ping(): Promise<void>;
   /** Number of live keys with this prefix (metrics, tests). May be approximate for Redis. */

@@ -1,5 +1,7 @@
 import { LRUCache } from "lru-cache";
+import { CappedMap } from "./capped-map.js";
 import type { KeyValueStore } from "./kv-store.js";
+import { capOf, ttlToMs } from "./limits.js";
 
 export interface MemoryStoreOptions {
   /** Upper bound on live keys; the least recently used go first. Default 100 000. */
@@ -16,7 +18,8 @@ export interface MemoryKeyValueStore extends KeyValueStore {
 
 /**
  * In-process store for a single instance: bounded (LRU) and every entry with a TTL, so idle
- * sessions cannot grow memory without limit.
+ * sessions cannot grow memory without limit. Capped namespaces (pre-login records) live in maps
+ * of their own that refuse instead of evict, so anonymous traffic never pushes a session out.
  * @see https://github.com/isaacs/node-lru-cache
  */
 export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryKeyValueStore {
@@ -33,8 +36,17 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryKeyVa
     ttlAutopurge: false,
     allowStale: false,
   });
+  const capped = new Map<string, CappedMap>();
+  const namespace = (name: string) => {
+    const map = capped.get(name) ?? new CappedMap();
+    capped.set(name, map);
+    return map;
+  };
   // Expired entries are dropped lazily on read and by this sweep, so memory returns to baseline.
-  const sweep = setInterval(() => cache.purgeStale(), sweepIntervalMs);
+  const sweep = setInterval(() => {
+    cache.purgeStale();
+    for (const map of capped.values()) map.purge();
+  }, sweepIntervalMs);
   sweep.unref();
 
   return {
@@ -67,23 +79,45 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryKeyVa
       cache.delete(key);
       return true;
     },
+    async update(key, value, ttlMs) {
+      const ttl = ttlToMs(ttlMs);
+      if (!cache.has(key)) return false;
+      cache.set(key, value, { ttl });
+      return true;
+    },
+    async setUnlessTombstoned(key, value, ttlMs, tombstone) {
+      const ttl = ttlToMs(ttlMs);
+      if (cache.has(tombstone)) return false;
+      cache.set(key, value, { ttl });
+      return true;
+    },
+    async deleteWithTombstone(keys, tombstone, tombstoneTtlMs) {
+      const ttl = ttlToMs(tombstoneTtlMs);
+      let existed = false;
+      for (const key of keys) existed = cache.delete(key) || existed;
+      if (existed) cache.set(tombstone, "1", { ttl });
+    },
+    async addCapped(name, id, value, ttlMs, cap) {
+      return namespace(name).add(`${name}:${id}`, value, ttlToMs(ttlMs), capOf(cap));
+    },
+    async getCapped(name, id) {
+      return capped.get(name)?.get(`${name}:${id}`);
+    },
+    async takeCapped(name, id) {
+      return capped.get(name)?.take(`${name}:${id}`);
+    },
     async ping() {},
     async count(prefix) {
       cache.purgeStale();
       let n = 0;
       for (const key of cache.keys()) if (key.startsWith(prefix)) n++;
+      for (const map of capped.values()) for (const key of map.keys()) if (key.startsWith(prefix)) n++;
       return n;
     },
     async close() {
       clearInterval(sweep);
       cache.clear();
+      for (const map of capped.values()) map.clear();
     },
   };
-}
-
-function ttlToMs(ttlMs: number): number {
-  if (!Number.isFinite(ttlMs) || ttlMs <= 0) {
-    throw new RangeError(`ttlMs must be a positive number of milliseconds (got ${ttlMs})`);
-  }
-  return Math.ceil(ttlMs);
 }

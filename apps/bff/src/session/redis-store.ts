@@ -1,6 +1,12 @@
 import type { ConnectionOptions as TlsOptions } from "node:tls";
 import { Cluster, Redis, type RedisOptions } from "ioredis";
-import { type KeyValueStore, StoreUnavailableError } from "./kv-store.js";
+import type { KeyValueStore } from "./kv-store.js";
+import { capOf, ttlToMs } from "./limits.js";
+import { safeMessage, unavailable } from "./redis-errors.js";
+import { cappedKeys, type ScriptedCommands, scripts } from "./redis-scripts.js";
+import { type ParsedRedisUrl, parseRedisUrl } from "./redis-url.js";
+
+export { type ParsedRedisUrl, parseRedisUrl } from "./redis-url.js";
 
 /** A Redis host and port (Sentinel or Cluster seed node). */
 export interface RedisNode {
@@ -38,65 +44,7 @@ export interface RedisStoreOptions {
   logger?: RedisStoreLogger;
 }
 
-/** What `createRedisStore` derives from the URL; exported for config validation and tests. */
-export interface ParsedRedisUrl {
-  host: string;
-  port: number;
-  username: string | undefined;
-  password: string | undefined;
-  db: number;
-  tls: boolean;
-  /** The URL without credentials, safe for logs and error messages. */
-  redacted: string;
-}
-
-const URL_SHAPE = "redis://[[username]:password@]host[:port][/db] or rediss://…";
-
-/**
- * Parses a Redis URL. Errors never repeat the URL, since it may hold a password.
- * @throws Error naming the expected shape when the URL is not a usable redis:// or rediss:// URL.
- */
-export function parseRedisUrl(url: string): ParsedRedisUrl {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new Error(`REDIS_URL is not a valid URL (expected ${URL_SHAPE})`);
-  }
-  if (parsed.protocol !== "redis:" && parsed.protocol !== "rediss:") {
-    throw new Error(
-      `REDIS_URL must use redis:// or rediss:// (got ${parsed.protocol}//; expected ${URL_SHAPE})`,
-    );
-  }
-  if (!parsed.hostname) throw new Error(`REDIS_URL has no host (expected ${URL_SHAPE})`);
-  const port = parsed.port ? Number(parsed.port) : 6379;
-  const dbText = parsed.pathname.replace(/^\//, "");
-  const db = dbText === "" ? 0 : Number(dbText);
-  if (!Number.isInteger(db) || db < 0) {
-    throw new Error(`REDIS_URL database must be a whole number like /0 (expected ${URL_SHAPE})`);
-  }
-  const host = parsed.hostname.replace(/^\[(.*)\]$/, "$1");
-  return {
-    host,
-    port,
-    username: parsed.username ? decodeURIComponent(parsed.username) : undefined,
-    password: parsed.password ? decodeURIComponent(parsed.password) : undefined,
-    db,
-    tls: parsed.protocol === "rediss:",
-    redacted: `${parsed.protocol}//${parsed.host}${db ? `/${db}` : ""}`,
-  };
-}
-
-// Releases a lock only for its owner: GET and DEL must be one atomic step.
-const DELETE_IF_EQUALS_LUA = `
-if redis.call("GET", KEYS[1]) == ARGV[1] then
-  return redis.call("DEL", KEYS[1])
-end
-return 0`;
-
-type StoreClient = (Redis | Cluster) & {
-  deleteIfEquals(key: string, value: string): Promise<number>;
-};
+type StoreClient = (Redis | Cluster) & ScriptedCommands;
 
 /**
  * A `KeyValueStore` over Redis (ioredis) that fails closed and fast: no offline queue, no
@@ -112,7 +60,7 @@ export function createRedisStore(options: RedisStoreOptions): KeyValueStore {
   const connectTimeout = positive(options.connectTimeoutMs ?? 2000, "connectTimeoutMs");
   const maxDelay = positive(options.maxReconnectDelayMs ?? 2000, "maxReconnectDelayMs");
   const client = connect(options, target, { keyPrefix, commandTimeout, connectTimeout, maxDelay });
-  client.defineCommand("deleteIfEquals", { numberOfKeys: 1, lua: DELETE_IF_EQUALS_LUA });
+  for (const [name, definition] of Object.entries(scripts)) client.defineCommand(name, definition);
   const connection = watchConnection(client, target, options.logger);
   const firstConnection = firstReady(client, connectTimeout);
 
@@ -144,6 +92,38 @@ export function createRedisStore(options: RedisStoreOptions): KeyValueStore {
     },
     deleteIfEquals: (key, value) =>
       run("deleteIfEquals", async () => (await client.deleteIfEquals(key, value)) === 1),
+    async update(key, value, ttlMs) {
+      const ttl = ttlToMs(ttlMs);
+      return run("update", async () => (await client.set(key, value, "PX", ttl, "XX")) === "OK");
+    },
+    async setUnlessTombstoned(key, value, ttlMs, tombstone) {
+      const ttl = ttlToMs(ttlMs);
+      return run(
+        "setUnlessTombstoned",
+        async () => (await client.setUnlessTombstoned(key, tombstone, value, ttl)) === 1,
+      );
+    },
+    async deleteWithTombstone(keys, tombstone, tombstoneTtlMs) {
+      const ttl = ttlToMs(tombstoneTtlMs);
+      await run("deleteWithTombstone", () =>
+        client.deleteWithTombstone(keys.length + 1, tombstone, ...keys, ttl),
+      );
+    },
+    async addCapped(namespace, id, value, ttlMs, cap) {
+      const ttl = ttlToMs(ttlMs);
+      const limit = capOf(cap);
+      const { index, record } = cappedKeys(namespace, id);
+      return run(
+        "addCapped",
+        async () => (await client.addCapped(index, record, id, value, ttl, limit)) === 1,
+      );
+    },
+    getCapped: (namespace, id) =>
+      run("getCapped", async () => (await client.get(cappedKeys(namespace, id).record)) ?? undefined),
+    takeCapped(namespace, id) {
+      const { index, record } = cappedKeys(namespace, id);
+      return run("takeCapped", async () => (await client.takeCapped(index, record, id)) ?? undefined);
+    },
     async ping() {
       await run("ping", () => client.ping());
     },
@@ -298,40 +278,9 @@ function escapeGlob(text: string): string {
   return `${text.replace(/[*?[\]\\]/g, "\\$&")}*`;
 }
 
-function ttlToMs(ttlMs: number): number {
-  if (!Number.isFinite(ttlMs) || ttlMs <= 0) {
-    throw new RangeError(`ttlMs must be a positive number of milliseconds (got ${ttlMs})`);
-  }
-  return Math.ceil(ttlMs);
-}
-
 function positive(value: number, name: string): number {
   if (!Number.isFinite(value) || value <= 0) {
     throw new RangeError(`${name} must be a positive number of milliseconds (got ${value})`);
   }
   return value;
-}
-
-/**
- * ioredis errors may carry the command and its arguments (a value, or AUTH's password), so the
- * cause keeps only the message, with the password scrubbed.
- */
-function unavailable(
-  operation: string,
-  error: unknown,
-  target: ParsedRedisUrl,
-  lastConnectionError: string | undefined,
-): StoreUnavailableError {
-  let reason = safeMessage(error, target);
-  if (reason === "not connected" && lastConnectionError) reason += ` (${lastConnectionError})`;
-  const cause = new Error(reason);
-  cause.name = error instanceof Error ? error.name : "Error";
-  return new StoreUnavailableError(`Redis ${operation} failed at ${target.redacted}: ${reason}`, { cause });
-}
-
-function safeMessage(error: unknown, target: ParsedRedisUrl): string {
-  let message = error instanceof Error ? error.message : String(error);
-  // ioredis' wording for "rejected at once because we are not connected".
-  if (message.includes("enableOfflineQueue")) message = "not connected";
-  return target.password ? message.split(target.password).join("***") : message;
 }

@@ -5,7 +5,10 @@ export interface SessionAuth {
   /** MSAL account id (`uid.utid`), used to find the account in the session's token cache. */
   homeAccountId: string;
   user: SessionUser;
-  /** Partition key of this session's MSAL token cache; random, independent of the session id. */
+  /**
+   * Random, chosen at sign-in: names this session's MSAL token cache and becomes the session id,
+   * so all of the session's keys share one Redis hash tag (`{cacheKey}`).
+   */
   cacheKey: string;
   /** `login_hint` claim, for a smoother sign-out. */
   loginHint?: string;

@@ -5,8 +5,9 @@ import fp from "fastify-plugin";
 import type { AppConfig } from "../config.js";
 import { clearCookie, cookieName, cookieOptions } from "../cookies.js";
 import { cachedSigner } from "./cached-signer.js";
-import { createFastifySessionStore } from "./fastify-session-store.js";
+import { createFastifySessionStore, createSession, sessionIdGenerator } from "./fastify-session-store.js";
 import type { SessionAuth } from "./session-data.js";
+import { tombstoneTtlMs } from "./session-keys.js";
 import { clearStaleSessionCookie } from "./stale-cookie.js";
 
 /** Why a session ended, for the audit log. */
@@ -15,8 +16,13 @@ export type SessionEndReason = "signout" | "idle_timeout" | "absolute_timeout" |
 export interface Sessions {
   /** The session cookie's name (`__Host-bff.sid` when PUBLIC_URL is https). */
   cookieName: string;
-  /** The signed-in part of this request's session, if any. */
+  /** The signed-in part of this request's session, if any (none once it ended anywhere). */
   current(request: FastifyRequest): SessionAuth | undefined;
+  /**
+   * Signs the request in: a new session whose id is `auth.cacheKey` (the key its token cache was
+   * written under), replacing any session this browser had. The only way a record is created.
+   */
+  create(request: FastifyRequest, auth: SessionAuth): Promise<void>;
   /** Destroys the session and its token cache everywhere and clears the cookie. */
   end(
     request: FastifyRequest,
@@ -33,12 +39,20 @@ declare module "fastify" {
   }
 }
 
-export interface SessionPluginOptions {
-  config: AppConfig;
+/** When a session's lastSeenAt moves; injectable so race tests run in seconds. */
+export interface SessionTiming {
+  /** lastSeenAt moves at most this often, so most requests do no store write. Default 60 000. */
+  touchIntervalMs?: number;
+  /** The clock idle, absolute and touch decisions use. Default Date.now. */
+  now?: () => number;
 }
 
-/** Most requests do no store write: lastSeenAt moves at most once a minute. */
-const TOUCH_INTERVAL_MS = 60_000;
+export interface SessionPluginOptions {
+  config: AppConfig;
+  timing?: SessionTiming;
+}
+
+export const TOUCH_INTERVAL_MS = 60_000;
 
 /**
  * Server-side sessions: @fastify/session over the KV store, a cookie that carries only a signed
@@ -46,30 +60,46 @@ const TOUCH_INTERVAL_MS = 60_000;
  * @see https://github.com/fastify/session
  */
 export const sessionPlugin = fp<SessionPluginOptions>(
-  async (app: FastifyInstance, { config }) => {
+  async (app: FastifyInstance, { config, timing = {} }) => {
+    const touchIntervalMs = timing.touchIntervalMs ?? TOUCH_INTERVAL_MS;
+    const clock = timing.now ?? (() => Date.now());
     const sidCookie = cookieName("bff.sid", config.secureCookies);
     const sidCookieOptions = cookieOptions(config.secureCookies);
     await app.register(fastifyCookie);
+    const store = createFastifySessionStore(app.kv, {
+      idleMs: config.sessionIdleMs,
+      tombstoneMs: tombstoneTtlMs(config.idpTimeoutMs),
+      now: clock,
+    });
     await app.register(fastifySession, {
-      secret: cachedSigner(config.sessionSecret),
+      secret: cachedSigner(config.sessionSecrets),
       cookieName: sidCookie,
       cookie: { ...sidCookieOptions, maxAge: config.sessionAbsoluteMs },
       saveUninitialized: false,
       rolling: false,
-      store: createFastifySessionStore(app.kv, config.sessionIdleMs),
+      idGenerator: sessionIdGenerator,
+      store,
     });
+    /** Requests whose session was found ended elsewhere while they ran. */
+    const endedElsewhere = new WeakSet<FastifyRequest>();
 
     const sessions: Sessions = {
       cookieName: sidCookie,
       current(request) {
-        return request.session?.auth;
+        return endedElsewhere.has(request) ? undefined : request.session?.auth;
+      },
+      async create(request, auth) {
+        const previous = request.session?.auth;
+        await createSession(request, auth.cacheKey, auth);
+        if (previous) app.auth.tokens.dropHot(previous.cacheKey);
       },
       async end(request, reply, reason, detail) {
         const auth = request.session?.auth;
+        // Record, token cache and shared token go at once, behind a tombstone.
         if (request.session) await request.session.destroy();
         clearCookie(reply, sidCookie, config.secureCookies);
         if (!auth) return;
-        await app.auth.tokens.forget(auth.cacheKey);
+        app.auth.tokens.dropHot(auth.cacheKey);
         app.metrics.sessionEnded(reason);
         request.log.info({
           event: reason === "signout" ? "signout" : "session.ended",
@@ -85,10 +115,17 @@ export const sessionPlugin = fp<SessionPluginOptions>(
     app.addHook("onRequest", async (request, reply) => {
       const auth = request.session?.auth;
       if (!auth) return;
-      const now = Date.now();
+      const now = clock();
       if (now >= auth.expiresAt) return sessions.end(request, reply, "absolute_timeout");
       if (now - auth.lastSeenAt >= config.sessionIdleMs) return sessions.end(request, reply, "idle_timeout");
-      if (now - auth.lastSeenAt >= TOUCH_INTERVAL_MS) request.session.auth = { ...auth, lastSeenAt: now };
+      if (now - auth.lastSeenAt < touchIntervalMs) return;
+      // Written straight to the store (update only): the request's session stays unmodified, so
+      // @fastify/session neither saves it again in onSend nor re-sends the cookie.
+      const touched = { ...auth, lastSeenAt: now };
+      if (!(await store.touch(request.session.sessionId, request.session, touched))) {
+        endedElsewhere.add(request);
+        clearCookie(reply, sidCookie, config.secureCookies);
+      }
     });
   },
   { name: "session", dependencies: ["kv", "auth"] },

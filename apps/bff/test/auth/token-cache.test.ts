@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { slimCache, TOKEN_CACHE_PREFIX } from "../../src/auth/token-cache.js";
+import { slimCache } from "../../src/auth/token-cache.js";
 import type { KeyValueStore } from "../../src/session/kv-store.js";
 import { createMemoryStore } from "../../src/session/memory-store.js";
 import { ADELE, api, buildTestApp, signIn } from "../helpers/test-app.js";
@@ -15,6 +15,10 @@ function recordingStore(): { store: KeyValueStore; written: Map<string, string> 
       written.set(key, value);
       await inner.set(key, value, ttlMs);
     },
+    async setUnlessTombstoned(key, value, ttlMs, tombstone) {
+      written.set(key, value);
+      return inner.setUnlessTombstoned(key, value, ttlMs, tombstone);
+    },
   };
   return { store, written };
 }
@@ -26,7 +30,7 @@ describe("the per-session MSAL token cache", { timeout: 30_000 }, () => {
     emulator.setTokenLifetimes({ accessTokenSeconds: 120 }); // every API call must refresh via MSAL
     const jar = await signIn(app, emulator, ADELE);
 
-    const caches = [...written].filter(([key]) => key.startsWith(TOKEN_CACHE_PREFIX));
+    const caches = [...written].filter(([key]) => key.startsWith("tc:"));
     expect(caches).toHaveLength(1);
     const stored = JSON.parse(caches[0]?.[1] ?? "{}");
     expect(Object.keys(stored.Account)).toHaveLength(1);

@@ -5,6 +5,7 @@ import { graphDefaultScope } from "../../src/doctor/checks/client-credential.js"
 import { checkCloud } from "../../src/doctor/checks/cloud.js";
 import { looksLikeSecretId } from "../../src/doctor/checks/credential.js";
 import { checkRedirectUri } from "../../src/doctor/checks/redirect-uri.js";
+import { checkSessionSecrets } from "../../src/doctor/checks/session-secrets.js";
 import { formatReport } from "../../src/doctor/format.js";
 import { describeNetworkError } from "../../src/doctor/network-error.js";
 
@@ -132,5 +133,20 @@ describe("formatReport", () => {
     expect(text).not.toContain("never shown");
     expect(text).toContain("1 failed, 1 warning(s), 1 passed, 1 skipped.");
     expect(text).not.toContain("\u001b[");
+  });
+});
+
+describe("the session-secrets check", () => {
+  const OLD = "an-older-session-secret-still-accepted-0123";
+  it.each([
+    [BASE_ENV.SESSION_SECRET, /^1 session secret active/],
+    [`${BASE_ENV.SESSION_SECRET},${OLD}`, /^2 session secrets active: .*other one still work/],
+  ])("shows how many secrets are active", (secrets, detail) => {
+    const { env, config } = context({ SESSION_SECRET: secrets });
+    const found = checkSessionSecrets(env, config);
+    expect(found).toMatchObject({ id: "session-secrets", status: "pass" });
+    expect(found.detail).toMatch(detail);
+    expect(found.detail).not.toContain(OLD);
+    expect(found.detail).not.toContain(BASE_ENV.SESSION_SECRET);
   });
 });

@@ -66,6 +66,7 @@ describe("runDoctor against the emulator", { timeout: 30_000 }, () => {
     expect(report.ok).toBe(true);
     expect(report.checks.map((c) => [c.id, c.status])).toEqual([
       ["configuration", "pass"],
+      ["session-secrets", "pass"],
       ["identifiers", "pass"],
       ["credential", "pass"],
       ["cloud", "pass"],
@@ -189,6 +190,7 @@ describe("runDoctor against the emulator", { timeout: 30_000 }, () => {
     expect(report.ok).toBe(true);
     expect(report.checks.map((c) => [c.id, c.status])).toEqual([
       ["configuration", "pass"],
+      ["session-secrets", "warn"],
       ["tenant", "warn"],
       ["redis", "skip"],
     ]);

@@ -36,7 +36,10 @@ describe("GET /healthz and /readyz", () => {
     breakIt();
     const res = await app.inject({ method: "GET", url: "/readyz" });
     expect(res.statusCode).toBe(503);
-    expect(res.json()).toEqual({ status: "not_ready", checks: { store: false, idpMetadata: true } });
+    expect(res.json()).toEqual({
+      status: "not_ready",
+      checks: { store: false, idpMetadata: true, draining: false },
+    });
   });
 });
 

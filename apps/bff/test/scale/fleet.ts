@@ -2,12 +2,14 @@ import { randomBytes } from "node:crypto";
 import { Writable } from "node:stream";
 import { type Emulator, startEmulator } from "@entra-bff/entra-emulator";
 import type { FastifyInstance } from "fastify";
-import { afterAll, afterEach, beforeAll } from "vitest";
+import { afterEach } from "vitest";
 import { buildApp } from "../../src/app.js";
 import { type AppConfig, loadConfig } from "../../src/config.js";
 import type { KeyValueStore } from "../../src/session/kv-store.js";
+import { createMemoryStore } from "../../src/session/memory-store.js";
 import { createRedisStore } from "../../src/session/redis-store.js";
-import { type RedisServer, startRedisServer } from "../helpers/redis-server.js";
+import type { SessionTiming } from "../../src/session/session-plugin.js";
+import { redisForFile } from "../helpers/redis-server.js";
 import { idpFor, PUBLIC_URL } from "../helpers/test-app.js";
 
 /** One BFF instance of the fleet, with its own Redis client and captured logs. */
@@ -29,19 +31,27 @@ export interface Fleet {
   /** The Redis key prefix of this fleet (tests of one file share one redis-server). */
   keyPrefix: string;
   instances: Instance[];
-  /** Builds one more instance on the same Redis (a restarted or scaled-out process). */
-  addInstance(): Promise<Instance>;
+  /**
+   * Builds one more instance on the same Redis (a restarted or scaled-out process), optionally
+   * with its own settings (e.g. a rotated SESSION_SECRET).
+   */
+  addInstance(overrides?: Partial<AppConfig>): Promise<Instance>;
   close(): Promise<void>;
 }
 
 export interface FleetOptions {
-  redisUrl: string;
+  /** The Redis every instance connects to; without one, the instances share one memory store. */
+  redisUrl?: string;
   size?: number;
   /** Redis command timeout. Generous by default: a loaded CI machine must not fail a healthy run. */
   commandTimeoutMs?: number;
+  /** Session touch interval and clock of every instance. */
+  sessionTiming?: SessionTiming;
+  /** Wraps the store of the instance with this index (e.g. to pause a write mid-flight). */
+  wrapStore?: (store: KeyValueStore, index: number) => KeyValueStore;
 }
 
-/** Starts an emulator and `size` BFF instances sharing `redisUrl`. */
+/** Starts an emulator and `size` BFF instances sharing `redisUrl` (or one memory store). */
 export async function startFleet(options: FleetOptions): Promise<Fleet> {
   const emulator = await startEmulator({
     redirectUris: [`${PUBLIC_URL}/getAToken`],
@@ -54,9 +64,9 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     LOG_LEVEL: "info",
     WEB_DIST_DIR: "/nonexistent",
     AUTH_RATE_LIMIT_PER_MINUTE: "1000",
-    REDIS_URL: options.redisUrl,
-    REDIS_KEY_PREFIX: keyPrefix,
+    ...(options.redisUrl ? { REDIS_URL: options.redisUrl, REDIS_KEY_PREFIX: keyPrefix } : {}),
   });
+  const sharedMemory = options.redisUrl ? undefined : createMemoryStore();
   const config: AppConfig = {
     ...base,
     idp: idpFor(emulator),
@@ -64,7 +74,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
 
   const instances: Instance[] = [];
   const all: Instance[] = [];
-  async function addInstance(): Promise<Instance> {
+  async function addInstance(overrides: Partial<AppConfig> = {}): Promise<Instance> {
     const lines: string[] = [];
     const logStream = new Writable({
       write(chunk, _encoding, done) {
@@ -72,14 +82,24 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
         done();
       },
     });
-    const store = createRedisStore({
-      url: options.redisUrl,
-      keyPrefix,
-      commandTimeoutMs: options.commandTimeoutMs ?? 3000,
-      connectTimeoutMs: 3000,
-      maxReconnectDelayMs: 200,
-    });
-    const app = await buildApp(config, { store, logStream });
+    const base =
+      sharedMemory ??
+      createRedisStore({
+        url: options.redisUrl ?? "",
+        keyPrefix,
+        commandTimeoutMs: options.commandTimeoutMs ?? 3000,
+        connectTimeoutMs: 3000,
+        maxReconnectDelayMs: 200,
+      });
+    const store = options.wrapStore ? options.wrapStore(base, all.length) : base;
+    const app = await buildApp(
+      { ...config, ...overrides },
+      {
+        store,
+        logStream,
+        ...(options.sessionTiming ? { sessionTiming: options.sessionTiming } : {}),
+      },
+    );
     await app.ready();
     const instance: Instance = {
       app,
@@ -115,21 +135,14 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
  * after each test. Returns the function that starts that test's fleet.
  */
 export function fleetsOnSharedRedis(): (options?: Omit<FleetOptions, "redisUrl">) => Promise<Fleet> {
-  let redis: RedisServer | undefined;
+  const redisUrl = redisForFile();
   let fleet: Fleet | undefined;
-  beforeAll(async () => {
-    redis = await startRedisServer();
-  });
-  afterAll(async () => {
-    await redis?.stop();
-  });
   afterEach(async () => {
     await fleet?.close();
     fleet = undefined;
   });
   return async (options = {}) => {
-    if (!redis) throw new Error("redis-server did not start");
-    fleet = await startFleet({ ...options, redisUrl: redis.url });
+    fleet = await startFleet({ ...options, redisUrl: redisUrl() });
     return fleet;
   };
 }

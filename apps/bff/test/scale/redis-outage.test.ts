@@ -66,7 +66,7 @@ describe("Redis outage with two instances", () => {
       expect(down.logout.json().code).toBe("session_store_unavailable");
       expect(down.readyz.json()).toEqual({
         status: "not_ready",
-        checks: { store: false, idpMetadata: true },
+        checks: { store: false, idpMetadata: true, draining: false },
       });
       expect(down.login.headers["content-type"]).toMatch(/^text\/html/);
       expect(down.login.body).toContain("Sign-in is unavailable right now");

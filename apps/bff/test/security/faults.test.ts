@@ -87,7 +87,10 @@ describe("security: faults at the IdP", () => {
     expect(failures()[0]).toMatchObject({ level: 50, discoveryUrl: expect.stringContaining(idpUrl) });
     const notReady = await app.inject({ method: "GET", url: "/readyz" });
     expect(notReady.statusCode).toBe(503);
-    expect(notReady.json()).toEqual({ status: "not_ready", checks: { store: true, idpMetadata: false } });
+    expect(notReady.json()).toEqual({
+      status: "not_ready",
+      checks: { store: true, idpMetadata: false, draining: false },
+    });
 
     const emulator = await startEmulator({ port });
     try {

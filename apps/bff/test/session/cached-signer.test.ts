@@ -39,4 +39,31 @@ describe("cachedSigner", () => {
     signer.sign("c"); // evicts "a"
     expect(signer.unsign(first)).toMatchObject({ valid: true, value: "a" });
   });
+
+  describe("with several secrets (rotation, newest first)", () => {
+    const NEW = "the-new-session-secret-that-is-long-enough-0123";
+    const old = new Signer(SECRET, "sha256");
+    const newest = new Signer(NEW, "sha256");
+
+    it("signs with the newest secret and still accepts, and flags for renewal, the older one's cookies", () => {
+      const signer = cachedSigner([NEW, SECRET]);
+      expect(signer.sign("fresh")).toBe(newest.sign("fresh"));
+      const legacy = old.sign("legacy");
+      expect(signer.unsign(legacy)).toEqual({ valid: true, renew: true, value: "legacy" });
+      // Remembered, and still flagged: the memo must not forget which secret signed it.
+      expect(signer.unsign(legacy)).toEqual({ valid: true, renew: true, value: "legacy" });
+      expect(signer.unsign(newest.sign("fresh"))).toEqual({ valid: true, renew: false, value: "fresh" });
+    });
+
+    it("re-signs a session first seen under the old secret with the newest one", () => {
+      const signer = cachedSigner([NEW, SECRET]);
+      expect(signer.unsign(old.sign("legacy")).valid).toBe(true);
+      // @fastify/session signs the id again to set the cookie: it must not get the old signature back.
+      expect(signer.sign("legacy")).toBe(newest.sign("legacy"));
+    });
+
+    it("rejects a cookie signed by a retired secret", () => {
+      expect(cachedSigner([NEW]).unsign(old.sign("legacy")).valid).toBe(false);
+    });
+  });
 });

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { KeyValueStore } from "../../src/session/kv-store.js";
+import { describeGuardedWrites } from "./kv-store.guarded.contract.js";
 import { until } from "./poll.js";
 
 /** Long enough that nothing expires during a test. */
@@ -162,6 +163,8 @@ export function describeKeyValueStoreContract(
         expect(await store.get("lock:refresh:stale")).toBe("new-owner");
       });
     });
+
+    describeGuardedWrites(() => store);
 
     describe("count", () => {
       it("counts live keys with a prefix and ignores the others", async () => {

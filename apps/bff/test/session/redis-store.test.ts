@@ -60,6 +60,15 @@ describe("createRedisStore", () => {
       expect(await a.take("sess:only-b")).toBeUndefined();
       expect(await a.deleteIfEquals("sess:same", "from-b")).toBe(false);
       expect(await b.get("sess:same")).toBe("from-b");
+      // The scripts with several keys (or a key count passed at call time) are prefixed too.
+      await a.set("tc:{same}", "a", 60_000);
+      await b.set("tc:{same}", "b", 60_000);
+      await a.deleteWithTombstone(["tc:{same}"], "ended:{same}", 60_000);
+      expect(await b.get("tc:{same}")).toBe("b");
+      expect(await b.setUnlessTombstoned("tc:{same}", "b2", 60_000, "ended:{same}")).toBe(true);
+      expect(await a.addCapped("login", "s", "a", 60_000, 1)).toBe(true);
+      expect(await b.addCapped("login", "s", "b", 60_000, 1)).toBe(true);
+      expect(await b.takeCapped("login", "s")).toBe("b");
     });
 
     it("treats glob characters in the key prefix literally when counting", async () => {

@@ -1,6 +1,7 @@
 import type { ClientRegistration, DemoUser } from "../config-types.js";
+import { findResourceApp } from "../resource-apps.js";
 import { type EmulatorState, type Grant, opaque } from "../state.js";
-import { clientInfo, issueGraphAccessToken, issueIdToken } from "../tokens.js";
+import { clientInfo, issueApiAccessToken, issueGraphAccessToken, issueIdToken } from "../tokens.js";
 
 export interface TokenResponse {
   token_type: "Bearer";
@@ -11,6 +12,18 @@ export interface TokenResponse {
   refresh_token?: string;
   id_token?: string;
   client_info?: string;
+}
+
+/** A registered API asking for v2.0 tokens gets one; Graph and every other resource get v1.0. */
+function accessToken(
+  state: EmulatorState,
+  client: ClientRegistration,
+  subject: { user: DemoUser; scopes: string[]; resource: string },
+): Promise<string> {
+  const api = findResourceApp(state.config.apis, subject.resource);
+  if (api?.requestedAccessTokenVersion === 2)
+    return issueApiAccessToken(state, client.clientId, api, subject);
+  return issueGraphAccessToken(state, client.clientId, client.displayName, subject);
 }
 
 /**
@@ -30,11 +43,7 @@ export async function userTokenResponse(
     scope: grant.scopes.filter((s) => s !== "offline_access").join(" "),
     expires_in: state.lifetimes.accessTokenSeconds,
     ext_expires_in: state.lifetimes.accessTokenSeconds,
-    access_token: await issueGraphAccessToken(state, client.clientId, client.displayName, {
-      user,
-      scopes: grant.scopes,
-      resource: grant.resource,
-    }),
+    access_token: await accessToken(state, client, { user, scopes: grant.scopes, resource: grant.resource }),
   };
   if (grant.scopes.includes("offline_access")) {
     const token = `1.${opaque(96)}`;
