@@ -97,6 +97,24 @@ describe("workload identity federation (client_assertion from a trusted issuer)"
     expect(String(result.body.error_description)).toMatch(new RegExp(`^AADSTS${code}: `));
   });
 
+  it("answers malformed or hostile assertions with 4xx, never 5xx", async () => {
+    const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
+    const unsigned = (header: unknown, claims: unknown) => `${b64(header)}.${b64(claims)}.c2ln`;
+    const issuer = `${emulator.url}/workload-issuer`;
+    for (const assertion of [
+      "a.b.c",
+      "not-a-jwt",
+      unsigned({ alg: "none" }, { iss: issuer, sub: "system:serviceaccount:default:entra-bff" }),
+      unsigned({ alg: "HS256", kid: "x" }, { iss: issuer, sub: "s", aud: "api://AzureADTokenExchange" }),
+      unsigned({ alg: "RS256" }, { iss: 42, sub: { a: 1 }, aud: [null] }),
+      unsigned({ alg: "RS256", kid: "missing" }, { iss: issuer, sub: "s", exp: "soon" }),
+    ]) {
+      const result = await appToken(emulator, assertion);
+      expect(result.status, assertion).toBeGreaterThanOrEqual(400);
+      expect(result.status, assertion).toBeLessThan(500);
+    }
+  });
+
   it("refuses an expired assertion with AADSTS700024 (a stale cached file)", async () => {
     const assertion = await emulator.mintWorkloadAssertion({ lifetimeSeconds: 60 });
     emulator.advanceClock(3600);
