@@ -1,7 +1,7 @@
-import { randomUUID } from "node:crypto";
 import formbody from "@fastify/formbody";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { Controls } from "./control.js";
+import { correlationIdOf } from "./correlation.js";
 import { AadError, renderAadError } from "./errors.js";
 import { errorPage } from "./html.js";
 import { registerAuthorizeRoutes } from "./routes/authorize.js";
@@ -10,6 +10,7 @@ import { registerDiscoveryRoutes } from "./routes/discovery.js";
 import { registerGraphRoutes } from "./routes/graph.js";
 import { registerKeysRoutes } from "./routes/keys.js";
 import { registerLogoutRoutes } from "./routes/logout.js";
+import { registerManagedIdentityRoutes } from "./routes/managed-identity.js";
 import { registerTokenRoutes } from "./routes/token.js";
 import type { EmulatorState } from "./state.js";
 
@@ -25,14 +26,6 @@ export interface BuildAppOptions {
   controlApi: boolean;
   /** Serve TLS with this key and certificate chain (PEM); plain HTTP without. */
   https?: { key: string; cert: string };
-}
-
-/** The caller's `client-request-id` (header or query), echoed as Entra's correlation id. */
-export function correlationIdOf(request: FastifyRequest): string {
-  const header = request.headers["client-request-id"];
-  const query = (request.query as Record<string, unknown> | undefined)?.["client-request-id"];
-  const value = typeof header === "string" ? header : typeof query === "string" ? query : undefined;
-  return value && /^[\w-]{1,64}$/.test(value) ? value : randomUUID();
 }
 
 /** Sends an AADSTS error as Entra does: JSON (token endpoint) or its own HTML error page. */
@@ -128,6 +121,7 @@ export function buildApp(state: EmulatorState, options: BuildAppOptions): Fastif
   registerAuthorizeRoutes(app, state);
   registerTokenRoutes(app, state);
   registerLogoutRoutes(app, state);
+  registerManagedIdentityRoutes(app, state);
   app.register(async (graph) => registerGraphRoutes(graph, state));
   if (options.controlApi)
     app.register(async (control) => registerControlRoutes(control, new Controls(state)));
