@@ -39,6 +39,18 @@ export interface KeyValueStore {
   getCapped(namespace: string, id: string): Promise<string | undefined>;
   /** `take` for a record of a capped namespace: returns it once and frees its place. */
   takeCapped(namespace: string, id: string): Promise<string | undefined>;
+  /**
+   * Sets `member` of the expiring set `index` to `value` for `ttlMs` from now: each member has its
+   * own expiry, and the index itself is gone once its last member expired. `index` carries its own
+   * hash tag; the store may keep a second key under `index + ":v"` (same tag) for the values.
+   */
+  indexPut(index: string, member: string, value: string, ttlMs: number): Promise<void>;
+  /** The live members of an index with their values (expired members are never returned). */
+  indexList(index: string): Promise<Array<{ member: string; value: string }>>;
+  /** Removes members of an index; removing what is not there is not an error. */
+  indexRemove(index: string, members: string[]): Promise<void>;
+  /** Every live key (an index counts as one) whose name starts with `prefix` (ops, rare). */
+  keys(prefix: string): Promise<string[]>;
   /** Resolves when the store answers; rejects with StoreUnavailableError otherwise. */
   ping(): Promise<void>;
   /** Number of live keys with this prefix (metrics, tests). May be approximate for Redis. */

@@ -2,6 +2,7 @@ import { LRUCache } from "lru-cache";
 import { CappedMap } from "./capped-map.js";
 import type { KeyValueStore } from "./kv-store.js";
 import { capOf, ttlToMs } from "./limits.js";
+import { MemoryIndexes } from "./memory-index.js";
 
 export interface MemoryStoreOptions {
   /** Upper bound on live keys; the least recently used go first. Default 100 000. */
@@ -42,9 +43,11 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryKeyVa
     capped.set(name, map);
     return map;
   };
+  const indexes = new MemoryIndexes();
   // Expired entries are dropped lazily on read and by this sweep, so memory returns to baseline.
   const sweep = setInterval(() => {
     cache.purgeStale();
+    indexes.purge();
     for (const map of capped.values()) map.purge();
   }, sweepIntervalMs);
   sweep.unref();
@@ -106,10 +109,24 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryKeyVa
     async takeCapped(name, id) {
       return capped.get(name)?.take(`${name}:${id}`);
     },
+    async indexPut(index, member, value, ttlMs) {
+      indexes.put(index, member, value, ttlToMs(ttlMs));
+    },
+    async indexList(index) {
+      return indexes.list(index);
+    },
+    async indexRemove(index, members) {
+      indexes.remove(index, members);
+    },
+    async keys(prefix) {
+      cache.purgeStale();
+      const names = [...cache.keys()].filter((key) => key.startsWith(prefix));
+      return [...names, ...indexes.keys(prefix)];
+    },
     async ping() {},
     async count(prefix) {
       cache.purgeStale();
-      let n = 0;
+      let n = indexes.keys(prefix).length;
       for (const key of cache.keys()) if (key.startsWith(prefix)) n++;
       for (const map of capped.values()) for (const key of map.keys()) if (key.startsWith(prefix)) n++;
       return n;
@@ -117,6 +134,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryKeyVa
     async close() {
       clearInterval(sweep);
       cache.clear();
+      indexes.clear();
       for (const map of capped.values()) map.clear();
     },
   };

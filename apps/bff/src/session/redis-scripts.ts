@@ -44,6 +44,52 @@ if value then redis.call("DEL", KEYS[2]) end
 redis.call("ZREM", KEYS[1], ARGV[1])
 return value`;
 
+// An expiring set: KEYS[1] sorted set (member → expiry, Redis' clock), KEYS[2] hash (member →
+// value), one hash tag. Both keys expire with the member that lives longest.
+const INDEX_PURGE = `
+local time = redis.call("TIME")
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local expired = redis.call("ZRANGEBYSCORE", KEYS[1], "-inf", now)
+if #expired > 0 then
+  redis.call("ZREMRANGEBYSCORE", KEYS[1], "-inf", now)
+  redis.call("HDEL", KEYS[2], unpack(expired))
+end`;
+
+const INDEX_EXPIRE = `
+local last = redis.call("ZRANGE", KEYS[1], -1, -1, "WITHSCORES")
+if #last == 0 then redis.call("DEL", KEYS[2]) return end
+local ttl = tonumber(last[2]) - now
+redis.call("PEXPIRE", KEYS[1], ttl)
+redis.call("PEXPIRE", KEYS[2], ttl)`;
+
+// ARGV: member, value, ttl.
+const INDEX_PUT = `${INDEX_PURGE}
+redis.call("ZADD", KEYS[1], now + tonumber(ARGV[3]), ARGV[1])
+redis.call("HSET", KEYS[2], ARGV[1], ARGV[2])
+${INDEX_EXPIRE}
+return 1`;
+
+// Returns member, value, member, value… of the live members.
+const INDEX_LIST = `${INDEX_PURGE}
+local members = redis.call("ZRANGE", KEYS[1], 0, -1)
+if #members == 0 then return {} end
+local values = redis.call("HMGET", KEYS[2], unpack(members))
+local out = {}
+for i, member in ipairs(members) do
+  if values[i] then
+    out[#out + 1] = member
+    out[#out + 1] = values[i]
+  end
+end
+return out`;
+
+// ARGV: members.
+const INDEX_REMOVE = `${INDEX_PURGE}
+redis.call("ZREM", KEYS[1], unpack(ARGV))
+redis.call("HDEL", KEYS[2], unpack(ARGV))
+${INDEX_EXPIRE}
+return 1`;
+
 /** For `defineCommand`; without `numberOfKeys` the caller passes the key count first. */
 export const scripts: Record<string, { lua: string; numberOfKeys?: number }> = {
   deleteIfEquals: { lua: DELETE_IF_EQUALS, numberOfKeys: 1 },
@@ -51,6 +97,9 @@ export const scripts: Record<string, { lua: string; numberOfKeys?: number }> = {
   deleteWithTombstone: { lua: DELETE_WITH_TOMBSTONE },
   addCapped: { lua: ADD_CAPPED, numberOfKeys: 2 },
   takeCapped: { lua: TAKE_CAPPED, numberOfKeys: 2 },
+  indexPut: { lua: INDEX_PUT, numberOfKeys: 2 },
+  indexList: { lua: INDEX_LIST, numberOfKeys: 2 },
+  indexRemove: { lua: INDEX_REMOVE, numberOfKeys: 2 },
 };
 
 /** The commands `scripts` adds to an ioredis client. */
@@ -67,6 +116,9 @@ export interface ScriptedCommands {
     cap: number,
   ): Promise<number>;
   takeCapped(index: string, record: string, id: string): Promise<string | null>;
+  indexPut(index: string, values: string, member: string, value: string, ttlMs: number): Promise<number>;
+  indexList(index: string, values: string): Promise<string[]>;
+  indexRemove(index: string, values: string, ...members: string[]): Promise<number>;
 }
 
 /**

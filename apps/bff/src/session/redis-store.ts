@@ -104,6 +104,29 @@ export function createRedisStore(options: RedisStoreOptions): KeyValueStore {
       const { index, record } = cappedKeys(namespace, id);
       return run("takeCapped", async () => (await client.takeCapped(index, record, id)) ?? undefined);
     },
+    async indexPut(index, member, value, ttlMs) {
+      const ttl = ttlToMs(ttlMs);
+      await run("indexPut", () => client.indexPut(index, `${index}:v`, member, value, ttl));
+    },
+    indexList: (index) =>
+      run("indexList", async () => {
+        const flat = await client.indexList(index, `${index}:v`);
+        const out: Array<{ member: string; value: string }> = [];
+        for (let i = 0; i + 1 < flat.length; i += 2) {
+          out.push({ member: String(flat[i]), value: String(flat[i + 1]) });
+        }
+        return out;
+      }),
+    async indexRemove(index, members) {
+      if (members.length === 0) return;
+      await run("indexRemove", () => client.indexRemove(index, `${index}:v`, ...members));
+    },
+    keys: (prefix) =>
+      run("keys", async () => {
+        const found = await scanKeys(client, escapeGlob(keyPrefix + prefix));
+        // An index's value hash (`…:v`) is part of its index, not a key of its own.
+        return found.map((key) => key.slice(keyPrefix.length)).filter((key) => !key.endsWith("}:v"));
+      }),
     async ping() {
       await run("ping", () => client.ping());
     },
@@ -125,18 +148,24 @@ export function createRedisStore(options: RedisStoreOptions): KeyValueStore {
 }
 
 async function countKeys(client: Redis | Cluster, pattern: string): Promise<number> {
+  // An index's value hash counts with its index, as in the memory store.
+  return (await scanKeys(client, pattern)).filter((key) => !key.endsWith("}:v")).length;
+}
+
+/** Every key matching `pattern` on every master (SCAN is per node on a Cluster). */
+async function scanKeys(client: Redis | Cluster, pattern: string): Promise<string[]> {
   const nodes = client instanceof Cluster ? client.nodes("master") : [client];
-  let total = 0;
+  const found: string[] = [];
   for (const node of nodes) {
     let cursor = "0";
     do {
       // SCAN's MATCH pattern is not prefixed by ioredis: the pattern already carries keyPrefix.
       const [next, keys] = await node.scan(cursor, "MATCH", pattern, "COUNT", 1000);
       cursor = next;
-      total += keys.length;
+      found.push(...keys);
     } while (cursor !== "0");
   }
-  return total;
+  return found;
 }
 
 /** Makes a literal prefix safe inside a SCAN MATCH glob. */

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { KeyValueStore } from "../../src/session/kv-store.js";
 import { describeGuardedWrites } from "./kv-store.guarded.contract.js";
+import { describeIndexes } from "./kv-store.index.contract.js";
 import { until } from "./poll.js";
 
 /** Long enough that nothing expires during a test. */
@@ -165,6 +166,7 @@ export function describeKeyValueStoreContract(
     });
 
     describeGuardedWrites(() => store);
+    describeIndexes(() => store);
 
     describe("count", () => {
       it("counts live keys with a prefix and ignores the others", async () => {
