@@ -22,6 +22,12 @@ import { createRedisStore } from "./session/redis-store.js";
 import { SESSION_KEY_PREFIX } from "./session/session-keys.js";
 import { type SessionTiming, sessionPlugin } from "./session/session-plugin.js";
 import { spaPlugin } from "./spa.js";
+import { userSessionsPlugin } from "./user-sessions/plugin.js";
+import {
+  createMemorySessionEvents,
+  createRedisSessionEvents,
+  type SessionEvents,
+} from "./user-sessions/session-events.js";
 
 export type { AppConfig } from "./config.js";
 
@@ -34,6 +40,8 @@ export interface BuildAppOptions {
   logStream?: DestinationStream;
   /** Session touch interval and clock (tests). */
   sessionTiming?: SessionTiming;
+  /** Where "session ended" is announced; default: Redis pub/sub with Redis, else in-process. */
+  sessionEvents?: SessionEvents;
   /** OpenTelemetry's plugin (telemetry/otel.ts), only when tracing is configured. */
   tracing?: FastifyPluginAsync;
 }
@@ -45,6 +53,12 @@ export interface BuildAppOptions {
 export function createStore(config: AppConfig, logger?: FastifyBaseLogger): KeyValueStore {
   if (!config.redis) return createMemoryStore();
   return createRedisStore({ ...config.redis, ...(logger ? { logger } : {}) });
+}
+
+/** Session-ended announcements: Redis pub/sub across instances, or in-process with memory. */
+export function createSessionEvents(config: AppConfig, logger?: FastifyBaseLogger): SessionEvents {
+  if (!config.redis) return createMemorySessionEvents();
+  return createRedisSessionEvents({ ...config.redis, ...(logger ? { logger } : {}) });
 }
 
 /** Fastify's types lack the hop count proxy-addr supports: trust the nearest `hops` addresses. */
@@ -98,6 +112,10 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
   });
   await app.register(securityPlugin, { headers });
   await app.register(kvPlugin, { store: instrumented });
+  await app.register(userSessionsPlugin, {
+    config,
+    events: options.sessionEvents ?? createSessionEvents(config, options.logger),
+  });
   await app.register(authPlugin, { config });
   await app.register(graphPlugin, { baseUrl: config.idp.graphBaseUrl, timeoutMs: config.graphTimeoutMs });
   await app.register(healthRoutes);

@@ -20,6 +20,8 @@ export const ErrorCode = {
   /** The session store (Redis) cannot be reached: the BFF fails closed. */
   SessionStoreUnavailable: "session_store_unavailable",
   BadRequest: "bad_request",
+  /** A back-channel logout token that fails validation (OIDC Back-Channel Logout §2.8). */
+  InvalidRequest: "invalid_request",
   InternalError: "internal_error",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -189,6 +189,11 @@ export class LoginService {
       };
       const loginHint = stringClaim(claims.login_hint);
       if (loginHint) auth.loginHint = loginHint;
+      // The IdP's sign-in session and subject: what front- and back-channel logout name.
+      const sid = stringClaim(claims.sid);
+      if (sid) auth.sid = sid;
+      const sub = stringClaim(claims.sub);
+      if (sub) auth.sub = sub;
       if (result.accessToken && result.expiresOn) {
         await this.o.tokens.remember(cacheKey, {
           accessToken: result.accessToken,

@@ -12,6 +12,12 @@ export interface SessionAuth {
   cacheKey: string;
   /** `login_hint` claim, for a smoother sign-out. */
   loginHint?: string;
+  /** The IdP's sign-in session (`sid` claim): front- and back-channel logout name it. */
+  sid?: string;
+  /** The ID token's `sub` (pairwise in Entra): back-channel logout may name only it. */
+  sub?: string;
+  /** Browser and OS the session was signed in from (parsed User-Agent, for "Your sessions"). */
+  client?: { browser: string; os: string };
   /** Epoch ms. */
   createdAt: number;
   /** Epoch ms: the absolute end of the session. */

@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import type { AppConfig } from "../config.js";
 import { clearCookie, cookieName, cookieOptions } from "../cookies.js";
+import { clientLabel } from "../user-sessions/client-label.js";
 import { cachedSigner } from "./cached-signer.js";
 import { createFastifySessionStore, createSession, sessionIdGenerator } from "./fastify-session-store.js";
 import type { SessionAuth } from "./session-data.js";
@@ -80,6 +81,8 @@ export const sessionPlugin = fp<SessionPluginOptions>(
       idGenerator: sessionIdGenerator,
       store,
     });
+    const ttlOf = (auth: SessionAuth, now: number) =>
+      Math.max(1, Math.min(config.sessionIdleMs, auth.expiresAt - now));
     /** Requests whose session was found ended elsewhere while they ran. */
     const endedElsewhere = new WeakSet<FastifyRequest>();
 
@@ -90,15 +93,19 @@ export const sessionPlugin = fp<SessionPluginOptions>(
       },
       async create(request, auth) {
         const previous = request.session?.auth;
+        auth.client = clientLabel(request.headers["user-agent"]);
         await createSession(request, auth.cacheKey, auth);
+        await app.userSessions.put(auth.cacheKey, auth, ttlOf(auth, clock()));
         if (previous) app.auth.tokens.dropHot(previous.cacheKey);
       },
       async end(request, reply, reason, detail) {
         const auth = request.session?.auth;
+        const id = request.session?.sessionId;
         // Record, token cache and shared token go at once, behind a tombstone.
         if (request.session) await request.session.destroy();
         clearCookie(reply, sidCookie, config.secureCookies);
         if (!auth) return;
+        if (id) await app.userSessions.forget(id, auth.user);
         app.auth.tokens.dropHot(auth.cacheKey);
         app.metrics.sessionEnded(reason);
         request.log.info({
@@ -125,8 +132,11 @@ export const sessionPlugin = fp<SessionPluginOptions>(
       if (!(await store.touch(request.session.sessionId, request.session, touched))) {
         endedElsewhere.add(request);
         clearCookie(reply, sidCookie, config.secureCookies);
+        return;
       }
+      // The index entry lives exactly as long as the record just written.
+      await app.userSessions.put(request.session.sessionId, touched, ttlOf(touched, now));
     });
   },
-  { name: "session", dependencies: ["kv", "auth"] },
+  { name: "session", dependencies: ["kv", "auth", "user-sessions"] },
 );

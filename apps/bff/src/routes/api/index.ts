@@ -3,6 +3,7 @@ import { passesCsrfCheck } from "../../auth/csrf.js";
 import type { AppConfig } from "../../config.js";
 import { meRoutes } from "./me.js";
 import { sessionRoute } from "./session.js";
+import { sessionsRoutes } from "./sessions.js";
 
 declare module "fastify" {
   interface FastifyContextConfig {
@@ -36,4 +37,5 @@ export const apiRoutes: FastifyPluginAsyncTypebox<ApiRoutesOptions> = async (app
   );
   await app.register(sessionRoute, { emulator: config.idp.emulator });
   await app.register(meRoutes, { secureCookies: config.secureCookies });
+  await app.register(sessionsRoutes);
 };
