@@ -13,6 +13,8 @@ import { loggerOptions, requestIdGenerator } from "./logging.js";
 import { createMetrics, instrumentStore, metricsPlugin } from "./metrics.js";
 import { apiRoutes } from "./routes/api/index.js";
 import { authRoutes } from "./routes/auth.js";
+import { backchannelLogoutRoute } from "./routes/backchannel-logout.js";
+import { frontchannelLogoutRoute } from "./routes/frontchannel-logout.js";
 import { healthRoutes } from "./routes/health.js";
 import { securityHeaders, securityPlugin } from "./security.js";
 import { kvPlugin } from "./session/kv-plugin.js";
@@ -139,6 +141,8 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
       reply.header("cache-control", "no-store");
     });
     await scope.register(authRoutes, { config });
+    await scope.register(frontchannelLogoutRoute, { config });
+    await scope.register(backchannelLogoutRoute, { config });
     await scope.register(apiRoutes, { prefix: "/api", config });
   });
 

@@ -39,8 +39,19 @@ export async function resolveIdentityProvider(
     clientSecret = secret;
     users = DEFAULT_CONFIG.users;
   } else {
+    const [primary, ...others] = DEFAULT_CONFIG.clients;
+    if (!primary) throw new Error("the emulator's built-in tenant has no client");
     emulator = await startEmulator({
       port: idp.port,
+      // Registered like a real app's "Front-channel logout URL": sign-out at the emulator ends
+      // the BFF session through a hidden iframe.
+      config: {
+        ...DEFAULT_CONFIG,
+        clients: [
+          { ...primary, frontchannelLogoutUrl: `${config.publicUrl}/logout/frontchannel` },
+          ...others,
+        ],
+      },
       // Sign-out returns to PUBLIC_URL/, which Entra accepts only as a registered redirect URI.
       redirectUris: [config.redirectUri, config.postLogoutRedirectUri],
       postLogoutRedirectUris: [config.postLogoutRedirectUri],

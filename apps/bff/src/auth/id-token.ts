@@ -1,4 +1,5 @@
-import { createRemoteJWKSet, errors, type JWTPayload, jwtVerify } from "jose";
+import { createRemoteJWKSet, type JWTPayload, jwtVerify } from "jose";
+import { joseReason } from "./jose-reason.js";
 
 export interface IdTokenExpectations {
   issuer: string;
@@ -39,7 +40,7 @@ export function createIdTokenVerifier(jwksUri: string, timeoutMs = 5000) {
         requiredClaims: ["exp", "iat"],
       }));
     } catch (error) {
-      throw new IdTokenError(joseReason(error), { cause: error });
+      throw new IdTokenError(joseReason(error, "ID token"), { cause: error });
     }
     const now = Math.floor(Date.now() / 1000);
     if (typeof payload.iat !== "number" || payload.iat > now + CLOCK_SKEW_SECONDS) {
@@ -55,17 +56,3 @@ export function createIdTokenVerifier(jwksUri: string, timeoutMs = 5000) {
 }
 
 export type IdTokenVerifier = ReturnType<typeof createIdTokenVerifier>;
-
-function joseReason(error: unknown): string {
-  if (error instanceof errors.JWTExpired) return "the ID token has expired";
-  if (error instanceof errors.JWTClaimValidationFailed) {
-    return `the ID token's "${error.claim}" claim is not valid`;
-  }
-  if (error instanceof errors.JWSSignatureVerificationFailed) return "the ID token's signature is not valid";
-  if (error instanceof errors.JWKSNoMatchingKey) return "the ID token was signed with an unknown key";
-  if (error instanceof errors.JOSEAlgNotAllowed || error instanceof errors.JOSENotSupported) {
-    return "the ID token uses a signing algorithm that is not allowed";
-  }
-  if (error instanceof errors.JWKSTimeout) return "the signing keys could not be fetched in time";
-  return "the ID token is not valid";
-}
