@@ -13,3 +13,14 @@ export function passesCsrfCheck(request: FastifyRequest, appOrigin: string): boo
   const origin = request.headers.origin;
   return origin === undefined || origin === appOrigin;
 }
+
+/**
+ * The rule of read-only routes a browser opens without custom headers (EventSource cannot send
+ * X-CSRF): the browser must say the request is same-origin (Sec-Fetch-Site), or send the app's
+ * own Origin. A request that says neither is refused.
+ */
+export function isSameOriginRequest(request: FastifyRequest, appOrigin: string): boolean {
+  const site = request.headers["sec-fetch-site"];
+  if (site !== undefined) return site === "same-origin";
+  return request.headers.origin === appOrigin;
+}

@@ -126,6 +126,8 @@ export const sessionPlugin = fp<SessionPluginOptions>(
       if (now >= auth.expiresAt) return sessions.end(request, reply, "absolute_timeout");
       if (now - auth.lastSeenAt >= config.sessionIdleMs) return sessions.end(request, reply, "idle_timeout");
       if (now - auth.lastSeenAt < touchIntervalMs) return;
+      // The event stream and the focus check watch the session without keeping it alive.
+      if (request.routeOptions.config.touchesSession === false) return;
       // Written straight to the store (update only): the request's session stays unmodified, so
       // @fastify/session neither saves it again in onSend nor re-sends the cookie.
       const touched = { ...auth, lastSeenAt: now };

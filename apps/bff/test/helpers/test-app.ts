@@ -6,6 +6,7 @@ import { buildApp } from "../../src/app.js";
 import { type AppConfig, type EntraSettings, loadConfig } from "../../src/config.js";
 import type { KeyValueStore } from "../../src/session/kv-store.js";
 import { createMemoryStore } from "../../src/session/memory-store.js";
+import type { SessionTiming } from "../../src/session/session-plugin.js";
 
 export const PUBLIC_URL = "http://localhost:5000";
 
@@ -27,6 +28,8 @@ export interface TestAppOptions {
   config?: Partial<AppConfig>;
   store?: KeyValueStore;
   logLevel?: string;
+  /** Session touch interval and clock. */
+  sessionTiming?: SessionTiming;
   /** The emulator's tenant, clients and users (default: its built-in Contoso tenant). */
   emulatorConfig?: EmulatorConfig;
 }
@@ -82,7 +85,11 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     },
   });
   const store = options.store ?? createMemoryStore();
-  const app = await buildApp(config, { store, logStream });
+  const app = await buildApp(config, {
+    store,
+    logStream,
+    ...(options.sessionTiming ? { sessionTiming: options.sessionTiming } : {}),
+  });
   cleanups.push(() => app.close());
   return {
     app,

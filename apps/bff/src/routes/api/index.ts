@@ -1,14 +1,19 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import { passesCsrfCheck } from "../../auth/csrf.js";
+import { isSameOriginRequest, passesCsrfCheck } from "../../auth/csrf.js";
 import type { AppConfig } from "../../config.js";
 import { meRoutes } from "./me.js";
 import { sessionRoute } from "./session.js";
+import { sessionEventsRoutes } from "./session-events.js";
 import { sessionsRoutes } from "./sessions.js";
 
 declare module "fastify" {
   interface FastifyContextConfig {
     /** The route answers without a session too (GET /api/session). */
     sessionOptional?: boolean;
+    /** A read-only route opened without custom headers (EventSource): same-origin instead of X-CSRF. */
+    sameOriginOnly?: boolean;
+    /** False: the request does not move the session's lastSeenAt (the idle timeout still runs). */
+    touchesSession?: boolean;
   }
 }
 
@@ -23,7 +28,10 @@ export interface ApiRoutesOptions {
 export const apiRoutes: FastifyPluginAsyncTypebox<ApiRoutesOptions> = async (app, { config }) => {
   const appOrigin = new URL(config.publicUrl).origin;
   app.addHook("onRequest", async (request, reply) => {
-    if (!passesCsrfCheck(request, appOrigin)) {
+    const csrfPassed = request.routeOptions.config.sameOriginOnly
+      ? isSameOriginRequest(request, appOrigin)
+      : passesCsrfCheck(request, appOrigin);
+    if (!csrfPassed) {
       return reply.code(403).send({ code: "csrf_rejected", message: "Missing or invalid X-CSRF header." });
     }
     if (!request.routeOptions.config.sessionOptional && !app.sessions.current(request)) {
@@ -38,4 +46,5 @@ export const apiRoutes: FastifyPluginAsyncTypebox<ApiRoutesOptions> = async (app
   await app.register(sessionRoute, { emulator: config.idp.emulator });
   await app.register(meRoutes, { secureCookies: config.secureCookies });
   await app.register(sessionsRoutes);
+  await app.register(sessionEventsRoutes, { config });
 };

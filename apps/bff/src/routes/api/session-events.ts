@@ -1,0 +1,116 @@
+import { SessionEventName } from "@entra-bff/contracts";
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { Type } from "typebox";
+import type { AppConfig } from "../../config.js";
+import { AppError } from "../../errors.js";
+import { sessionKeys } from "../../session/session-keys.js";
+import { digest } from "../../user-sessions/digest.js";
+import { ApiErrorResponse } from "../schemas.js";
+
+/** Streams one session may hold open at once (one per browser is the SPA's own rule). */
+const MAX_STREAMS_PER_SESSION = 4;
+
+export interface SessionEventsOptions {
+  config: AppConfig;
+  /** Heartbeat (and expiry check) interval; default 15 s. */
+  heartbeatMs?: number;
+}
+
+/**
+ * `GET /api/session/events` (Server-Sent Events) and `GET /api/session/state` (the SPA's focus
+ * check). The stream sends `session-ended` when the session ends anywhere (announced over Redis
+ * pub/sub by whichever instance ended it), else a heartbeat, at which it also notices a session
+ * that simply expired. Neither route moves lastSeenAt, so the idle timeout still fires.
+ */
+export const sessionEventsRoutes: FastifyPluginAsyncTypebox<SessionEventsOptions> = async (
+  app,
+  { config, heartbeatMs = 15_000 },
+) => {
+  const open = new Map<string, number>();
+  const closers = new Set<() => void>();
+  // Before the server closes: open streams would otherwise hold it open.
+  app.addHook("preClose", async () => {
+    for (const close of [...closers]) close();
+  });
+
+  app.get(
+    "/session/state",
+    {
+      config: { touchesSession: false, sessionOptional: true },
+      schema: {
+        response: {
+          200: Type.Object(
+            { authenticated: Type.Boolean(), idleExpiresAt: Type.Optional(Type.String()) },
+            { additionalProperties: false },
+          ),
+          "4xx": ApiErrorResponse,
+          "5xx": ApiErrorResponse,
+        },
+      },
+    },
+    async (request) => {
+      const auth = app.sessions.current(request);
+      if (!auth) return { authenticated: false };
+      const idleEnd = Math.min(auth.lastSeenAt + config.sessionIdleMs, auth.expiresAt);
+      return { authenticated: true, idleExpiresAt: new Date(idleEnd).toISOString() };
+    },
+  );
+
+  app.get(
+    "/session/events",
+    { config: { sameOriginOnly: true, touchesSession: false } },
+    async (request, reply) => {
+      const id = request.session.sessionId;
+      const handle = digest(id);
+      const count = open.get(handle) ?? 0;
+      if (count >= MAX_STREAMS_PER_SESSION) {
+        throw new AppError("rate_limited", 429, "Too many event streams for this session.", {
+          retryAfter: 5,
+        });
+      }
+      open.set(handle, count + 1);
+      reply.hijack();
+      const raw = reply.raw;
+      raw.writeHead(200, {
+        ...(reply.getHeaders() as Record<string, string>),
+        "content-type": "text/event-stream; charset=utf-8",
+        "cache-control": "no-store",
+        "x-accel-buffering": "no",
+        "x-request-id": request.id,
+      });
+      raw.write("retry: 3000\n\n");
+      const send = (event: string) => raw.write(`event: ${event}\ndata: {}\n\n`);
+
+      let closed = false;
+      const close = () => {
+        if (closed) return;
+        closed = true;
+        clearInterval(heartbeat);
+        unsubscribe();
+        closers.delete(close);
+        const left = (open.get(handle) ?? 1) - 1;
+        if (left > 0) open.set(handle, left);
+        else open.delete(handle);
+        raw.end();
+      };
+      const ended = () => {
+        if (closed) return;
+        send(SessionEventName.Ended);
+        close();
+      };
+      const unsubscribe = app.sessionEvents.subscribe((endedHandle) => {
+        if (endedHandle === handle) ended();
+      });
+      // A session that merely expired is announced by no one: the heartbeat looks.
+      const heartbeat = setInterval(() => {
+        app.kv.get(sessionKeys.record(id)).then(
+          (record) => (record === undefined ? ended() : send(SessionEventName.Heartbeat)),
+          () => send(SessionEventName.Heartbeat),
+        );
+      }, heartbeatMs);
+      heartbeat.unref();
+      closers.add(close);
+      request.raw.on("close", close);
+    },
+  );
+};
