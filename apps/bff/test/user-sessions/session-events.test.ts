@@ -54,7 +54,7 @@ describe("GET /api/session/events", () => {
         url: "/api/session/events",
         headers: { cookie: jar.header(), ...headers },
       });
-    for (const headers of [
+    const refused: Array<Record<string, string>> = [
       {},
       { "x-csrf": "1" },
       { "sec-fetch-site": "cross-site" },
