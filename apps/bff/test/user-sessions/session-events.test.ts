@@ -60,7 +60,8 @@ describe("GET /api/session/events", () => {
       { "sec-fetch-site": "cross-site" },
       { "sec-fetch-site": "same-site" },
       { origin: "https://evil.example" },
-    ]) {
+    ];
+    for (const headers of refused) {
       const res = await get(headers);
       expect(res.statusCode).toBe(403);
       expect(res.json().code).toBe("csrf_rejected");
