@@ -125,9 +125,10 @@ export const sessionPlugin = fp<SessionPluginOptions>(
       const now = clock();
       if (now >= auth.expiresAt) return sessions.end(request, reply, "absolute_timeout");
       if (now - auth.lastSeenAt >= config.sessionIdleMs) return sessions.end(request, reply, "idle_timeout");
-      if (now - auth.lastSeenAt < touchIntervalMs) return;
+      const touches = request.routeOptions.config.touchesSession;
       // The event stream and the focus check watch the session without keeping it alive.
-      if (request.routeOptions.config.touchesSession === false) return;
+      if (touches === false) return;
+      if (touches !== "always" && now - auth.lastSeenAt < touchIntervalMs) return;
       // Written straight to the store (update only): the request's session stays unmodified, so
       // @fastify/session neither saves it again in onSend nor re-sends the cookie.
       const touched = { ...auth, lastSeenAt: now };

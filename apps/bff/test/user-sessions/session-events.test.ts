@@ -91,6 +91,22 @@ describe("GET /api/session/events", () => {
     expect(authenticated).toBe(false);
   });
 
+  it('"Stay signed in" (POST /api/session/touch) moves the idle timeout at once', async () => {
+    const { app, emulator } = await buildTestApp({ config: { sessionIdleMs: 2000 } });
+    const jar = await signIn(app, emulator, ADELE);
+    const pause = () => new Promise((resolve) => setTimeout(resolve, 1200));
+    await pause();
+    const touch = await app.inject({
+      method: "POST",
+      url: "/api/session/touch",
+      headers: { "x-csrf": "1", cookie: jar.header() },
+    });
+    expect(touch.json()).toMatchObject({ authenticated: true, idleTimeoutMs: 2000 });
+    await pause();
+    // 2.4 s after sign-in, past the 2 s idle timeout: alive only because of the touch.
+    expect((await api(app, jar, "/api/session/state")).json().authenticated).toBe(true);
+  });
+
   it("the focus check says when the idle timeout ends", async () => {
     const { app, emulator, config } = await buildTestApp();
     const jar = await signIn(app, emulator, ADELE);

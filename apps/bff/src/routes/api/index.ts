@@ -12,8 +12,11 @@ declare module "fastify" {
     sessionOptional?: boolean;
     /** A read-only route opened without custom headers (EventSource): same-origin instead of X-CSRF. */
     sameOriginOnly?: boolean;
-    /** False: the request does not move the session's lastSeenAt (the idle timeout still runs). */
-    touchesSession?: boolean;
+    /**
+     * False: the request does not move the session's lastSeenAt (the idle timeout still runs).
+     * "always": it moves it now, whatever the touch interval ("Stay signed in").
+     */
+    touchesSession?: boolean | "always";
   }
 }
 

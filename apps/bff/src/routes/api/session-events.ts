@@ -1,5 +1,6 @@
 import { SessionEventName } from "@entra-bff/contracts";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import type { FastifyRequest } from "fastify";
 import { Type } from "typebox";
 import type { AppConfig } from "../../config.js";
 import { AppError } from "../../errors.js";
@@ -33,27 +34,35 @@ export const sessionEventsRoutes: FastifyPluginAsyncTypebox<SessionEventsOptions
     for (const close of [...closers]) close();
   });
 
+  const State = Type.Object(
+    {
+      authenticated: Type.Boolean(),
+      idleExpiresAt: Type.Optional(Type.String()),
+      idleTimeoutMs: Type.Optional(Type.Integer()),
+    },
+    { additionalProperties: false },
+  );
+  const stateOf = (request: FastifyRequest, touchedAt?: number) => {
+    const auth = app.sessions.current(request);
+    if (!auth) return { authenticated: false };
+    const lastSeenAt = touchedAt ?? auth.lastSeenAt;
+    const idleEnd = Math.min(lastSeenAt + config.sessionIdleMs, auth.expiresAt);
+    return {
+      authenticated: true,
+      idleExpiresAt: new Date(idleEnd).toISOString(),
+      idleTimeoutMs: config.sessionIdleMs,
+    };
+  };
+  const schema = { response: { 200: State, "4xx": ApiErrorResponse, "5xx": ApiErrorResponse } };
+  // The focus check: read-only, it never keeps the session alive.
   app.get(
     "/session/state",
-    {
-      config: { touchesSession: false, sessionOptional: true },
-      schema: {
-        response: {
-          200: Type.Object(
-            { authenticated: Type.Boolean(), idleExpiresAt: Type.Optional(Type.String()) },
-            { additionalProperties: false },
-          ),
-          "4xx": ApiErrorResponse,
-          "5xx": ApiErrorResponse,
-        },
-      },
-    },
-    async (request) => {
-      const auth = app.sessions.current(request);
-      if (!auth) return { authenticated: false };
-      const idleEnd = Math.min(auth.lastSeenAt + config.sessionIdleMs, auth.expiresAt);
-      return { authenticated: true, idleExpiresAt: new Date(idleEnd).toISOString() };
-    },
+    { config: { touchesSession: false, sessionOptional: true }, schema },
+    async (request) => stateOf(request),
+  );
+  // "Stay signed in": the cheapest call that moves lastSeenAt.
+  app.post("/session/touch", { config: { touchesSession: "always" }, schema }, async (request) =>
+    stateOf(request, Date.now()),
   );
 
   app.get(
