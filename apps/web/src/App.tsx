@@ -1,6 +1,6 @@
 import type { SessionResponse } from "@entra-bff/contracts";
-import { type UseQueryResult, useQuery } from "@tanstack/react-query";
-import { Suspense, useEffect, useRef } from "react";
+import { type UseQueryResult, useQuery, useQueryClient } from "@tanstack/react-query";
+import { Suspense, useCallback, useEffect, useRef, useState } from "react";
 import { DemoBanner, OfflineBanner } from "./components/Banners.js";
 import { ChunkErrorBoundary } from "./components/ChunkErrorBoundary.js";
 import { ErrorPanel } from "./components/ErrorPanel.js";
@@ -10,7 +10,16 @@ import { useOnline } from "./lib/online.js";
 import { isReauthRequired, isUnauthenticated, sessionQuery } from "./lib/queries.js";
 import { usePathname } from "./lib/router.js";
 import type { AssignLocation } from "./signed-in/SignOutButton.js";
-import { AccountBar, Dashboard, Landing, NotFound, ProfilePage, SessionEnded } from "./views.js";
+import {
+  AccountBar,
+  Dashboard,
+  Landing,
+  NotFound,
+  ProfilePage,
+  SessionEnded,
+  SessionWatch,
+  SignedOutElsewhere,
+} from "./views.js";
 
 function OfflinePage() {
   return (
@@ -24,7 +33,16 @@ function OfflinePage() {
 }
 
 /** Picks the page from the session state and the path. */
-function Page({ session, pathname }: { session: UseQueryResult<SessionResponse>; pathname: string }) {
+function Page({
+  session,
+  pathname,
+  endedElsewhere,
+}: {
+  session: UseQueryResult<SessionResponse>;
+  pathname: string;
+  endedElsewhere: boolean;
+}) {
+  if (endedElsewhere) return <SignedOutElsewhere />;
   if (session.isPending) {
     // react-query pauses queries while offline rather than failing them.
     return session.fetchStatus === "paused" ? <OfflinePage /> : <PageSkeleton label="Loading…" />;
@@ -64,6 +82,17 @@ export function App({ assignLocation }: { assignLocation?: AssignLocation }) {
   const pathname = usePathname();
   const main = useFocusOnNavigation(pathname);
   const user = session.data?.authenticated ? session.data.user : null;
+  const queryClient = useQueryClient();
+  const [endedElsewhere, setEndedElsewhere] = useState(false);
+  // The session ended in another browser, by an admin or at the IdP: forget the user's data.
+  const onEnded = useCallback(() => {
+    setEndedElsewhere(true);
+    queryClient.setQueryData<SessionResponse>(sessionQuery().queryKey, {
+      authenticated: false,
+      emulator: session.data?.emulator ?? false,
+    });
+    queryClient.removeQueries({ queryKey: ["me"] });
+  }, [queryClient, session.data?.emulator]);
 
   return (
     <>
@@ -77,12 +106,17 @@ export function App({ assignLocation }: { assignLocation?: AssignLocation }) {
           </Suspense>
         )}
       </Header>
+      {user && !endedElsewhere && (
+        <Suspense fallback={null}>
+          <SessionWatch onEnded={onEnded} />
+        </Suspense>
+      )}
       {!online && <OfflineBanner />}
       {session.data?.emulator && <DemoBanner signedIn={user !== null} />}
       <main id="main" className="page" tabIndex={-1} ref={main}>
         <ChunkErrorBoundary>
           <Suspense fallback={<PageSkeleton label="Loading…" />}>
-            <Page session={session} pathname={pathname} />
+            <Page session={session} pathname={pathname} endedElsewhere={endedElsewhere} />
           </Suspense>
         </ChunkErrorBoundary>
       </main>

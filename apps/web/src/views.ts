@@ -11,3 +11,8 @@ export const AccountBar = lazy(() => signedIn().then((m) => ({ default: m.Accoun
 export const Dashboard = lazy(() => signedIn().then((m) => ({ default: m.Dashboard })));
 export const ProfilePage = lazy(() => signedIn().then((m) => ({ default: m.ProfilePage })));
 export const NotFound = lazy(() => signedIn().then((m) => ({ default: m.NotFound })));
+export const SignedOutElsewhere = lazy(() => signedOut().then((m) => ({ default: m.SignedOutElsewhere })));
+// Watching the session (event stream, focus check, idle warning) is not needed for the first paint.
+export const SessionWatch = lazy(() =>
+  import("./session-watch/index.js").then((m) => ({ default: m.SessionWatch })),
+);

@@ -11,6 +11,7 @@ import { SessionEnded } from "../signed-out/SessionEnded.js";
 import { Avatar } from "./Avatar.js";
 import { IdentityDetails, ProfileFields } from "./ProfileFields.js";
 import { profileQuery } from "./queries.js";
+import { YourSessions } from "./YourSessions.js";
 
 interface SignedInProps {
   user: SessionUser;
@@ -118,6 +119,7 @@ export function ProfilePage({ user, expiresAt }: SignedInProps) {
                 <IdentityDetails profile={profile} tenantId={user.tid} />
               </section>
               <SessionCard user={user} expiresAt={expiresAt} />
+              <YourSessions />
             </div>
             <p className="back-link">
               <Link href="/">← Back to overview</Link>

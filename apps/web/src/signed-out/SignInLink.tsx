@@ -17,11 +17,11 @@ function MicrosoftLogo() {
 }
 
 /** A full-page link to `/login` (the BFF redirects to Entra ID) that returns to the current page. */
-export function SignInLink() {
+export function SignInLink({ label = "Sign in with Microsoft" }: { label?: string }) {
   return (
     <a className="button primary sign-in" href={signInHref(currentPathAndSearch())}>
       <MicrosoftLogo />
-      Sign in with Microsoft
+      {label}
     </a>
   );
 }
