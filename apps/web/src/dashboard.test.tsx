@@ -1,4 +1,4 @@
-import { screen, within } from "@testing-library/react";
+import { screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import { fail, fakeBff, hang, ok } from "./test/fakeBff.js";
 import { adele, EXPIRES_AT, photoBlob, signedIn, TENANT_ID } from "./test/fixtures.js";
@@ -95,7 +95,13 @@ describe("the dashboard at /", () => {
     });
     renderApp("/");
     await screen.findByRole("img", { name: "Profile photo of Adele Vance" });
-    expect(bff.requests.map((r) => r.path).sort()).toEqual(["/api/me", "/api/me/photo", "/api/session"]);
+    await waitFor(() => expect(bff.requests.some((r) => r.path === "/api/session/state")).toBe(true));
+    expect(bff.requests.map((r) => r.path).sort()).toEqual([
+      "/api/me",
+      "/api/me/photo",
+      "/api/session",
+      "/api/session/state",
+    ]);
     for (const request of bff.requests) {
       expect(request.headers.get("x-csrf")).toBe("1");
       expect(request.credentials).toBe("same-origin");

@@ -64,6 +64,8 @@ export function SessionWatch({ onEnded }: { onEnded: () => void }) {
         if (message.type === "ended") ended.current();
       },
       (announce) => {
+        // Without EventSource (old browsers, test DOMs) the focus check is all there is.
+        if (typeof EventSource !== "function") return () => {};
         const source = new EventSource("/api/session/events");
         source.addEventListener(SessionEventName.Ended, () => {
           source.close();

@@ -1,4 +1,12 @@
-import type { ApiError, ErrorCode, LogoutResponse, Profile, SessionResponse } from "@entra-bff/contracts";
+import type {
+  ApiError,
+  ErrorCode,
+  LogoutResponse,
+  Profile,
+  SessionList,
+  SessionResponse,
+  SessionsEnded,
+} from "@entra-bff/contracts";
 import { vi } from "vitest";
 
 /** One answer of the fake BFF: a success body, an API error, or no answer at all. */
@@ -17,6 +25,18 @@ export interface FakeRoutes {
   "GET /api/me"?: Responder<Profile>;
   "GET /api/me/photo"?: Responder<Blob>;
   "POST /logout"?: Responder<LogoutResponse>;
+  "GET /api/session/state"?: Responder<{
+    authenticated: boolean;
+    idleExpiresAt?: string;
+    idleTimeoutMs?: number;
+  }>;
+  "POST /api/session/touch"?: Responder<{
+    authenticated: boolean;
+    idleExpiresAt?: string;
+    idleTimeoutMs?: number;
+  }>;
+  "GET /api/sessions"?: Responder<SessionList>;
+  "DELETE /api/sessions"?: Responder<SessionsEnded | LogoutResponse>;
 }
 
 export interface RecordedRequest {
