@@ -1,4 +1,4 @@
-// The previous release's BFF, checked out from git and installed offline, for upgrade tests.
+// The previous release's BFF, checked out from git and installed from the local store, for upgrade tests.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -25,7 +25,7 @@ function run(command: string, args: string[], cwd: string): void {
 
 /**
  * The source tree of `PREVIOUS_RELEASE` with its own dependencies installed from the local pnpm
- * store (no network), cached under node_modules/.cache: returns the path of its
+ * store (the registry only for packages it lacks), cached under node_modules/.cache: returns the path of its
  * apps/bff/src/server.ts, which the tests run with tsx as `pnpm dev` would.
  */
 export function previousReleaseServer(): string {
@@ -45,11 +45,13 @@ export function previousReleaseServer(): string {
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
   run("sh", ["-c", `git -C "${root}" archive ${PREVIOUS_RELEASE} | tar -x -C "${staging}"`], root);
-  run(
-    "pnpm",
-    ["install", "--offline", "--frozen-lockfile", "--ignore-scripts", "--reporter=silent"],
-    staging,
-  );
+  const install = ["install", "--frozen-lockfile", "--ignore-scripts", "--reporter=silent"];
+  try {
+    run("pnpm", [...install, "--offline"], staging);
+  } catch {
+    // A store that lacks one of its packages (a fresh CI cache): fetch those from the registry.
+    run("pnpm", [...install, "--prefer-offline"], staging);
+  }
   writeFileSync(join(staging, ".installed"), `${new Date().toISOString()}\n`);
   rmSync(dir, { recursive: true, force: true });
   renameSync(staging, dir);
