@@ -1,4 +1,5 @@
-// The previous release's BFF, checked out from git and installed from the local store, for upgrade tests.
+// The previous release's BFF, checked out from git and installed from the local pnpm store, for
+// the upgrade tests.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -25,8 +26,8 @@ function run(command: string, args: string[], cwd: string): void {
 
 /**
  * The source tree of `PREVIOUS_RELEASE` with its own dependencies installed from the local pnpm
- * store (the registry only for packages it lacks), cached under node_modules/.cache: returns the path of its
- * apps/bff/src/server.ts, which the tests run with tsx as `pnpm dev` would.
+ * store (the registry only for packages the store lacks), cached under node_modules/.cache:
+ * returns the path of its apps/bff/src/server.ts, which the tests run with tsx as `pnpm dev` does.
  */
 export function previousReleaseServer(): string {
   const dir = join(cacheDir, PREVIOUS_RELEASE);
