@@ -74,6 +74,9 @@ export class TokenLeakWatcher {
     for (const [name, value] of Object.entries(headers)) this.#scan(`header ${name} of ${where}`, value);
     // Redirects have no body to read; everything else of a textual type is scanned.
     if (response.status() >= 300 && response.status() < 400) return;
+    // The session event stream never ends, so its body cannot be awaited; it carries only fixed
+    // event names (apps/bff/src/routes/api/session-events.ts).
+    if (headers["content-type"]?.startsWith("text/event-stream")) return;
     if (!TEXT_TYPES.test(headers["content-type"] ?? "")) return;
     this.#pending.push(
       response.text().then(
