@@ -1,5 +1,5 @@
 import type { SessionResponse } from "@entra-bff/contracts";
-import { type UseQueryResult, useQuery, useQueryClient } from "@tanstack/react-query";
+import { type UseQueryResult, useQuery } from "@tanstack/react-query";
 import { Suspense, useCallback, useEffect, useRef, useState } from "react";
 import { DemoBanner, OfflineBanner } from "./components/Banners.js";
 import { ChunkErrorBoundary } from "./components/ChunkErrorBoundary.js";
@@ -82,17 +82,9 @@ export function App({ assignLocation }: { assignLocation?: AssignLocation }) {
   const pathname = usePathname();
   const main = useFocusOnNavigation(pathname);
   const user = session.data?.authenticated ? session.data.user : null;
-  const queryClient = useQueryClient();
   const [endedElsewhere, setEndedElsewhere] = useState(false);
-  // The session ended in another browser, by an admin or at the IdP: forget the user's data.
-  const onEnded = useCallback(() => {
-    setEndedElsewhere(true);
-    queryClient.setQueryData<SessionResponse>(sessionQuery().queryKey, {
-      authenticated: false,
-      emulator: session.data?.emulator ?? false,
-    });
-    queryClient.removeQueries({ queryKey: ["me"] });
-  }, [queryClient, session.data?.emulator]);
+  // Set by SessionWatch once the session ended elsewhere (it has already forgotten the user's data).
+  const onEnded = useCallback(() => setEndedElsewhere(true), []);
 
   return (
     <>

@@ -1,6 +1,8 @@
-import { SessionEventName } from "@entra-bff/contracts";
+import { SessionEventName, type SessionResponse } from "@entra-bff/contracts";
+import { type QueryClient, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import { getJson, send } from "../lib/api.js";
+import { isReauthRequired, sessionQuery } from "../lib/queries.js";
 import { shareSessionEvents } from "./leader.js";
 
 interface SessionState {
@@ -19,6 +21,34 @@ export function warningLeadMs(idleTimeoutMs: number): number {
 }
 
 /**
+ * Marks the session signed out and forgets the user's data, then calls `done`. A profile call in
+ * flight may be the very request that ended the session (reauth_required): it is heard out first,
+ * and then "Your session has ended" stays, which says more.
+ */
+function endedElsewhere(queryClient: QueryClient, done: () => void): void {
+  const decide = () => {
+    const profile = queryClient.getQueryCache().findAll({ queryKey: ["me"] });
+    if (profile.some((query) => isReauthRequired(query.state.error))) return;
+    const previous = queryClient.getQueryData<SessionResponse>(sessionQuery().queryKey);
+    queryClient.setQueryData<SessionResponse>(sessionQuery().queryKey, {
+      authenticated: false,
+      emulator: previous?.emulator ?? false,
+    });
+    queryClient.removeQueries({ queryKey: ["me"] });
+    done();
+  };
+  if (queryClient.isFetching({ queryKey: ["me"] }) === 0) {
+    decide();
+    return;
+  }
+  const unsubscribe = queryClient.getQueryCache().subscribe(() => {
+    if (queryClient.isFetching({ queryKey: ["me"] }) > 0) return;
+    unsubscribe();
+    decide();
+  });
+}
+
+/**
  * Watches a signed-in session without keeping it alive: one event stream per browser (see
  * leader.ts), a check when the tab regains focus, and a warning before the idle timeout with
  * "Stay signed in". Loaded lazily, after sign-in, so the first download stays small.
@@ -26,8 +56,9 @@ export function warningLeadMs(idleTimeoutMs: number): number {
 export function SessionWatch({ onEnded }: { onEnded: () => void }) {
   const [warning, setWarning] = useState(false);
   const [staying, setStaying] = useState(false);
-  const ended = useRef(onEnded);
-  ended.current = onEnded;
+  const queryClient = useQueryClient();
+  const ended = useRef(() => {});
+  ended.current = () => endedElsewhere(queryClient, onEnded);
   const timers = useRef<number[]>([]);
   const apply = useRef<(state: SessionState) => void>(() => {});
 
