@@ -73,7 +73,8 @@ describe("docker-compose.yml healthchecks", () => {
     const port = new URL(emulator.url).port;
     const script = healthcheckScript("emulator").replaceAll("127.0.0.1:5001", `127.0.0.1:${port}`);
     // Asynchronously: the emulator answers from this very process.
-    const run = async () => (await once(spawn(process.execPath, ["-e", script], { timeout: 10_000 }), "exit"))[0];
+    const run = async () =>
+      (await once(spawn(process.execPath, ["-e", script], { timeout: 10_000 }), "exit"))[0];
     try {
       expect(await run()).toBe(0);
     } finally {
