@@ -6,7 +6,12 @@ import { authPlugin } from "./auth/auth-plugin.js";
 import type { AppConfig } from "./config.js";
 import { errorHandler } from "./error-handler.js";
 import { AppError } from "./errors.js";
-import { clientErrorHandler, frameworkErrorHandler } from "./framework-errors.js";
+import {
+  answerRawRequests,
+  clientErrorHandler,
+  frameworkErrorHandler,
+  requireHostHeader,
+} from "./framework-errors.js";
 import { graphPlugin } from "./graph/graph-plugin.js";
 import { lifecyclePlugin } from "./lifecycle.js";
 import { loggerOptions, requestIdGenerator } from "./logging.js";
@@ -79,6 +84,7 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setErrorHandler(errorHandler);
+  answerRawRequests(app.server, headers);
   // First, so each request's span is the parent of everything the request does.
   if (options.tracing) await app.register(options.tracing);
   await app.register(lifecyclePlugin);
@@ -97,6 +103,8 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
     ...(config.metricsToken ? { token: config.metricsToken } : {}),
   });
   await app.register(securityPlugin, { headers });
+  // After the security headers' hook, so this 400 carries them too.
+  app.addHook("onRequest", requireHostHeader);
   await app.register(kvPlugin, { store: instrumented });
   await app.register(authPlugin, { config });
   await app.register(graphPlugin, { baseUrl: config.idp.graphBaseUrl, timeoutMs: config.graphTimeoutMs });
