@@ -1,8 +1,7 @@
 import { type Server, STATUS_CODES } from "node:http";
 import type { Socket } from "node:net";
-import type { ApiError } from "@entra-bff/contracts";
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { clientErrorMessage } from "./error-handler.js";
+import { clientErrorMessage, errorHandler } from "./error-handler.js";
 import { AppError } from "./errors.js";
 
 /**
@@ -12,9 +11,9 @@ import { AppError } from "./errors.js";
  * headers instead.
  */
 export function frameworkErrorHandler(headers: Record<string, string>) {
-  return (_error: unknown, _request: FastifyRequest, reply: FastifyReply): FastifyReply => {
-    const body: ApiError = { code: "bad_request", message: clientErrorMessage(400) };
-    return reply.code(400).headers(headers).type("application/json").send(body);
+  return (_error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply => {
+    reply.headers(headers);
+    return errorHandler(new AppError("bad_request", 400, clientErrorMessage(400)), request, reply);
   };
 }
 
