@@ -2,11 +2,19 @@ import rateLimit from "@fastify/rate-limit";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from "fastify";
 import type { DestinationStream } from "pino";
+import { auditPlugin } from "./audit.js";
 import { authPlugin } from "./auth/auth-plugin.js";
+import { userTokenPlugin } from "./auth/user-token.js";
 import type { AppConfig } from "./config.js";
+import { createCookiePolicy } from "./cookies.js";
 import { errorHandler } from "./error-handler.js";
 import { AppError } from "./errors.js";
-import { clientErrorHandler, frameworkErrorHandler } from "./framework-errors.js";
+import {
+  answerRawRequests,
+  clientErrorHandler,
+  frameworkErrorHandler,
+  requireHostHeader,
+} from "./framework-errors.js";
 import { graphPlugin } from "./graph/graph-plugin.js";
 import { lifecyclePlugin } from "./lifecycle.js";
 import { loggerOptions, requestIdGenerator } from "./logging.js";
@@ -16,20 +24,22 @@ import { authRoutes } from "./routes/auth.js";
 import { backchannelLogoutRoute } from "./routes/backchannel-logout.js";
 import { frontchannelLogoutRoute } from "./routes/frontchannel-logout.js";
 import { healthRoutes } from "./routes/health.js";
+import { requirementsPlugin } from "./routes/requirements.js";
 import { securityHeaders, securityPlugin } from "./security.js";
 import { kvPlugin } from "./session/kv-plugin.js";
 import type { KeyValueStore } from "./session/kv-store.js";
 import { createMemoryStore } from "./session/memory-store.js";
 import { createRedisStore } from "./session/redis-store.js";
-import { SESSION_KEY_PREFIX } from "./session/session-keys.js";
+import { sessionEventsPlugin } from "./session/session-events.js";
+import { SESSION_KEY_PREFIX, tombstoneTtlMs } from "./session/session-keys.js";
 import { type SessionTiming, sessionPlugin } from "./session/session-plugin.js";
 import { spaPlugin } from "./spa.js";
-import { userSessionsPlugin } from "./user-sessions/plugin.js";
 import {
-  createMemorySessionEvents,
-  createRedisSessionEvents,
-  type SessionEvents,
-} from "./user-sessions/session-events.js";
+  createMemoryBroadcast,
+  createRedisBroadcast,
+  type SessionBroadcast,
+} from "./user-sessions/broadcast.js";
+import { userSessionsPlugin } from "./user-sessions/plugin.js";
 
 export type { AppConfig } from "./config.js";
 
@@ -43,7 +53,7 @@ export interface BuildAppOptions {
   /** Session touch interval and clock (tests). */
   sessionTiming?: SessionTiming;
   /** Where "session ended" is announced; default: Redis pub/sub with Redis, else in-process. */
-  sessionEvents?: SessionEvents;
+  sessionBroadcast?: SessionBroadcast;
   /** OpenTelemetry's plugin (telemetry/otel.ts), only when tracing is configured. */
   tracing?: FastifyPluginAsync;
 }
@@ -58,9 +68,9 @@ export function createStore(config: AppConfig, logger?: FastifyBaseLogger): KeyV
 }
 
 /** Session-ended announcements: Redis pub/sub across instances, or in-process with memory. */
-export function createSessionEvents(config: AppConfig, logger?: FastifyBaseLogger): SessionEvents {
-  if (!config.redis) return createMemorySessionEvents();
-  return createRedisSessionEvents({ ...config.redis, ...(logger ? { logger } : {}) });
+export function createSessionBroadcast(config: AppConfig, logger?: FastifyBaseLogger): SessionBroadcast {
+  if (!config.redis) return createMemoryBroadcast();
+  return createRedisBroadcast({ ...config.redis, ...(logger ? { logger } : {}) });
 }
 
 /** Fastify's types lack the hop count proxy-addr supports: trust the nearest `hops` addresses. */
@@ -77,6 +87,8 @@ const BODY_LIMIT_BYTES = 16 * 1024;
 /** Builds the BFF from a typed config, without listening (tests use `inject`). */
 export async function buildApp(config: AppConfig, options: BuildAppOptions = {}): Promise<FastifyInstance> {
   const headers = securityHeaders(config.secureCookies);
+  const cookies = createCookiePolicy(config.secureCookies);
+  const tombstoneMs = tombstoneTtlMs(config.idpTimeoutMs);
   const app = Fastify({
     ...(options.logger
       ? { loggerInstance: options.logger }
@@ -95,6 +107,7 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setErrorHandler(errorHandler);
+  answerRawRequests(app.server, headers);
   // First, so each request's span is the parent of everything the request does.
   if (options.tracing) await app.register(options.tracing);
   await app.register(lifecyclePlugin);
@@ -113,21 +126,38 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
     ...(config.metricsToken ? { token: config.metricsToken } : {}),
   });
   await app.register(securityPlugin, { headers });
+  // After the security headers' hook, so this 400 carries them too.
+  app.addHook("onRequest", requireHostHeader);
+  await app.register(auditPlugin);
   await app.register(kvPlugin, { store: instrumented });
+  await app.register(sessionEventsPlugin);
   await app.register(userSessionsPlugin, {
     config,
-    events: options.sessionEvents ?? createSessionEvents(config, options.logger),
+    events: options.sessionBroadcast ?? createSessionBroadcast(config, options.logger),
   });
-  await app.register(authPlugin, { config });
+  await app.register(authPlugin, {
+    idp: config.idp,
+    redirectUri: config.redirectUri,
+    postLogoutRedirectUri: config.postLogoutRedirectUri,
+    idpTimeoutMs: config.idpTimeoutMs,
+    sessionAbsoluteMs: config.sessionAbsoluteMs,
+    tombstoneMs,
+    preLoginMax: config.preLoginMax,
+  });
   await app.register(graphPlugin, { baseUrl: config.idp.graphBaseUrl, timeoutMs: config.graphTimeoutMs });
   await app.register(healthRoutes);
 
   // Routes that use the session cookie; static files and health checks never touch the store.
   await app.register(async (scope) => {
     await scope.register(sessionPlugin, {
-      config,
+      cookies,
+      secrets: config.sessionSecrets,
+      idleMs: config.sessionIdleMs,
+      absoluteMs: config.sessionAbsoluteMs,
+      tombstoneMs,
       ...(options.sessionTiming ? { timing: options.sessionTiming } : {}),
     });
+    await scope.register(userTokenPlugin, { cookies });
     await scope.register(rateLimit, {
       global: false,
       // Counted per IPv4 address, per IPv6 /64: one subscriber gets a whole /64 for free.
@@ -137,13 +167,23 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
           retryAfter: Math.ceil(context.ttl / 1000),
         }),
     });
+    // config.csrf and config.session of every route below, checked once the session is loaded.
+    await scope.register(requirementsPlugin, { appOrigin: new URL(config.publicUrl).origin });
     scope.addHook("onSend", async (_request, reply) => {
       reply.header("cache-control", "no-store");
     });
-    await scope.register(authRoutes, { config });
+    await scope.register(authRoutes, {
+      cookies,
+      secrets: config.sessionSecrets,
+      rateLimitPerMinute: config.authRateLimitPerMinute,
+    });
     await scope.register(frontchannelLogoutRoute, { config });
     await scope.register(backchannelLogoutRoute, { config });
-    await scope.register(apiRoutes, { prefix: "/api", config });
+    await scope.register(apiRoutes, {
+      prefix: "/api",
+      emulator: config.idp.emulator,
+      sessionIdleMs: config.sessionIdleMs,
+    });
   });
 
   await app.register(spaPlugin, { distDir: config.webDistDir });

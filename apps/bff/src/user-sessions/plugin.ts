@@ -2,26 +2,27 @@ import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
 import type { AppConfig } from "../config.js";
 import { tombstoneTtlMs } from "../session/session-keys.js";
-import type { SessionEvents } from "./session-events.js";
+import type { SessionBroadcast } from "./broadcast.js";
 import { SessionIndex } from "./session-index.js";
 
 declare module "fastify" {
   interface FastifyInstance {
-    /** Every user's live sessions: list, end one, end all; announced on `sessionEvents`. */
+    /** Every user's live sessions: list, end one, end all; announced on `sessionBroadcast`. */
     userSessions: SessionIndex;
-    sessionEvents: SessionEvents;
+    sessionBroadcast: SessionBroadcast;
   }
 }
 
 export interface UserSessionsPluginOptions {
   config: AppConfig;
-  events: SessionEvents;
+  events: SessionBroadcast;
 }
 
-/** Decorates `userSessions` (the per-user index over the KV store) and `sessionEvents`. */
+/** Decorates `userSessions` (the per-user index over the KV store) and `sessionBroadcast` (who
+ * ends a session tells every instance). */
 export const userSessionsPlugin = fp<UserSessionsPluginOptions>(
   async (app: FastifyInstance, { config, events }) => {
-    app.decorate("sessionEvents", events);
+    app.decorate("sessionBroadcast", events);
     app.decorate(
       "userSessions",
       new SessionIndex({ kv: app.kv, events, tombstoneMs: tombstoneTtlMs(config.idpTimeoutMs) }),

@@ -3,7 +3,7 @@ import { ConfigError } from "../config-problems.js";
 import { loadRedisSettings, type RedisEnv } from "../session/redis-config.js";
 import { createRedisStore } from "../session/redis-store.js";
 import { tombstoneTtlMs } from "../session/session-keys.js";
-import { createRedisSessionEvents } from "./session-events.js";
+import { createRedisBroadcast } from "./broadcast.js";
 import { SessionIndex } from "./session-index.js";
 
 export const USAGE = `Usage:
@@ -50,7 +50,7 @@ export async function runSessionsCommand(
     };
   }
   const store = createRedisStore(redis);
-  const events = createRedisSessionEvents(redis);
+  const events = createRedisBroadcast(redis);
   const idpTimeoutMs = Number(env.IDP_TIMEOUT_MS ?? 10_000);
   const index = new SessionIndex({ kv: store, events, tombstoneMs: tombstoneTtlMs(idpTimeoutMs) });
   try {

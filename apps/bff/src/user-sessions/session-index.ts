@@ -1,8 +1,8 @@
 import type { KeyValueStore } from "../session/kv-store.js";
 import type { SessionAuth } from "../session/session-data.js";
 import { endSessionKeys, sessionKeys } from "../session/session-keys.js";
+import type { SessionBroadcast } from "./broadcast.js";
 import { digest, indexKeys, userIndexOf } from "./digest.js";
-import type { SessionEvents } from "./session-events.js";
 
 /** One live session of a user, as the index and its record know it. */
 export interface IndexedSession {
@@ -25,7 +25,7 @@ interface Member {
 
 export interface SessionIndexOptions {
   kv: KeyValueStore;
-  events: SessionEvents;
+  events: SessionBroadcast;
   tombstoneMs: number;
 }
 

@@ -1,18 +1,17 @@
-import { SessionEventName } from "@entra-bff/contracts";
+import { ApiErrorSchema, SessionEventName } from "@entra-bff/contracts";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { FastifyRequest } from "fastify";
 import { Type } from "typebox";
-import type { AppConfig } from "../../config.js";
 import { AppError } from "../../errors.js";
 import { sessionKeys } from "../../session/session-keys.js";
 import { digest } from "../../user-sessions/digest.js";
-import { ApiErrorResponse } from "../schemas.js";
 
 /** Streams one session may hold open at once (one per browser is the SPA's own rule). */
 const MAX_STREAMS_PER_SESSION = 4;
 
 export interface SessionEventsOptions {
-  config: AppConfig;
+  /** The idle timeout (SESSION_IDLE_MINUTES), for the SPA's warning. */
+  sessionIdleMs: number;
   /** Heartbeat (and expiry check) interval; default 15 s. */
   heartbeatMs?: number;
 }
@@ -25,7 +24,7 @@ export interface SessionEventsOptions {
  */
 export const sessionEventsRoutes: FastifyPluginAsyncTypebox<SessionEventsOptions> = async (
   app,
-  { config, heartbeatMs = 15_000 },
+  { sessionIdleMs, heartbeatMs = 15_000 },
 ) => {
   const open = new Map<string, number>();
   const closers = new Set<() => void>();
@@ -46,28 +45,30 @@ export const sessionEventsRoutes: FastifyPluginAsyncTypebox<SessionEventsOptions
     const auth = app.sessions.current(request);
     if (!auth) return { authenticated: false };
     const lastSeenAt = touchedAt ?? auth.lastSeenAt;
-    const idleEnd = Math.min(lastSeenAt + config.sessionIdleMs, auth.expiresAt);
+    const idleEnd = Math.min(lastSeenAt + sessionIdleMs, auth.expiresAt);
     return {
       authenticated: true,
       idleExpiresAt: new Date(idleEnd).toISOString(),
-      idleTimeoutMs: config.sessionIdleMs,
+      idleTimeoutMs: sessionIdleMs,
     };
   };
-  const schema = { response: { 200: State, "4xx": ApiErrorResponse, "5xx": ApiErrorResponse } };
+  const schema = { response: { 200: State, "4xx": ApiErrorSchema, "5xx": ApiErrorSchema } };
   // The focus check: read-only, it never keeps the session alive.
   app.get(
     "/session/state",
-    { config: { touchesSession: false, sessionOptional: true }, schema },
+    { config: { csrf: true, session: "optional", touchesSession: false }, schema },
     async (request) => stateOf(request),
   );
   // "Stay signed in": the cheapest call that moves lastSeenAt.
-  app.post("/session/touch", { config: { touchesSession: "always" }, schema }, async (request) =>
-    stateOf(request, Date.now()),
+  app.post(
+    "/session/touch",
+    { config: { csrf: true, session: "required", touchesSession: "always" }, schema },
+    async (request) => stateOf(request, Date.now()),
   );
 
   app.get(
     "/session/events",
-    { config: { sameOriginOnly: true, touchesSession: false } },
+    { config: { csrf: "same-origin", session: "required", touchesSession: false } },
     async (request, reply) => {
       const id = request.session.sessionId;
       const handle = digest(id);
@@ -107,7 +108,7 @@ export const sessionEventsRoutes: FastifyPluginAsyncTypebox<SessionEventsOptions
         send(SessionEventName.Ended);
         close();
       };
-      const unsubscribe = app.sessionEvents.subscribe((endedHandle) => {
+      const unsubscribe = app.sessionBroadcast.subscribe((endedHandle) => {
         if (endedHandle === handle) ended();
       });
       // A session that merely expired is announced by no one: the heartbeat looks.

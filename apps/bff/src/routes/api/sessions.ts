@@ -1,4 +1,5 @@
 import {
+  ApiErrorSchema,
   LogoutResponseSchema,
   SessionListSchema,
   type SessionSummary,
@@ -9,9 +10,9 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { Type } from "typebox";
 import { AppError } from "../../errors.js";
 import type { SessionAuth } from "../../session/session-data.js";
-import { ApiErrorResponse } from "../schemas.js";
 
-const errors = { "4xx": ApiErrorResponse, "5xx": ApiErrorResponse };
+const errors = { "4xx": ApiErrorSchema, "5xx": ApiErrorSchema };
+const config = { csrf: true, session: "required" } as const;
 const Ended = Type.Union([SessionsEndedSchema, LogoutResponseSchema]);
 
 /**
@@ -31,26 +32,31 @@ export const sessionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return { logoutUrl: await app.auth.logoutUrl(auth.loginHint) };
   };
 
-  app.get("/sessions", { schema: { response: { 200: SessionListSchema, ...errors } } }, async (request) => {
-    const { auth, id } = signedIn(request);
-    const sessions = await app.userSessions.list(auth.user.tid, auth.user.oid);
-    return {
-      sessions: sessions.map(
-        (s): SessionSummary => ({
-          handle: s.handle,
-          current: s.id === id,
-          createdAt: new Date(s.createdAt).toISOString(),
-          lastSeenAt: new Date(s.lastSeenAt).toISOString(),
-          browser: s.browser,
-          os: s.os,
-        }),
-      ),
-    };
-  });
+  app.get(
+    "/sessions",
+    { config, schema: { response: { 200: SessionListSchema, ...errors } } },
+    async (request) => {
+      const { auth, id } = signedIn(request);
+      const sessions = await app.userSessions.list(auth.user.tid, auth.user.oid);
+      return {
+        sessions: sessions.map(
+          (s): SessionSummary => ({
+            handle: s.handle,
+            current: s.id === id,
+            createdAt: new Date(s.createdAt).toISOString(),
+            lastSeenAt: new Date(s.lastSeenAt).toISOString(),
+            browser: s.browser,
+            os: s.os,
+          }),
+        ),
+      };
+    },
+  );
 
   app.delete(
     "/sessions/:handle",
     {
+      config,
       schema: {
         params: Type.Object({ handle: Type.String({ pattern: "^[A-Za-z0-9_-]{22}$" }) }),
         response: { 200: Ended, ...errors },
@@ -71,6 +77,7 @@ export const sessionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.delete(
     "/sessions",
     {
+      config,
       schema: {
         querystring: Type.Object({
           others: Type.Optional(Type.Union([Type.Literal("true"), Type.Literal("false")])),

@@ -7,7 +7,7 @@ import { connectRedis, type RedisConnectionOptions } from "../session/redis-conn
  * event stream learns at once whichever instance it is connected to. The message is the session's
  * handle (a digest), never its id.
  */
-export interface SessionEvents {
+export interface SessionBroadcast {
   publish(handle: string): Promise<void>;
   /** Calls `listener` for each ended session; returns the unsubscribe function. */
   subscribe(listener: (handle: string) => void): () => void;
@@ -15,7 +15,7 @@ export interface SessionEvents {
 }
 
 /** One process: an in-process emitter (the memory store is single-instance anyway). */
-export function createMemorySessionEvents(): SessionEvents {
+export function createMemoryBroadcast(): SessionBroadcast {
   const emitter = new EventEmitter();
   emitter.setMaxListeners(0);
   return {
@@ -37,11 +37,11 @@ export function createMemorySessionEvents(): SessionEvents {
  * Keyspace notifications would not do: they are per node on a Cluster, and an expiry is never
  * announced ahead of time. PUBLISH reaches every node of a Cluster.
  */
-export function createRedisSessionEvents(options: RedisConnectionOptions): SessionEvents {
+export function createRedisBroadcast(options: RedisConnectionOptions): SessionBroadcast {
   const publisher = connectRedis(options);
   const subscriber = connectRedis(options);
   const channel = `${publisher.keyPrefix}session-ended`;
-  const local = createMemorySessionEvents();
+  const local = createMemoryBroadcast();
   const sub = subscriber.client as Redis;
   const listen = () => {
     sub.subscribe(channel).catch((error: unknown) => {
