@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { postLogout } from "./api.js";
+import { MutationButton } from "./MutationButton.js";
 
 /** Where the browser goes after sign-out; a seam so tests can watch the navigation. */
 export type AssignLocation = (url: string) => void;
@@ -21,21 +22,9 @@ export function SignOutButton({ assign = assignWindowLocation }: { assign?: Assi
   });
   return (
     <span className="sign-out">
-      <button
-        type="button"
-        className="button"
-        aria-disabled={logout.isPending}
-        onClick={() => {
-          if (!logout.isPending) logout.mutate();
-        }}
-      >
-        {logout.isPending ? "Signing out…" : "Sign out"}
-      </button>
-      {logout.isError && (
-        <span role="alert" className="inline-error">
-          Sign-out failed. Try again.
-        </span>
-      )}
+      <MutationButton mutation={logout} pendingText="Signing out…" errorText="Sign-out failed. Try again.">
+        Sign out
+      </MutationButton>
     </span>
   );
 }

@@ -1,6 +1,7 @@
 import type { SessionSummary } from "@entra-bff/contracts";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { formatDateTime, formatRelative } from "../lib/format.js";
+import { MutationButton } from "./MutationButton.js";
 import type { AssignLocation } from "./SignOutButton.js";
 import { endOtherSessions, endSession, fetchSessions } from "./sessions-api.js";
 
@@ -32,22 +33,15 @@ function SessionRow({ session, assign }: { session: SessionSummary; assign: Assi
           active {formatRelative(session.lastSeenAt)}
         </p>
       </div>
-      <button
-        type="button"
+      <MutationButton
+        mutation={end}
         className="button secondary"
-        aria-disabled={end.isPending}
-        aria-label={`Sign out ${session.current ? "this device" : `${session.browser} on ${session.os}`}`}
-        onClick={() => {
-          if (!end.isPending) end.mutate();
-        }}
+        label={`Sign out ${session.current ? "this device" : `${session.browser} on ${session.os}`}`}
+        pendingText="Signing out…"
+        errorText="Could not sign that session out. Try again."
       >
-        {end.isPending ? "Signing out…" : "Sign out"}
-      </button>
-      {end.isError && (
-        <span role="alert" className="inline-error">
-          Could not sign that session out. Try again.
-        </span>
-      )}
+        Sign out
+      </MutationButton>
     </li>
   );
 }
@@ -77,21 +71,13 @@ export function YourSessions({ assign = assignWindowLocation }: { assign?: Assig
       </ul>
       {list.some((s) => !s.current) && (
         <p className="actions">
-          <button
-            type="button"
-            className="button"
-            aria-disabled={others.isPending}
-            onClick={() => {
-              if (!others.isPending) others.mutate();
-            }}
+          <MutationButton
+            mutation={others}
+            pendingText="Signing out…"
+            errorText="Sign-out failed. Try again."
           >
             Sign out everywhere else
-          </button>
-          {others.isError && (
-            <span role="alert" className="inline-error">
-              Sign-out failed. Try again.
-            </span>
-          )}
+          </MutationButton>
         </p>
       )}
     </section>
