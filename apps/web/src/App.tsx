@@ -1,5 +1,5 @@
 import type { SessionResponse } from "@entra-bff/contracts";
-import { type UseQueryResult, useQuery } from "@tanstack/react-query";
+import { type UseQueryResult, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Suspense, useCallback, useEffect, useRef, useState } from "react";
 import { DemoBanner, OfflineBanner } from "./components/Banners.js";
 import { ChunkErrorBoundary } from "./components/ChunkErrorBoundary.js";
@@ -85,6 +85,7 @@ export function App({ assignLocation }: { assignLocation?: AssignLocation }) {
   const [endedElsewhere, setEndedElsewhere] = useState(false);
   // Set by SessionWatch once the session ended elsewhere (it has already forgotten the user's data).
   const onEnded = useCallback(() => setEndedElsewhere(true), []);
+  const queryClient = useQueryClient();
 
   return (
     <>
@@ -100,7 +101,7 @@ export function App({ assignLocation }: { assignLocation?: AssignLocation }) {
       </Header>
       {user && !endedElsewhere && (
         <Suspense fallback={null}>
-          <SessionWatch onEnded={onEnded} />
+          <SessionWatch onEnded={onEnded} queryClient={queryClient} />
         </Suspense>
       )}
       {!online && <OfflineBanner />}

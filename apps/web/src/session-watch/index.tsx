@@ -1,5 +1,5 @@
 import { SessionEventName, type SessionResponse } from "@entra-bff/contracts";
-import { type QueryClient, useQueryClient } from "@tanstack/react-query";
+import type { QueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import { getJson, send } from "../lib/api.js";
 import { isReauthRequired, sessionQuery } from "../lib/queries.js";
@@ -53,10 +53,9 @@ function endedElsewhere(queryClient: QueryClient, done: () => void): void {
  * leader.ts), a check when the tab regains focus, and a warning before the idle timeout with
  * "Stay signed in". Loaded lazily, after sign-in, so the first download stays small.
  */
-export function SessionWatch({ onEnded }: { onEnded: () => void }) {
+export function SessionWatch({ onEnded, queryClient }: { onEnded: () => void; queryClient: QueryClient }) {
   const [warning, setWarning] = useState(false);
   const [staying, setStaying] = useState(false);
-  const queryClient = useQueryClient();
   const ended = useRef(() => {});
   ended.current = () => endedElsewhere(queryClient, onEnded);
   const timers = useRef<number[]>([]);
