@@ -1,8 +1,8 @@
 import { type Emulator, startEmulator } from "@entra-bff/entra-emulator";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "./helpers/free-port.js";
 import { type RedisServer, startRedisServer } from "./helpers/redis-server.js";
 import {
-  freePort,
   logLines,
   type ServerProcess,
   signInOverHttp,

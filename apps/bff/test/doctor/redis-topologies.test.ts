@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CheckResult } from "../../src/doctor/check.js";
 import { runDoctor } from "../../src/doctor/run.js";
+import { freePort } from "../helpers/free-port.js";
 import { type RedisCluster, startRedisCluster } from "../helpers/redis-cluster.js";
 import { sentinelSetupForFile } from "../helpers/redis-sentinel.js";
-import { freePort } from "../helpers/redis-server.js";
 
 // Emulator mode (no ENTRA_*): the doctor checks the configuration, then Redis.
 const CLUSTER_PASSWORD = "doctor-cluster-secret";

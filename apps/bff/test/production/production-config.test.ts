@@ -4,7 +4,8 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { type Emulator, envLines, startEmulator } from "@entra-bff/entra-emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type BffChild, Cookies, freePort, startBffProcess } from "./bff-process.js";
+import { freePort } from "../helpers/free-port.js";
+import { type BffChild, Cookies, startBffProcess } from "./bff-process.js";
 
 // Issue 19 item 7: the BFF in production configuration (no emulator mode) against the --https
 // emulator — the variables a team sets for a real tenant, from `entra-emulator --print-env`, and
