@@ -1,6 +1,11 @@
 import rateLimit from "@fastify/rate-limit";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from "fastify";
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyPluginAsync,
+  type RouteOptions,
+} from "fastify";
 import type { DestinationStream } from "pino";
 import { authPlugin } from "./auth/auth-plugin.js";
 import type { AppConfig } from "./config.js";
@@ -36,6 +41,8 @@ export interface BuildAppOptions {
   sessionTiming?: SessionTiming;
   /** OpenTelemetry's plugin (telemetry/otel.ts), only when tracing is configured. */
   tracing?: FastifyPluginAsync;
+  /** Sees each route as it is registered (tests list the route table with it). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 /**
@@ -78,6 +85,7 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
     clientErrorHandler: clientErrorHandler(headers),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  if (options.onRoute) app.addHook("onRoute", options.onRoute);
   app.setErrorHandler(errorHandler);
   // First, so each request's span is the parent of everything the request does.
   if (options.tracing) await app.register(options.tracing);

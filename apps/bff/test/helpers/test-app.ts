@@ -14,6 +14,8 @@ export interface TestApp {
   emulator: Emulator;
   config: AppConfig;
   store: KeyValueStore;
+  /** Every route the app registered, as "METHOD /path" (HEAD routes Fastify adds included). */
+  routes: string[];
   /** Every log line the app wrote so far, as parsed JSON. */
   logs(): Array<Record<string, unknown>>;
   /** The raw log output. */
@@ -82,13 +84,18 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     },
   });
   const store = options.store ?? createMemoryStore();
-  const app = await buildApp(config, { store, logStream });
+  const routes: string[] = [];
+  const onRoute = (route: { method: string | string[]; url: string }) => {
+    for (const method of [route.method].flat()) routes.push(`${method} ${route.url}`);
+  };
+  const app = await buildApp(config, { store, logStream, onRoute });
   cleanups.push(() => app.close());
   return {
     app,
     emulator,
     config,
     store,
+    routes,
     logs() {
       return lines
         .join("")
