@@ -1,15 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type Emulator, startEmulator } from "../src/index.js";
-import { ADELE, authorizeUrl, pkce } from "./helpers.js";
+import { describe, expect, it } from "vitest";
+import { emulatorForFile } from "./helpers/emulator.js";
+import { ADELE, authorizeUrl, pkce } from "./helpers/oauth.js";
 
-let emulator: Emulator;
-beforeAll(async () => {
-  emulator = await startEmulator();
-});
-afterEach(() => emulator.reset());
-afterAll(async () => {
-  await emulator.close();
-});
+const emulator = emulatorForFile({}, { resetAfterEach: true });
 
 function get(url: string, headers: Record<string, string> = {}) {
   return fetch(url, { redirect: "manual", headers });

@@ -1,17 +1,12 @@
 import { PNG } from "pngjs";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type Emulator, startEmulator } from "../src/index.js";
-import { ADELE, DIEGO, signInTokens, startWithClient, token } from "./helpers.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { emulatorForFile, startWithClient } from "./helpers/emulator.js";
+import { ADELE, DIEGO, signInTokens, token } from "./helpers/oauth.js";
 
-let emulator: Emulator;
+const emulator = emulatorForFile({}, { resetAfterEach: true });
 let adele: { access_token: string; id_token: string };
 beforeAll(async () => {
-  emulator = await startEmulator();
   adele = await signInTokens(emulator, ADELE);
-});
-afterEach(() => emulator.reset());
-afterAll(async () => {
-  await emulator.close();
 });
 
 function graph(path: string, accessToken?: string, headers: Record<string, string> = {}) {

@@ -1,16 +1,9 @@
 import { decodeJwt } from "jose";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type Emulator, startEmulator } from "../src/index.js";
-import { ADELE, aadstsOf, codeForm, getCode, refresh, signInTokens, token } from "./helpers.js";
+import { describe, expect, it } from "vitest";
+import { emulatorForFile } from "./helpers/emulator.js";
+import { ADELE, aadstsOf, codeForm, getCode, refresh, signInTokens, token } from "./helpers/oauth.js";
 
-let emulator: Emulator;
-beforeAll(async () => {
-  emulator = await startEmulator();
-});
-afterEach(() => emulator.reset());
-afterAll(async () => {
-  await emulator.close();
-});
+const emulator = emulatorForFile({}, { resetAfterEach: true });
 
 describe("POST /{tenant}/oauth2/v2.0/token errors", () => {
   it("answers in Entra's error body shape with the caller's correlation id", async () => {
