@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { emulatorForFile } from "./helpers/emulator.js";
-import { ADELE, signInTokens, token } from "./helpers/oauth.js";
+import { ADELE, clientCredentials, signInTokens } from "./helpers/oauth.js";
 
 // Graph /users for the demo tenant, Graph's permission rules, and Graph's error shape elsewhere.
 const emulator = emulatorForFile();
@@ -133,12 +133,7 @@ describe("GET /v1.0/users", () => {
   });
 
   it("refuses an app-only token without the User.Read.All application permission", async () => {
-    const app = await token(emulator, {
-      grant_type: "client_credentials",
-      client_id: emulator.client.clientId,
-      client_secret: emulator.client.clientSecret,
-      scope: "https://graph.microsoft.com/.default",
-    });
+    const app = await clientCredentials(emulator);
     expect((await graph("/users", String(app.body.access_token))).status).toBe(403);
   });
 

@@ -1,7 +1,16 @@
 import { decodeJwt } from "jose";
 import { describe, expect, it } from "vitest";
 import { emulatorForFile } from "./helpers/emulator.js";
-import { ADELE, aadstsOf, codeForm, getCode, refresh, signInTokens, token } from "./helpers/oauth.js";
+import {
+  ADELE,
+  aadstsOf,
+  clientCredentials,
+  codeForm,
+  getCode,
+  refresh,
+  signInTokens,
+  token,
+} from "./helpers/oauth.js";
 
 const emulator = emulatorForFile({}, { resetAfterEach: true });
 
@@ -200,12 +209,7 @@ describe("refresh_token grant", () => {
 
 describe("client_credentials grant", () => {
   it("issues an app-only Graph token for the /.default scope", async () => {
-    const { status, body } = await token(emulator, {
-      grant_type: "client_credentials",
-      client_id: emulator.client.clientId,
-      client_secret: emulator.client.clientSecret,
-      scope: "https://graph.microsoft.com/.default",
-    });
+    const { status, body } = await clientCredentials(emulator);
     expect(status).toBe(200);
     expect(body).toMatchObject({ token_type: "Bearer", expires_in: 3600 });
     expect(body.refresh_token).toBeUndefined();
@@ -213,27 +217,16 @@ describe("client_credentials grant", () => {
   });
 
   it("refuses a delegated scope with AADSTS1002012", async () => {
-    const { body } = await token(emulator, {
-      grant_type: "client_credentials",
-      client_id: emulator.client.clientId,
-      client_secret: emulator.client.clientSecret,
-      scope: "User.Read",
-    });
+    const { body } = await clientCredentials(emulator, "User.Read");
     expect(body.error).toBe("invalid_scope");
     expect(aadstsOf(body)).toBe(1002012);
   });
 
   it("takes its own origin as the Graph resource (GRAPH_BASE_URL/.default), and no other host", async () => {
-    const form = (scope: string) => ({
-      grant_type: "client_credentials",
-      client_id: emulator.client.clientId,
-      client_secret: emulator.client.clientSecret,
-      scope,
-    });
-    const own = await token(emulator, form(`${emulator.graphBaseUrl}/.default`));
+    const own = await clientCredentials(emulator, `${emulator.graphBaseUrl}/.default`);
     expect(own.status).toBe(200);
     expect(decodeJwt(String(own.body.access_token)).aud).toBe("00000003-0000-0000-c000-000000000000");
-    const other = await token(emulator, form("https://graph.example.com/.default"));
+    const other = await clientCredentials(emulator, "https://graph.example.com/.default");
     expect(aadstsOf(other.body)).toBe(1002012);
   });
 });

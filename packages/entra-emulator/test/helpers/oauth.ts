@@ -98,6 +98,16 @@ export function refresh(emulator: Emulator, refreshToken: string, extra: Record<
   });
 }
 
+/** A client_credentials grant with the built-in client's secret (app-only; Graph by default). */
+export function clientCredentials(emulator: Emulator, scope = "https://graph.microsoft.com/.default") {
+  return token(emulator, {
+    grant_type: "client_credentials",
+    client_id: emulator.client.clientId,
+    client_secret: emulator.client.clientSecret,
+    scope,
+  });
+}
+
 /** Asserts nothing here: extracts the AADSTS code from an Entra error body for expectations. */
 export function aadstsOf(body: Record<string, unknown>): number | undefined {
   return (body.error_codes as number[] | undefined)?.[0];
