@@ -1,13 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_CONFIG } from "../src/index.js";
-import { emulatorForFile } from "./helpers/emulator.js";
+import { builtInClient, emulatorForFile } from "./helpers/emulator.js";
 import { signInTokens } from "./helpers/oauth.js";
 
 // Entra's post-logout rule: the URI must be one of the app's registered redirect URIs — of the
 // app named by client_id / id_token_hint, or of any registered app when neither is sent (MSAL).
 const OTHER_APP = "http://localhost:8000/";
-const builtIn = DEFAULT_CONFIG.clients[0];
-if (!builtIn) throw new Error("no built-in client");
+const builtIn = builtInClient();
 const emulator = emulatorForFile({
   config: {
     ...DEFAULT_CONFIG,

@@ -1,15 +1,14 @@
 import { createRemoteJWKSet, decodeJwt, jwtVerify } from "jose";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_CONFIG, parseConfig } from "../src/index.js";
-import { emulatorForFile } from "./helpers/emulator.js";
+import { builtInClient, emulatorForFile } from "./helpers/emulator.js";
 import { ADELE, refresh, signInTokens } from "./helpers/oauth.js";
 
 // A registered API ("Expose an API"): its manifest's requestedAccessTokenVersion decides the
 // access token's format, as at Entra — v2.0: aud = its app id GUID, iss = the tenant's v2.0 issuer.
 const V2_APP = "5b0c1a7e-2f3d-4c5b-8a9e-0d1c2b3a4f5e";
 const V1_APP = "7d3e2c1b-0a9f-4e8d-9c7b-6a5f4e3d2c1b";
-const builtIn = DEFAULT_CONFIG.clients[0];
-if (!builtIn) throw new Error("no built-in client");
+const builtIn = builtInClient();
 
 const emulator = emulatorForFile({
   config: {

@@ -36,9 +36,14 @@ export function emulatorForFile(
   });
 }
 
+/** The built-in tenant's client registration (the one `emulator.client` names). */
+export function builtInClient(): ClientRegistration {
+  const [client] = DEFAULT_CONFIG.clients;
+  if (!client) throw new Error("the built-in tenant has no client");
+  return client;
+}
+
 /** An emulator whose (only) client is the built-in one with `overrides` (e.g. other consent). */
 export function startWithClient(overrides: Partial<ClientRegistration>): Promise<Emulator> {
-  const builtIn = DEFAULT_CONFIG.clients[0];
-  if (!builtIn) throw new Error("the built-in tenant has no client");
-  return startEmulator({ config: { ...DEFAULT_CONFIG, clients: [{ ...builtIn, ...overrides }] } });
+  return startEmulator({ config: { ...DEFAULT_CONFIG, clients: [{ ...builtInClient(), ...overrides }] } });
 }
