@@ -1,7 +1,7 @@
-import { randomUUID } from "node:crypto";
 import formbody from "@fastify/formbody";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { Controls } from "./control.js";
+import { correlationIdOf } from "./correlation-id.js";
 import { AadError, renderAadError } from "./errors.js";
 import { errorPage } from "./html.js";
 import { registerAuthorizeRoutes } from "./routes/authorize.js";
@@ -25,14 +25,6 @@ export interface BuildAppOptions {
   controlApi: boolean;
   /** Serve TLS with this key and certificate chain (PEM); plain HTTP without. */
   https?: { key: string; cert: string };
-}
-
-/** The caller's `client-request-id` (header or query), echoed as Entra's correlation id. */
-export function correlationIdOf(request: FastifyRequest): string {
-  const header = request.headers["client-request-id"];
-  const query = (request.query as Record<string, unknown> | undefined)?.["client-request-id"];
-  const value = typeof header === "string" ? header : typeof query === "string" ? query : undefined;
-  return value && /^[\w-]{1,64}$/.test(value) ? value : randomUUID();
 }
 
 /** Sends an AADSTS error as Entra does: JSON (token endpoint) or its own HTML error page. */

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { correlationIdOf } from "../app.js";
 import type { DemoUser } from "../config.js";
 import { grantedScopes, missingConsent } from "../consent.js";
+import { correlationIdOf } from "../correlation-id.js";
 import { AadError, renderAadError } from "../errors.js";
 import { consentPage, formPostPage, pickerPage } from "../html.js";
 import { isAdminOnly } from "../scopes.js";
