@@ -1,11 +1,12 @@
 import { Writable } from "node:stream";
-import { type Emulator, type EmulatorConfig, startEmulator } from "@entra-bff/entra-emulator";
+import type { Emulator, EmulatorConfig } from "@entra-bff/entra-emulator";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import { afterEach } from "vitest";
 import { buildApp } from "../../src/app.js";
 import { type AppConfig, type EntraSettings, loadConfig } from "../../src/config.js";
 import type { KeyValueStore } from "../../src/session/kv-store.js";
 import { createMemoryStore } from "../../src/session/memory-store.js";
+import { startEmulatorFor } from "./emulator.js";
 
 export const PUBLIC_URL = "http://localhost:5000";
 
@@ -57,10 +58,9 @@ afterEach(async () => {
  */
 export async function buildTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const publicUrl = options.env?.PUBLIC_URL ?? PUBLIC_URL;
-  const emulator = await startEmulator({
+  const emulator = await startEmulatorFor({
+    publicUrl,
     ...(options.emulatorConfig ? { config: options.emulatorConfig } : {}),
-    redirectUris: [`${publicUrl}/getAToken`],
-    postLogoutRedirectUris: [`${publicUrl}/`],
   });
   cleanups.push(() => emulator.close());
   const base = loadConfig({

@@ -1,5 +1,6 @@
-import { DEFAULT_CONFIG, startEmulator } from "@entra-bff/entra-emulator";
+import { DEFAULT_CONFIG } from "@entra-bff/entra-emulator";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { startEmulatorFor } from "../helpers/emulator.js";
 import { freePort } from "../helpers/free-port.js";
 import { ADELE, api, buildTestApp, CookieJar, callback, signIn, startLogin } from "../helpers/test-app.js";
 import { until as poll } from "../helpers/until.js";
@@ -94,7 +95,7 @@ describe("security: faults at the IdP", () => {
       checks: { store: true, idpMetadata: false, draining: false },
     });
 
-    const emulator = await startEmulator({ port });
+    const emulator = await startEmulatorFor({ port });
     try {
       await until(
         async () => (await app.inject({ method: "GET", url: "/readyz" })).statusCode === 200,

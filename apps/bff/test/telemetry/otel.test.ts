@@ -1,5 +1,6 @@
-import { type Emulator, startEmulator } from "@entra-bff/entra-emulator";
+import type { Emulator } from "@entra-bff/entra-emulator";
 import { afterEach, describe, expect, it } from "vitest";
+import { startEmulatorFor } from "../helpers/emulator.js";
 import { freePort } from "../helpers/free-port.js";
 import { signInOverHttp, startServerProcess } from "../helpers/server-process.js";
 import { ADELE } from "../helpers/test-app.js";
@@ -30,7 +31,7 @@ interface Setup {
 async function start(env: Record<string, string> = {}): Promise<Setup & { stdout: () => string }> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const emulator = await startEmulator({ redirectUris: [`${base}/getAToken`] });
+  const emulator = await startEmulatorFor({ publicUrl: base });
   closers.push(() => emulator.close());
   const receiver = await startOtlpReceiver();
   closers.push(() => receiver.close());
