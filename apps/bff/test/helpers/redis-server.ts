@@ -125,8 +125,8 @@ export async function launch(args: string[], port: number, command = "redis-serv
 }
 
 /** Polls with a raw PING until Redis answers (+PONG, or -NOAUTH when a password is set). */
-function waitForPong(port: number, deadlineMs = 10_000): Promise<true> {
-  return until(() => answersPing(port), `Redis on port ${port} to answer`, deadlineMs);
+async function waitForPong(port: number, deadlineMs = 10_000): Promise<void> {
+  await until(() => answersPing(port), `Redis on port ${port} to answer`, deadlineMs);
 }
 
 function answersPing(port: number): Promise<boolean> {

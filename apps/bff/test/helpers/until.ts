@@ -1,19 +1,18 @@
 /**
- * Polls `check` until it returns a value other than false/undefined/null, for things that happen by
- * themselves (TTL expiry, reconnection, a span arriving); resolves with that value. A check that
- * throws counts as "not yet". Throws naming `message` if nothing came before `timeoutMs`.
+ * Polls `check` until it returns a truthy value, for things that happen by themselves (TTL
+ * expiry, reconnection, a span arriving); resolves with that value. A check that throws counts as
+ * "not yet". Throws naming `message` if nothing came before `timeoutMs`.
  */
 export async function until<T>(
   check: () => T | Promise<T>,
   message: string,
   timeoutMs = 5_000,
-): Promise<Exclude<T, false | undefined | null>> {
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
       const value = await check();
-      if (value !== false && value !== undefined && value !== null)
-        return value as Exclude<T, false | undefined | null>;
+      if (value) return value;
     } catch {
       // Not yet: keep polling until the deadline.
     }
