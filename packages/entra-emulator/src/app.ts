@@ -1,7 +1,7 @@
 import formbody from "@fastify/formbody";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { Controls } from "./control.js";
-import { correlationIdOf } from "./correlation-id.js";
+import { correlationIdOf } from "./correlation.js";
 import { AadError, renderAadError } from "./errors.js";
 import { errorPage } from "./html.js";
 import { registerAuthorizeRoutes } from "./routes/authorize.js";
@@ -10,6 +10,7 @@ import { registerDiscoveryRoutes } from "./routes/discovery.js";
 import { registerGraphRoutes } from "./routes/graph.js";
 import { registerKeysRoutes } from "./routes/keys.js";
 import { registerLogoutRoutes } from "./routes/logout.js";
+import { registerManagedIdentityRoutes } from "./routes/managed-identity.js";
 import { registerTokenRoutes } from "./routes/token.js";
 import type { EmulatorState } from "./state.js";
 
@@ -120,6 +121,7 @@ export function buildApp(state: EmulatorState, options: BuildAppOptions): Fastif
   registerAuthorizeRoutes(app, state);
   registerTokenRoutes(app, state);
   registerLogoutRoutes(app, state);
+  registerManagedIdentityRoutes(app, state);
   app.register(async (graph) => registerGraphRoutes(graph, state));
   if (options.controlApi)
     app.register(async (control) => registerControlRoutes(control, new Controls(state)));

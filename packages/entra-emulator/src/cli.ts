@@ -36,6 +36,17 @@ function parse(argv: string[]) {
   }).values;
 }
 
+/** The tenants besides the home one (multi-tenant apps only). */
+function others(emulator: Emulator): string {
+  return emulator.tenants
+    .slice(1)
+    .map(
+      (t) =>
+        `  other tenant      ${t.displayName} ${t.id} (${t.users.map((u) => u.userPrincipalName).join(", ")})\n`,
+    )
+    .join("");
+}
+
 function banner(emulator: Emulator, controlApi: boolean): string {
   const host = new URL(emulator.url).host;
   const users = emulator.users.map(
@@ -54,6 +65,8 @@ function banner(emulator: Emulator, controlApi: boolean): string {
   client secret     ${emulator.client.clientSecret}
   redirect URIs     ${emulator.client.redirectUris.join(", ")}
   MSAL authority    ${msal}
+${others(emulator)}  workload issuer   ${emulator.workloadIssuer}  (tokens: POST /_emulator/workload-assertion)
+  managed identity  IDENTITY_ENDPOINT=${emulator.managedIdentityEnv.IDENTITY_ENDPOINT} IDENTITY_HEADER=${emulator.managedIdentityEnv.IDENTITY_HEADER}
 ${emulator.caFile ? `  CA certificate    ${emulator.caFile}\n` : ""}  control API       ${controlApi ? `${emulator.url}/_emulator/*` : "off"}
   demo users (any of them can sign in, no password):
 ${users.join("\n")}`;

@@ -1,8 +1,11 @@
 import { createHash, timingSafeEqual, X509Certificate } from "node:crypto";
 import { compactVerify, decodeJwt, decodeProtectedHeader } from "jose";
-import type { ClientRegistration } from "./config.js";
+import { checkAssertionTimes } from "./assertion-time.js";
+import type { ClientRegistration } from "./config-types.js";
 import { AadError } from "./errors.js";
-import type { EmulatorState } from "./state.js";
+import { verifyFederatedAssertion } from "./federated.js";
+import type { EmulatorState, TenantScope } from "./state.js";
+import { appNotFound, checkClientAvailable } from "./tenancy.js";
 
 const ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
@@ -60,6 +63,7 @@ async function verifyAssertion(
   state: EmulatorState,
   client: ClientRegistration,
   assertion: string,
+  tokenEndpoint: string,
 ): Promise<void> {
   let header: ReturnType<typeof decodeProtectedHeader>;
   let claims: ReturnType<typeof decodeJwt>;
@@ -68,6 +72,10 @@ async function verifyAssertion(
     claims = decodeJwt(assertion);
   } catch {
     throw new AadError("invalid_client", 50027, "JWT token is invalid or malformed.");
+  }
+  // No certificate thumbprint and someone else's issuer: a federated (workload identity) token.
+  if (header.x5t === undefined && header["x5t#S256"] === undefined && claims.iss !== client.clientId) {
+    return verifyFederatedAssertion(state, client, assertion, header, claims);
   }
   if (header.alg !== "RS256" && header.alg !== "PS256") {
     throw new AadError(
@@ -100,26 +108,15 @@ async function verifyAssertion(
     );
   }
   const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
-  if (!audiences.includes(state.tokenEndpoint)) {
+  // The endpoint called (tenant or alias) or the home tenant's, as MSAL may sign either.
+  if (!audiences.includes(tokenEndpoint) && !audiences.includes(state.tokenEndpoint)) {
     throw new AadError(
       "invalid_client",
       700023,
       "Client assertion audience claim does not match Realm issuer.",
     );
   }
-  const now = state.now();
-  const skew = 300;
-  if (
-    typeof claims.exp !== "number" ||
-    claims.exp + skew < now ||
-    (typeof claims.nbf === "number" && claims.nbf - skew > now)
-  ) {
-    throw new AadError(
-      "invalid_client",
-      700024,
-      `Client assertion is not within its valid time range. Current time: ${new Date(now * 1000).toISOString()}.`,
-    );
-  }
+  checkAssertionTimes(state, claims);
   if (typeof claims.jti !== "string" || claims.jti === "") {
     throw new AadError("invalid_client", 700027, "Client assertion must contain a 'jti' claim.");
   }
@@ -131,7 +128,7 @@ async function verifyAssertion(
       "Client assertion contains a 'jti' that was already used (replay).",
     );
   }
-  state.usedJtis.set(jtiKey, claims.exp);
+  state.usedJtis.set(jtiKey, Number(claims.exp));
 }
 
 /**
@@ -140,6 +137,7 @@ async function verifyAssertion(
  */
 export async function authenticateClient(
   state: EmulatorState,
+  scope: TenantScope,
   form: Form,
   authorization: string | undefined,
 ): Promise<{ client: ClientRegistration; method: ClientAuthMethod }> {
@@ -160,13 +158,8 @@ export async function authenticateClient(
     );
   }
   const client = state.findClient(clientId);
-  if (!client) {
-    throw new AadError(
-      "unauthorized_client",
-      700016,
-      `Application with identifier '${clientId}' was not found in the directory '${state.config.tenant.displayName}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`,
-    );
-  }
+  if (!client) throw appNotFound(clientId, scope.tenant?.displayName ?? scope.segment);
+  checkClientAvailable(state, scope, client, "json");
   if (form.client_assertion !== undefined) {
     if (form.client_assertion_type !== ASSERTION_TYPE) {
       throw new AadError(
@@ -175,7 +168,8 @@ export async function authenticateClient(
         "The request body must contain the following parameter: 'client_assertion_type'.",
       );
     }
-    await verifyAssertion(state, client, form.client_assertion);
+    const tokenEndpoint = `${state.baseUrl}/${scope.segment}/oauth2/v2.0/token`;
+    await verifyAssertion(state, client, form.client_assertion, tokenEndpoint);
     return { client, method: "private_key_jwt" };
   }
   const secret = basic?.secret ?? form.client_secret;

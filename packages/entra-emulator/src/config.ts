@@ -1,156 +1,19 @@
 import { readFileSync } from "node:fs";
-import { EmulatorConfigError, fail, guid, isRecord, optStr, str, strArray } from "./config-fields.js";
+import { parseClient } from "./config-client.js";
+import {
+  parseGroup,
+  parseManagedIdentity,
+  parseOtherTenant,
+  parseTenant,
+  parseUser,
+} from "./config-directory.js";
+import { EmulatorConfigError, fail, isRecord } from "./config-fields.js";
+import type { EmulatorConfig, TokenLifetimes } from "./config-types.js";
 import { DEFAULT_CONFIG } from "./default-tenant.js";
-import { checkApiPermissions, parseApis, type ResourceApp } from "./resource-apps.js";
-import { canonicalPermission } from "./scopes.js";
+import { checkApiPermissions, parseApis } from "./resource-apps.js";
 
 export { EmulatorConfigError } from "./config-fields.js";
-export type { ResourceApp } from "./resource-apps.js";
-
-/** A user of the emulated tenant, in Graph's default `/users` property set plus `hasPhoto`. */
-export interface DemoUser {
-  id: string;
-  displayName: string;
-  givenName: string | null;
-  surname: string | null;
-  jobTitle: string | null;
-  mail: string | null;
-  userPrincipalName: string;
-  mobilePhone: string | null;
-  businessPhones: string[];
-  officeLocation: string | null;
-  preferredLanguage: string | null;
-  /** false: Graph answers 404 ImageNotFound for this user's photo. */
-  hasPhoto: boolean;
-}
-
-/** An app registration (confidential web client). */
-export interface ClientRegistration {
-  clientId: string;
-  displayName: string;
-  clientSecrets: string[];
-  redirectUris: string[];
-  postLogoutRedirectUris: string[];
-  /** PEM X.509 certificates whose private keys may sign `client_assertion`s. */
-  certificates: string[];
-  /**
-   * Reject any `client_assertion` whose `jti` was seen before. Off by default because MSAL Node
-   * caches one signed assertion and re-sends it until it expires (measured with msal-node 7.2.3),
-   * which Entra evidently accepts.
-   */
-  singleUseAssertions?: boolean;
-  /**
-   * Configured ("API permissions") delegated scopes: Graph names (`User.Read`) or another resource
-   * app's (`api://<app-id>/Scope`). Requesting `.default` asks for these. Default `["User.Read"]`.
-   */
-  permissions?: string[];
-  /**
-   * Scopes an administrator consented to for every user of the tenant. Default: all of
-   * `permissions`. Other scopes need the user's own consent on the account picker.
-   */
-  adminConsent?: string[];
-}
-
-export interface TokenLifetimes {
-  accessTokenSeconds: number;
-  idTokenSeconds: number;
-  refreshTokenSeconds: number;
-  codeSeconds: number;
-}
-
-export interface TenantConfig {
-  id: string;
-  domain: string;
-  displayName: string;
-  regionScope: string;
-}
-
-/** The whole emulator configuration; a JSON file may give any subset of the top-level keys. */
-export interface EmulatorConfig {
-  tenant: TenantConfig;
-  clients: ClientRegistration[];
-  users: DemoUser[];
-  lifetimes: TokenLifetimes;
-  /** Resource apps (your own APIs); default none. */
-  apis: ResourceApp[];
-}
-
-function parseTenant(raw: unknown): TenantConfig {
-  if (!isRecord(raw)) fail("tenant", "must be an object");
-  return {
-    id: guid(raw, "id", "tenant"),
-    domain: str(raw, "domain", "tenant"),
-    displayName: optStr(raw, "displayName", "tenant") ?? "Contoso",
-    regionScope: optStr(raw, "regionScope", "tenant") ?? "NA",
-  };
-}
-
-function parseClient(raw: unknown, i: number): ClientRegistration {
-  const path = `clients[${i}]`;
-  if (!isRecord(raw)) fail(path, "must be an object");
-  const client: ClientRegistration = {
-    clientId: guid(raw, "clientId", path),
-    displayName: optStr(raw, "displayName", path) ?? "App",
-    clientSecrets: strArray(raw, "clientSecrets", path),
-    redirectUris: strArray(raw, "redirectUris", path),
-    postLogoutRedirectUris: strArray(raw, "postLogoutRedirectUris", path),
-    certificates: strArray(raw, "certificates", path),
-    singleUseAssertions: raw.singleUseAssertions === true,
-  };
-  if (raw.singleUseAssertions !== undefined && typeof raw.singleUseAssertions !== "boolean") {
-    fail(`${path}.singleUseAssertions`, "must be a boolean");
-  }
-  parsePermissions(raw, client, path);
-  for (const uri of [...client.redirectUris, ...client.postLogoutRedirectUris]) {
-    if (!URL.canParse(uri)) fail(path, `has an invalid URI "${uri}"`);
-  }
-  if (client.clientSecrets.length === 0 && client.certificates.length === 0) {
-    fail(path, "needs at least one of clientSecrets or certificates (it is a confidential client)");
-  }
-  return client;
-}
-
-/** Validates and canonicalises `permissions` / `adminConsent` (consent only for configured scopes). */
-function parsePermissions(raw: Record<string, unknown>, client: ClientRegistration, path: string): void {
-  const canonical = (key: string) =>
-    strArray(raw, key, path).map((scope) => {
-      const known = canonicalPermission(scope);
-      if (!known) {
-        fail(`${path}.${key}`, `has "${scope}", which is neither a Graph permission nor api://<app>/<scope>`);
-      }
-      return known;
-    });
-  const permissions = raw.permissions === undefined ? ["User.Read"] : canonical("permissions");
-  const adminConsent = raw.adminConsent === undefined ? permissions : canonical("adminConsent");
-  for (const scope of adminConsent) {
-    if (!permissions.includes(scope)) {
-      fail(`${path}.adminConsent`, `has "${scope}", which is not among the client's permissions`);
-    }
-  }
-  client.permissions = permissions;
-  client.adminConsent = adminConsent;
-}
-
-function parseUser(raw: unknown, i: number): DemoUser {
-  const path = `users[${i}]`;
-  if (!isRecord(raw)) fail(path, "must be an object");
-  const hasPhoto = raw.hasPhoto ?? true;
-  if (typeof hasPhoto !== "boolean") fail(`${path}.hasPhoto`, "must be a boolean");
-  return {
-    id: guid(raw, "id", path),
-    displayName: str(raw, "displayName", path),
-    givenName: optStr(raw, "givenName", path),
-    surname: optStr(raw, "surname", path),
-    jobTitle: optStr(raw, "jobTitle", path),
-    mail: optStr(raw, "mail", path),
-    userPrincipalName: str(raw, "userPrincipalName", path),
-    mobilePhone: optStr(raw, "mobilePhone", path),
-    businessPhones: strArray(raw, "businessPhones", path),
-    officeLocation: optStr(raw, "officeLocation", path),
-    preferredLanguage: optStr(raw, "preferredLanguage", path),
-    hasPhoto,
-  };
-}
+export type * from "./config-types.js";
 
 function parseLifetimes(raw: unknown): TokenLifetimes {
   if (!isRecord(raw)) fail("lifetimes", "must be an object");
@@ -166,39 +29,77 @@ function parseLifetimes(raw: unknown): TokenLifetimes {
   return out;
 }
 
-function nonEmptyList<T>(raw: unknown, key: string, parse: (item: unknown, i: number) => T): T[] {
-  if (!Array.isArray(raw) || raw.length === 0) fail(key, "must be a non-empty array");
+function list<T>(raw: unknown, key: string, parse: (item: unknown, i: number) => T, nonEmpty: boolean): T[] {
+  if (!Array.isArray(raw) || (nonEmpty && raw.length === 0))
+    fail(key, `must be a${nonEmpty ? " non-empty" : "n"} array`);
   return raw.map(parse);
+}
+
+function checkDirectory(config: EmulatorConfig): void {
+  const seen = new Set<string>();
+  // Ids, UPNs and domains are unique across the whole directory, as lookups take any of them.
+  const claim = (key: string, where: string, what: string) => {
+    if (seen.has(key.toLowerCase())) fail(where, `has a duplicate ${what}`);
+    seen.add(key.toLowerCase());
+  };
+  const tenants = [config.tenant, ...(config.tenants ?? [])];
+  for (const tenant of tenants) {
+    claim(tenant.id, "tenants", `tenant id "${tenant.id}"`);
+    claim(tenant.domain, "tenants", `tenant domain "${tenant.domain}"`);
+  }
+  const users = [...config.users, ...(config.tenants ?? []).flatMap((t) => t.users)];
+  for (const user of users) {
+    claim(user.id, "users", `user "${user.userPrincipalName}"`);
+    claim(user.userPrincipalName, "users", `user "${user.userPrincipalName}"`);
+  }
+  const groupIds = new Set((config.groups ?? []).map((g) => g.id));
+  for (const group of config.groups ?? []) claim(group.id, "groups", `id "${group.id}"`);
+  for (const user of config.users) {
+    const unknown = (user.memberOf ?? []).find((id) => !groupIds.has(id));
+    if (unknown)
+      fail(`users ("${user.userPrincipalName}").memberOf`, `names group ${unknown}, which is not in groups`);
+  }
+  for (const mi of config.managedIdentities ?? []) {
+    claim(mi.clientId, "managedIdentities", `clientId "${mi.clientId}"`);
+  }
+  if ((config.managedIdentities ?? []).filter((mi) => mi.type === "SystemAssigned").length > 1) {
+    fail("managedIdentities", "has more than one SystemAssigned identity");
+  }
 }
 
 /**
  * Validates a raw configuration object (as read from JSON) and fills every missing top-level key
- * from the built-in Contoso tenant. Throws {@link EmulatorConfigError} naming the bad field.
+ * from the built-in Contoso tenant. The built-in groups, other tenants and managed identities come
+ * only with the built-in directory: a config that gives its own `tenant` or `users` starts without
+ * them. Throws {@link EmulatorConfigError} naming the bad field.
  */
 export function parseConfig(raw: unknown): EmulatorConfig {
   if (!isRecord(raw)) fail("(root)", "must be a JSON object");
+  const ownDirectory = raw.tenant !== undefined || raw.users !== undefined;
+  const builtIn = <T>(value: T[] | undefined): T[] => (ownDirectory ? [] : (value ?? []));
   const config: EmulatorConfig = {
     tenant: raw.tenant === undefined ? DEFAULT_CONFIG.tenant : parseTenant(raw.tenant),
-    clients:
-      raw.clients === undefined ? DEFAULT_CONFIG.clients : nonEmptyList(raw.clients, "clients", parseClient),
-    users: raw.users === undefined ? DEFAULT_CONFIG.users : nonEmptyList(raw.users, "users", parseUser),
+    clients: list(raw.clients ?? DEFAULT_CONFIG.clients, "clients", parseClient, true),
+    users: list(raw.users ?? DEFAULT_CONFIG.users, "users", (u, i) => parseUser(u, `users[${i}]`), true),
     lifetimes: raw.lifetimes === undefined ? DEFAULT_CONFIG.lifetimes : parseLifetimes(raw.lifetimes),
     apis: raw.apis === undefined ? DEFAULT_CONFIG.apis : parseApis(raw.apis),
+    groups: list(raw.groups ?? builtIn(DEFAULT_CONFIG.groups), "groups", parseGroup, false),
+    tenants: list(raw.tenants ?? builtIn(DEFAULT_CONFIG.tenants), "tenants", parseOtherTenant, false),
+    managedIdentities: list(
+      raw.managedIdentities ?? builtIn(DEFAULT_CONFIG.managedIdentities),
+      "managedIdentities",
+      parseManagedIdentity,
+      false,
+    ),
   };
   checkApiPermissions(config.apis, config.clients);
-  const ids = new Set<string>();
-  for (const user of config.users) {
-    const key = user.userPrincipalName.toLowerCase();
-    if (ids.has(user.id) || ids.has(key)) fail("users", `has a duplicate user "${user.userPrincipalName}"`);
-    ids.add(user.id);
-    ids.add(key);
-  }
+  checkDirectory(config);
   return structuredClone(config);
 }
 
 /** Loads the configuration: an object, a path to a JSON file, or (undefined) the built-in tenant. */
 export function loadConfig(source: EmulatorConfig | string | undefined): EmulatorConfig {
-  if (source === undefined) return structuredClone(DEFAULT_CONFIG);
+  if (source === undefined) return parseConfig(DEFAULT_CONFIG);
   if (typeof source !== "string") return parseConfig(source);
   let text: string;
   try {

@@ -1,4 +1,4 @@
-import type { ClientRegistration } from "./config.js";
+import type { ClientRegistration } from "./config-types.js";
 import { GRAPH_APP_ID, OIDC_SCOPES, resourceOf, type ScopeRequest, sameScope } from "./scopes.js";
 import type { EmulatorState } from "./state.js";
 

@@ -1,5 +1,8 @@
-import type { TokenLifetimes } from "./config.js";
+import { type LogoutTokenOptions, mintLogoutToken, sendBackchannelLogout } from "./backchannel.js";
+import type { TokenLifetimes } from "./config-types.js";
 import { replaceUserConsent } from "./consent.js";
+import { mintWorkloadAssertion, setUserRoles, type WorkloadAssertionOptions } from "./control-directory.js";
+import { ControlInputError } from "./control-error.js";
 import { canonicalPermission, OIDC_SCOPES, sameScope } from "./scopes.js";
 import {
   type EmulatorState,
@@ -11,10 +14,7 @@ import {
   type RequestLogEntry,
 } from "./state.js";
 
-/** Thrown when a control call gets bad input; the HTTP mirror answers it with 400. */
-export class ControlInputError extends Error {
-  override name = "ControlInputError";
-}
+export { ControlInputError } from "./control-error.js";
 
 const GRANT_TYPES: readonly GrantType[] = ["authorization_code", "refresh_token", "client_credentials"];
 
@@ -83,8 +83,8 @@ export class Controls {
     const user = this.state.findUser(userIdOrUpn);
     if (!user) throw new ControlInputError(`no such user: ${userIdOrUpn}`);
     this.state.revokeWhere((rt) => rt.userId === user.id);
-    for (const [id, userId] of this.state.ssoSessions)
-      if (userId === user.id) this.state.ssoSessions.delete(id);
+    for (const [id, session] of this.state.ssoSessions)
+      if (session.userId === user.id) this.state.ssoSessions.delete(id);
   }
 
   /**
@@ -117,6 +117,26 @@ export class Controls {
       user.id,
       canonical.filter((s) => !OIDC_SCOPES.includes(s)),
     );
+  }
+
+  /** Replaces the roles assigned directly to a user on a client (default: the first). */
+  setUserRoles(userIdOrUpn: string, roles: string[], clientId?: string): void {
+    setUserRoles(this.state, userIdOrUpn, roles, clientId);
+  }
+
+  /** A signed token of the built-in external issuer, for a federated `client_assertion`. */
+  mintWorkloadAssertion(options?: WorkloadAssertionOptions): Promise<string> {
+    return mintWorkloadAssertion(this.state, options);
+  }
+
+  /** An OIDC back-channel logout token for a user's session (see {@link LogoutTokenOptions}). */
+  logoutToken(options?: LogoutTokenOptions): Promise<string> {
+    return mintLogoutToken(this.state, options);
+  }
+
+  /** Sends a back-channel logout token to `url` as a form POST; resolves the app's answer. */
+  sendBackchannelLogout(url: string, options?: LogoutTokenOptions & { logoutToken?: string }) {
+    return sendBackchannelLogout(this.state, url, options);
   }
 
   setTokenLifetimes(lifetimes: Partial<TokenLifetimes>): void {

@@ -1,12 +1,26 @@
-import type { EmulatorConfig } from "./config.js";
+import type { EmulatorConfig } from "./config-types.js";
+import {
+  DEFAULT_APP_ROLES,
+  DEFAULT_GROUPS,
+  DEFAULT_MANAGED_IDENTITIES,
+  FABRIKAM,
+  GROUP_IDS,
+  PROJECT_GROUP_IDS,
+  WORKLOAD_SUBJECT,
+} from "./default-directory.js";
 
 /**
  * The built-in tenant: Microsoft's Graph Explorer demo tenant (M365x214355, the "Contoso" personas),
- * in the era captured in ../reference/demo-users.json. Ids are the real demo-tenant GUIDs.
+ * in the era captured in ../reference/demo-users.json. Ids are the real demo-tenant GUIDs, except
+ * Grady Archie's (added as the user with 250 groups). Groups, app roles, the Fabrikam tenant and the
+ * managed identities are in ./default-directory.ts.
  */
+const CONTOSO_ID = "dcd219dd-bc68-4b9b-bf0b-4a33a796be35";
+const ADELE_ID = "87d349ed-44d7-43e1-9a83-5f2406dee5bd";
+const MEGAN_ID = "48d31887-5fad-4d73-a9f5-3c356e68a038";
 export const DEFAULT_CONFIG: EmulatorConfig = {
   tenant: {
-    id: "dcd219dd-bc68-4b9b-bf0b-4a33a796be35",
+    id: CONTOSO_ID,
     domain: "M365x214355.onmicrosoft.com",
     displayName: "Contoso",
     regionScope: "NA",
@@ -20,14 +34,41 @@ export const DEFAULT_CONFIG: EmulatorConfig = {
       redirectUris: ["http://localhost:5000/getAToken", "http://localhost:5000/"],
       postLogoutRedirectUris: ["http://localhost:5000/"],
       certificates: [],
-      // An admin consented to User.Read; User.ReadBasic.All (Graph /users) needs each user's consent.
-      permissions: ["User.Read", "User.ReadBasic.All"],
-      adminConsent: ["User.Read"],
+      // An admin consented to User.Read and GroupMember.Read.All (groups overage through Graph);
+      // User.ReadBasic.All (Graph /users) needs each user's consent.
+      permissions: ["User.Read", "User.ReadBasic.All", "GroupMember.Read.All"],
+      adminConsent: ["User.Read", "GroupMember.Read.All"],
+      signInAudience: "AzureADMyOrg",
+      appRoles: DEFAULT_APP_ROLES,
+      // Adele administers tasks, Megan reads them, and so does everyone in Finance (Diego).
+      appRoleAssignments: [
+        { principalId: ADELE_ID, role: "Tasks.Admin" },
+        { principalId: MEGAN_ID, role: "Tasks.Read" },
+        { principalId: GROUP_IDS.finance, role: "Tasks.Read" },
+      ],
+      groupMembershipClaims: "SecurityGroup",
+      frontchannelLogoutUrl: null,
+      federatedCredentials: [
+        {
+          name: "kubernetes-service-account",
+          issuer: "{emulator}/workload-issuer",
+          subject: WORKLOAD_SUBJECT,
+          audiences: ["api://AzureADTokenExchange"],
+          jwks: null,
+        },
+        ...DEFAULT_MANAGED_IDENTITIES.map((mi) => ({
+          name: `managed-identity-${mi.type === "SystemAssigned" ? "system" : "user"}`,
+          issuer: `{emulator}/${CONTOSO_ID}/v2.0`,
+          subject: mi.principalId,
+          audiences: ["api://AzureADTokenExchange"],
+          jwks: null,
+        })),
+      ],
     },
   ],
   users: [
     {
-      id: "87d349ed-44d7-43e1-9a83-5f2406dee5bd",
+      id: ADELE_ID,
       displayName: "Adele Vance",
       givenName: "Adele",
       surname: "Vance",
@@ -39,9 +80,10 @@ export const DEFAULT_CONFIG: EmulatorConfig = {
       officeLocation: "18/2111",
       preferredLanguage: "en-US",
       hasPhoto: true,
+      memberOf: [GROUP_IDS.salesAndMarketing, GROUP_IDS.allCompany],
     },
     {
-      id: "48d31887-5fad-4d73-a9f5-3c356e68a038",
+      id: MEGAN_ID,
       displayName: "Megan Bowen",
       givenName: "Megan",
       surname: "Bowen",
@@ -95,6 +137,23 @@ export const DEFAULT_CONFIG: EmulatorConfig = {
       officeLocation: "14/1108",
       preferredLanguage: "en-US",
       hasPhoto: false,
+      memberOf: [GROUP_IDS.finance, GROUP_IDS.allCompany],
+    },
+    {
+      id: "b5c7e9a1-3d5f-4b7d-9e1f-3a5c7e9b1d01",
+      displayName: "Grady Archie",
+      givenName: "Grady",
+      surname: "Archie",
+      jobTitle: "Designer",
+      mail: "GradyA@M365x214355.onmicrosoft.com",
+      userPrincipalName: "GradyA@M365x214355.onmicrosoft.com",
+      mobilePhone: null,
+      businessPhones: ["+1 309 555 0104"],
+      officeLocation: "19/2109",
+      preferredLanguage: "en-US",
+      hasPhoto: true,
+      // More than 200 groups: tokens carry the groups overage claim instead of `groups`.
+      memberOf: [...PROJECT_GROUP_IDS, GROUP_IDS.allCompany],
     },
   ],
   lifetimes: {
@@ -104,4 +163,7 @@ export const DEFAULT_CONFIG: EmulatorConfig = {
     codeSeconds: 600,
   },
   apis: [],
+  groups: DEFAULT_GROUPS,
+  tenants: [FABRIKAM],
+  managedIdentities: DEFAULT_MANAGED_IDENTITIES,
 };

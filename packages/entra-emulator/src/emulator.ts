@@ -3,9 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { buildApp } from "./app.js";
+import type { LogoutTokenOptions } from "./backchannel.js";
 import { type DemoUser, type EmulatorConfig, loadConfig, type TokenLifetimes } from "./config.js";
 import { Controls } from "./control.js";
+import type { WorkloadAssertionOptions } from "./control-directory.js";
+import { workloadIssuer } from "./federated.js";
 import { simpleRequest } from "./http-client.js";
+import { APP_SERVICE_PATH } from "./routes/managed-identity.js";
 import { driveSignIn, type SignInOptions } from "./sign-in.js";
 import {
   EmulatorState,
@@ -53,6 +57,26 @@ export interface Emulator {
     postLogoutRedirectUris: string[];
   };
   readonly users: readonly DemoUser[];
+  /** Every tenant (home first) with its issuer and users, e.g. Fabrikam for multi-tenant tests. */
+  readonly tenants: readonly {
+    id: string;
+    domain: string;
+    displayName: string;
+    issuer: string;
+    users: readonly DemoUser[];
+  }[];
+  /** The built-in external issuer (workload identity federation); see `mintWorkloadAssertion`. */
+  readonly workloadIssuer: string;
+  /**
+   * The managed identity endpoints, as the environment variables MSAL (and Azure SDKs) read:
+   * App Service's IDENTITY_ENDPOINT + IDENTITY_HEADER, or IMDS at AZURE_POD_IDENTITY_AUTHORITY_HOST
+   * (never 169.254.169.254).
+   */
+  readonly managedIdentityEnv: {
+    IDENTITY_ENDPOINT: string;
+    IDENTITY_HEADER: string;
+    AZURE_POD_IDENTITY_AUTHORITY_HOST: string;
+  };
   /** With `https`: the local CA's certificate (PEM) that clients must trust. */
   readonly caCertificate: string | undefined;
   /** With `https`: the file holding `caCertificate` (for NODE_EXTRA_CA_CERTS / REQUESTS_CA_BUNDLE). */
@@ -75,6 +99,24 @@ export interface Emulator {
   revokeRefreshTokens(userIdOrUpn: string): void;
   /** The user's own consent for a client (default: the first): as if they clicked Accept; [] revokes. */
   setUserConsent(userIdOrUpn: string, scopes: string[], clientId?: string): void;
+  /** Replaces the app roles assigned directly to a user on a client (default: the first); reset() restores. */
+  setUserRoles(userIdOrUpn: string, roles: string[], clientId?: string): void;
+  /**
+   * A token of the built-in external issuer `{url}/workload-issuer` (default subject
+   * `system:serviceaccount:default:entra-bff`, audience `api://AzureADTokenExchange`, 1 h): write it
+   * where AZURE_FEDERATED_TOKEN_FILE points, as Kubernetes does, and rotate it by minting again.
+   */
+  mintWorkloadAssertion(options?: WorkloadAssertionOptions): Promise<string>;
+  /**
+   * An OIDC back-channel logout token (typ logout+jwt, events, sid and/or sub, no nonce), signed
+   * with the tenant key; `claims`, `typ` and `foreignKey` break it on purpose for tests.
+   */
+  logoutToken(options?: LogoutTokenOptions): Promise<string>;
+  /** POSTs `logout_token=…` to an app's back-channel logout URL; resolves its status and body. */
+  sendBackchannelLogout(
+    url: string,
+    options?: LogoutTokenOptions & { logoutToken?: string },
+  ): Promise<{ status: number; body: string }>;
   setTokenLifetimes(l: Partial<TokenLifetimes>): void;
   advanceClock(seconds: number): void;
   rotateKeys(options?: { keepOld?: boolean }): void;
@@ -150,6 +192,19 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
       postLogoutRedirectUris: primary.postLogoutRedirectUris,
     },
     users: config.users,
+    tenants: state.directory.tenants.map((t) => ({
+      id: t.id,
+      domain: t.domain,
+      displayName: t.displayName,
+      issuer: state.issuerFor(t.id),
+      users: state.directory.usersOf(t.id),
+    })),
+    workloadIssuer: workloadIssuer(state),
+    managedIdentityEnv: {
+      IDENTITY_ENDPOINT: `${url}${APP_SERVICE_PATH}`,
+      IDENTITY_HEADER: state.identityHeader,
+      AZURE_POD_IDENTITY_AUTHORITY_HOST: url,
+    },
     caCertificate: tls?.caCertificate,
     caFile: tls?.caFile,
     signIn: (authorizeUrl, username, options) =>
@@ -158,6 +213,10 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     graphFault: (fault) => controls.graphFault(fault),
     revokeRefreshTokens: (user) => controls.revokeRefreshTokens(user),
     setUserConsent: (user, scopes, clientId) => controls.setUserConsent(user, scopes, clientId),
+    setUserRoles: (user, roles, clientId) => controls.setUserRoles(user, roles, clientId),
+    mintWorkloadAssertion: (opts) => controls.mintWorkloadAssertion(opts),
+    logoutToken: (opts) => controls.logoutToken(opts),
+    sendBackchannelLogout: (target, opts) => controls.sendBackchannelLogout(target, opts),
     setTokenLifetimes: (l) => controls.setTokenLifetimes(l),
     advanceClock: (seconds) => controls.advanceClock(seconds),
     rotateKeys: (opts) => controls.rotateKeys(opts),

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { DemoUser } from "./config.js";
+import type { DemoUser } from "./config-types.js";
 import { type AadError, entraTimestamp } from "./errors.js";
 
 /** Each character escapeHtml replaces, with its entity ("&" first: the others start with it). */
@@ -45,7 +45,13 @@ ul{list-style:none;margin:0 0 16px;padding:0}
 dl{font-size:13px;color:var(--muted)}dt{font-weight:600}dd{margin:0 0 6px;word-break:break-all}
 `;
 
-function page(title: string, body: string, csp: string, scriptNonce?: string): { html: string; csp: string } {
+/** A page in Entra's look; `script` (CSP-nonced) runs at the end of the body. */
+export function page(
+  title: string,
+  body: string,
+  csp: string,
+  script?: { nonce: string; code: string },
+): { html: string; csp: string } {
   const html = `<!doctype html>
 <html lang="en">
 <head>
@@ -59,13 +65,13 @@ function page(title: string, body: string, csp: string, scriptNonce?: string): {
 <div class="brand">Microsoft Entra ID · local emulator</div>
 ${body}
 </main>
-${scriptNonce ? `<script nonce="${scriptNonce}">document.forms[0].submit();</script>` : ""}
+${script ? `<script nonce="${script.nonce}">${script.code}</script>` : ""}
 </body>
 </html>`;
   return { html, csp };
 }
 
-const BASE_CSP =
+export const BASE_CSP =
   "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'";
 
 function initials(user: DemoUser): string {
@@ -201,5 +207,8 @@ ${inputs}
 <noscript><p>Script is disabled. Click Submit to continue.</p><button type="submit" class="cancel">Submit</button></noscript>
 </form>`;
   const origin = new URL(action).origin;
-  return page("Working...", body, `${BASE_CSP}; script-src 'nonce-${nonce}'; form-action ${origin}`, nonce);
+  return page("Working...", body, `${BASE_CSP}; script-src 'nonce-${nonce}'; form-action ${origin}`, {
+    nonce,
+    code: "document.forms[0].submit();",
+  });
 }

@@ -1,13 +1,22 @@
+export type { LogoutTokenOptions } from "./backchannel.js";
+export { BACKCHANNEL_EVENT } from "./backchannel.js";
+export { EmulatorConfigError, loadConfig, parseConfig } from "./config.js";
 export type {
+  AppRole,
+  AppRoleAssignment,
   ClientRegistration,
   DemoUser,
+  DirectoryGroup,
   EmulatorConfig,
+  FederatedCredential,
+  ManagedIdentity,
+  OtherTenant,
   ResourceApp,
   TenantConfig,
   TokenLifetimes,
-} from "./config.js";
-export { EmulatorConfigError, loadConfig, parseConfig } from "./config.js";
+} from "./config-types.js";
 export { ControlInputError } from "./control.js";
+export type { WorkloadAssertionOptions } from "./control-directory.js";
 export { DEFAULT_CONFIG } from "./default-tenant.js";
 export type { Emulator, StartEmulatorOptions } from "./emulator.js";
 export { startEmulator } from "./emulator.js";

@@ -1,21 +1,6 @@
-import type { ClientRegistration } from "./config.js";
+import { parseAuthorization } from "./config-client.js";
 import { fail, guid, isRecord, optStr, strArray } from "./config-fields.js";
-
-/**
- * Another app registration that exposes an API ("Expose an API"): clients ask for its scopes as
- * `{identifierUri}/{scope}` and get an access token for it in the format its manifest asks for.
- */
-export interface ResourceApp {
-  /** Application (client) ID: the `aud` of its v2.0 access tokens. */
-  appId: string;
-  displayName: string;
-  /** App ID URIs; default `["api://{appId}"]`. */
-  identifierUris: string[];
-  /** The delegated scopes it exposes (names only, e.g. `Tasks.ReadWrite`). */
-  scopes: string[];
-  /** The manifest's `requestedAccessTokenVersion`: 1 (Entra's default, `aud` = the URI) or 2. */
-  requestedAccessTokenVersion: 1 | 2;
-}
+import type { ClientRegistration, ResourceApp } from "./config-types.js";
 
 const SCOPE_NAME = /^[^\s/]+$/;
 
@@ -41,6 +26,7 @@ function parseResourceApp(raw: unknown, i: number): ResourceApp {
     identifierUris,
     scopes,
     requestedAccessTokenVersion: version,
+    ...parseAuthorization(raw, path),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { ClientRegistration } from "./config.js";
+import type { ClientRegistration } from "./config-types.js";
 import { AadError } from "./errors.js";
 
 export const GRAPH_RESOURCE = "https://graph.microsoft.com";
@@ -12,12 +12,20 @@ const GRAPH_DELEGATED = [
   "User.Read.All",
   "User.ReadWrite.All",
   "Directory.Read.All",
+  "GroupMember.Read.All",
+  "Group.Read.All",
   "Mail.Read",
   "Calendars.Read",
   "Files.Read",
 ];
 /** Graph permissions only an administrator may consent to (users get "Need admin approval"). */
-const ADMIN_ONLY = new Set(["user.read.all", "user.readwrite.all", "directory.read.all"]);
+const ADMIN_ONLY = new Set([
+  "user.read.all",
+  "user.readwrite.all",
+  "directory.read.all",
+  "groupmember.read.all",
+  "group.read.all",
+]);
 /** Another resource app's scope: `api://<app-id or name>/<scope>`. */
 const CUSTOM_SCOPE = /^api:\/\/[^/\s]+\/[^/\s]+$/i;
 

@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
-import type { ClientRegistration, DemoUser, EmulatorConfig, TokenLifetimes } from "./config.js";
+import type { ClientRegistration, DemoUser, EmulatorConfig, TokenLifetimes } from "./config-types.js";
+import { Directory } from "./directory.js";
 import { AadError } from "./errors.js";
 import { KeyRing } from "./keys.js";
-import type { ScopeRequest } from "./scopes.js";
+import type { AuthorizeRequest, SsoSession, TenantScope } from "./state-types.js";
 
 export type HostileIdTokenKind =
   | "wrong-signature"
@@ -88,26 +89,11 @@ export interface RefreshTokenRecord extends Grant {
   revoked: boolean;
 }
 
-/** Validated /authorize parameters kept server-side while the account picker is shown. */
-export interface AuthorizeRequest {
-  client: ClientRegistration;
-  redirectUri: string;
-  responseMode: "query" | "form_post" | "fragment";
-  scopes: ScopeRequest;
-  state: string | undefined;
-  nonce: string | undefined;
-  codeChallenge: string | undefined;
-  prompt: string | undefined;
-  loginHint: string | undefined;
-  /** `client_info=1` was sent: the redirect and token response carry `client_info`. */
-  clientInfo: boolean;
-  /** Set once the user is known (picker or SSO) while the consent step is shown. */
-  userId?: string;
-  /** The permissions the consent step asks the user to grant. */
-  consent?: string[];
-}
+export type { AuthorizeRequest, SsoSession, TenantScope } from "./state-types.js";
 
 const PENDING_SECONDS = 600;
+/** An SSO session unused this long is over (Entra's default session lifetime is of this order). */
+export const SSO_IDLE_SECONDS = 86_400;
 
 /** Opaque random token material (base64url). */
 export function opaque(bytes = 32): string {
@@ -126,8 +112,8 @@ export class EmulatorState {
   readonly codes = new Map<string, AuthCodeRecord>();
   readonly refreshTokens = new Map<string, RefreshTokenRecord>();
   readonly pending = new Map<string, { request: AuthorizeRequest; expiresAt: number }>();
-  /** SSO sessions behind the ESTSAUTH cookie: session id → user id. */
-  readonly ssoSessions = new Map<string, string>();
+  /** SSO sessions behind the ESTSAUTH cookie, by cookie value. */
+  readonly ssoSessions = new Map<string, SsoSession>();
   /** Users' own consent, per `clientId|userId` (admin consent lives in the client's configuration). */
   readonly userConsents = new Map<string, string[]>();
   /** client_assertion `jti`s already seen, with the assertion's expiry (kept until then). */
@@ -137,8 +123,28 @@ export class EmulatorState {
   hostileIdToken: HostileIdTokenKind | null = null;
   log: RequestLogEntry[] = [];
 
+  readonly directory: Directory;
+  /** The secret App Service puts in IDENTITY_HEADER (the managed identity endpoint checks it). */
+  readonly identityHeader = opaque(24);
+  private workloadKeyRing: KeyRing | undefined;
+  /** The configured role assignments, restored by `reset()` after `setUserRoles`. */
+  private readonly configuredAssignments: ClientRegistration["appRoleAssignments"][];
+
   constructor(readonly config: EmulatorConfig) {
     this.lifetimes = { ...config.lifetimes };
+    this.directory = new Directory(config);
+    this.configuredAssignments = config.clients.map((c) => structuredClone(c.appRoleAssignments));
+  }
+
+  /** The signing keys of the built-in external issuer (`/workload-issuer`), made on first use. */
+  get workloadKeys(): KeyRing {
+    this.workloadKeyRing ??= KeyRing.create();
+    return this.workloadKeyRing;
+  }
+
+  /** The v2.0 issuer of a tenant. */
+  issuerFor(tenantId: string): string {
+    return `${this.baseUrl}/${tenantId}/v2.0`;
   }
 
   get tenantId(): string {
@@ -162,12 +168,12 @@ export class EmulatorState {
     return new Date(this.now() * 1000);
   }
 
-  /** Accepts the tenant GUID, its domain, or the multi-tenant aliases; anything else is AADSTS90002. */
-  resolveTenant(segment: string): void {
+  /** Accepts a tenant's GUID or domain, or the multi-tenant aliases; anything else is AADSTS90002. */
+  resolveTenant(segment: string): TenantScope {
     const lower = segment.toLowerCase();
-    const { id, domain } = this.config.tenant;
-    if (lower === id || lower === domain.toLowerCase() || lower === "common" || lower === "organizations")
-      return;
+    if (lower === "common" || lower === "organizations") return { tenant: null, segment: lower };
+    const tenant = this.directory.findTenant(segment);
+    if (tenant) return { tenant, segment };
     throw new AadError(
       "invalid_tenant",
       90002,
@@ -179,11 +185,9 @@ export class EmulatorState {
     return this.config.clients.find((c) => c.clientId === clientId.toLowerCase());
   }
 
+  /** A user of any tenant by id, UPN or mail. */
   findUser(idOrUpn: string): DemoUser | undefined {
-    const key = idOrUpn.toLowerCase();
-    return this.config.users.find(
-      (u) => u.id === key || u.userPrincipalName.toLowerCase() === key || u.mail?.toLowerCase() === key,
-    );
+    return this.directory.findUser(idOrUpn);
   }
 
   /** Parks an /authorize request while the picker is shown; returns its server-side id. */
@@ -231,7 +235,10 @@ export class EmulatorState {
     for (const [key, exp] of this.usedJtis) if (exp + 600 < now) this.usedJtis.delete(key);
     for (const [key, value] of this.refreshTokens)
       if (value.expiresAt + 86_400 < now) this.refreshTokens.delete(key);
-    // SSO sessions have no expiry of their own: keep the newest 10k (Maps iterate oldest first).
+    for (const [key, session] of this.ssoSessions) {
+      if (session.lastUsedAt + SSO_IDLE_SECONDS < now) this.ssoSessions.delete(key);
+    }
+    // And at most the newest 10k (Maps iterate oldest first).
     for (const key of this.ssoSessions.keys()) {
       if (this.ssoSessions.size <= 10_000) break;
       this.ssoSessions.delete(key);
@@ -247,5 +254,8 @@ export class EmulatorState {
     this.log = [];
     this.clockOffsetSeconds = 0;
     this.lifetimes = { ...this.config.lifetimes };
+    this.config.clients.forEach((client, i) => {
+      client.appRoleAssignments = structuredClone(this.configuredAssignments[i]);
+    });
   }
 }

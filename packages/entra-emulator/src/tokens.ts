@@ -1,7 +1,9 @@
 import { createHash, createHmac, randomUUID } from "node:crypto";
 import { base64url, type JWTPayload, SignJWT } from "jose";
-import type { DemoUser, ResourceApp } from "./config.js";
+import type { DemoUser, ResourceApp } from "./config-types.js";
+import { authorizationClaims } from "./directory-claims.js";
 import { generateSigningKey, type SigningKey } from "./keys.js";
+import { findResourceApp } from "./resource-apps.js";
 import { GRAPH_APP_ID, tokenScp } from "./scopes.js";
 import { type EmulatorState, type Grant, type HostileIdTokenKind, opaque } from "./state.js";
 
@@ -44,16 +46,29 @@ function idTokenClaims(
   grant: Grant,
   nonce: string | undefined,
 ): JWTPayload {
-  const claims = envelope(state, grant.clientId, state.issuer, state.lifetimes.idTokenSeconds, 48);
+  const tenantId = state.directory.tenantOf(user).id;
+  const client = state.findClient(grant.clientId);
+  const { groups, roles, ...overage } = client ? authorizationClaims(state.directory, client, user) : {};
+  const { aio, ...opening } = envelope(
+    state,
+    grant.clientId,
+    state.issuerFor(tenantId),
+    state.lifetimes.idTokenSeconds,
+    48,
+  );
+  // The overage claim (when present) comes before `aio`.
+  const claims: JWTPayload = { ...opening, ...overage, aio };
   if (grant.scopes.includes("email") && user.mail) claims.email = user.mail;
+  if (groups) claims.groups = groups;
   if (grant.scopes.includes("profile")) claims.name = user.displayName;
   if (nonce !== undefined) claims.nonce = nonce;
   claims.oid = user.id;
   if (grant.scopes.includes("profile")) claims.preferred_username = user.userPrincipalName;
   claims.rh = `0.${opaque(40)}.`;
+  if (roles) claims.roles = roles;
   claims.sid = grant.sid;
   claims.sub = pairwiseSub(user.id, grant.clientId);
-  claims.tid = state.tenantId;
+  claims.tid = tenantId;
   claims.uti = uti();
   claims.ver = "2.0";
   return claims;
@@ -131,18 +146,19 @@ export async function issueGraphAccessToken(
   appDisplayName: string,
   subject: { user: DemoUser; scopes: string[]; resource: string } | { roles: string[] },
 ): Promise<string> {
+  const tenantId = "user" in subject ? state.directory.tenantOf(subject.user).id : state.tenantId;
   const claims: JWTPayload = {
     ...envelope(
       state,
       "resource" in subject ? subject.resource : GRAPH_APP_ID,
-      `https://sts.windows.net/${state.tenantId}/`,
+      `https://sts.windows.net/${tenantId}/`,
       state.lifetimes.accessTokenSeconds,
       40,
     ),
     app_displayname: appDisplayName,
     appid: clientId,
     appidacr: "1",
-    idp: `https://sts.windows.net/${state.tenantId}/`,
+    idp: `https://sts.windows.net/${tenantId}/`,
   };
   if ("user" in subject) {
     const { user, scopes, resource } = subject;
@@ -159,6 +175,8 @@ export async function issueGraphAccessToken(
       sub: pairwiseSub(user.id, GRAPH_APP_ID),
       unique_name: user.userPrincipalName,
       upn: user.userPrincipalName,
+      // Another app's API gets that app's roles and groups for the user.
+      ...resourceAppClaims(state, resource, user),
     });
     delete claims.idp;
   } else {
@@ -169,7 +187,7 @@ export async function issueGraphAccessToken(
       sub: pairwiseSub(clientId, "app"),
     });
   }
-  Object.assign(claims, { rh: `0.${opaque(40)}.`, tid: state.tenantId, uti: uti(), ver: "1.0" });
+  Object.assign(claims, { rh: `0.${opaque(40)}.`, tid: tenantId, uti: uti(), ver: "1.0" });
   return sign(claims, state.keys.current);
 }
 
@@ -184,21 +202,37 @@ export async function issueApiAccessToken(
   subject: { user: DemoUser; scopes: string[]; resource: string },
 ): Promise<string> {
   const { user, scopes, resource } = subject;
+  const tenantId = state.directory.tenantOf(user).id;
+  const { groups, roles, ...overage } = resourceAppClaims(state, resource, user);
   const claims: JWTPayload = {
-    ...envelope(state, api.appId, state.issuer, state.lifetimes.accessTokenSeconds, 40),
+    ...envelope(state, api.appId, state.issuerFor(tenantId), state.lifetimes.accessTokenSeconds, 40),
+    ...overage,
     azp: clientId,
     azpacr: "1",
+    ...(groups ? { groups } : {}),
     name: user.displayName,
     oid: user.id,
     preferred_username: user.userPrincipalName,
     rh: `0.${opaque(40)}.`,
+    ...(roles ? { roles } : {}),
     scp: tokenScp(scopes, resource),
     sub: pairwiseSub(user.id, api.appId),
-    tid: state.tenantId,
+    tid: tenantId,
     uti: uti(),
     ver: "2.0",
   };
   return sign(claims, state.keys.current);
+}
+
+/**
+ * The roles and groups an API's token carries: those of the registered API (`apis`) or client
+ * that the resource (`api://…`) names, for this user.
+ */
+function resourceAppClaims(state: EmulatorState, resource: string, user: DemoUser): JWTPayload {
+  const api = findResourceApp(state.config.apis, resource);
+  const byClientId = /^api:\/\/([0-9a-f-]{36})$/i.exec(resource)?.[1];
+  const app = api ?? (byClientId ? state.findClient(byClientId) : undefined);
+  return app ? authorizationClaims(state.directory, app, user) : {};
 }
 
 /** `client_info` = base64url JSON `{uid, utid}`; MSAL's homeAccountId is `uid.utid`. */

@@ -101,7 +101,7 @@ describe("GET /{tenant}/oauth2/v2.0/authorize", () => {
     ["a redirect URI with an extra query", { redirect_uri: "http://localhost:5000/getAToken?x=1" }, "50011"],
     ["a missing client_id", { client_id: null }, "900144"],
     ["a missing redirect_uri", { redirect_uri: null }, "900144"],
-    ["an unknown tenant", { __tenant: "fabrikam.onmicrosoft.com" }, "90002"],
+    ["an unknown tenant", { __tenant: "northwind.onmicrosoft.com" }, "90002"],
   ])("renders an error page for %s", async (_name, params, code) => {
     const { __tenant, ...rest } = params as Record<string, string | null>;
     let url = authorizeUrl(emulator, rest);

@@ -22,7 +22,13 @@ describe("config.schema.json", () => {
     expect(keysOf(props).filter((k) => k !== "$schema")).toEqual(Object.keys(parsed).sort());
     expect(keysOf(props.tenant?.properties)).toEqual(Object.keys(parsed.tenant).sort());
     expect(keysOf(props.clients?.items?.properties)).toEqual(Object.keys(parsed.clients[0] ?? {}).sort());
-    expect(keysOf(props.users?.items?.properties)).toEqual(Object.keys(parsed.users[0] ?? {}).sort());
+    const userProps = (schema.definitions as Props).user?.properties;
+    expect(keysOf(userProps)).toEqual(Object.keys(parsed.users[0] ?? {}).sort());
+    expect(keysOf(props.groups?.items?.properties)).toEqual(Object.keys(parsed.groups?.[0] ?? {}).sort());
+    const tenantKeys = Object.keys(parsed.tenants?.[0] ?? {}).sort();
+    expect(keysOf(props.tenants?.items?.properties)).toEqual(tenantKeys);
+    const identityKeys = Object.keys(parsed.managedIdentities?.[0] ?? {}).sort();
+    expect(keysOf(props.managedIdentities?.items?.properties)).toEqual(identityKeys);
     expect(keysOf(props.lifetimes?.properties)).toEqual(Object.keys(parsed.lifetimes).sort());
     // The built-in tenant registers no API: the example does.
     const api = loadConfig(examplePath).apis[0];

@@ -52,11 +52,17 @@ function pick(html: string, userId: string) {
 }
 
 describe("default permissions", () => {
-  it("grants the consented User.Read (and email) to a sign-in that asks only for openid profile offline_access", async () => {
+  it("grants the admin-consented User.Read and GroupMember.Read.All (and email) to a sign-in that asks only for openid profile offline_access", async () => {
     const { code, verifier } = await getCode(emulator, ADELE, { scope: "openid profile offline_access" });
     const { status, body } = await token(emulator, codeForm(emulator, code, verifier));
     expect(status).toBe(200);
-    expect(String(body.scope).split(" ").sort()).toEqual(["User.Read", "email", "openid", "profile"]);
+    expect(String(body.scope).split(" ").sort()).toEqual([
+      "GroupMember.Read.All",
+      "User.Read",
+      "email",
+      "openid",
+      "profile",
+    ]);
     expect(scpOf(String(body.access_token))).toContain("User.Read");
     expect(decodeJwt(String(body.id_token)).email).toBe(ADELE);
   });
@@ -244,7 +250,10 @@ describe("permissions on other APIs (api://…)", () => {
     expect(new URL(unknown.headers.get("location") ?? "").searchParams.get("error_description")).toMatch(
       /^AADSTS70011: /,
     );
-    const withApi = await startWithClient({ permissions: ["User.Read", `${API}/Orders.Read`] });
+    const withApi = await startWithClient({
+      permissions: ["User.Read", `${API}/Orders.Read`],
+      adminConsent: ["User.Read"],
+    });
     try {
       const mixed = await get(authorizeUrl(withApi, { scope: `openid User.Read ${API}/Orders.Read` }));
       const location = new URL(mixed.headers.get("location") ?? "");

@@ -84,7 +84,11 @@ describe("registered APIs (apis)", () => {
 });
 
 describe("apis configuration", () => {
-  const client = { ...builtIn, permissions: ["User.Read", `api://${V2_APP}/Tasks.Delete`] };
+  const client = {
+    ...builtIn,
+    permissions: ["User.Read", `api://${V2_APP}/Tasks.Delete`],
+    adminConsent: ["User.Read"],
+  };
 
   it("defaults identifierUris to api://{appId} and the token version to 1, as Entra's manifest does", () => {
     const [api] = parseConfig({ apis: [{ appId: V2_APP.toUpperCase(), scopes: ["Tasks.ReadWrite"] }] }).apis;
@@ -94,6 +98,9 @@ describe("apis configuration", () => {
       identifierUris: [`api://${V2_APP}`],
       scopes: ["Tasks.ReadWrite"],
       requestedAccessTokenVersion: 1,
+      appRoles: [],
+      appRoleAssignments: [],
+      groupMembershipClaims: "None",
     });
   });
 

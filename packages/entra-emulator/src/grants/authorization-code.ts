@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { ClientRegistration } from "../config.js";
+import type { ClientRegistration } from "../config-types.js";
 import { AadError } from "../errors.js";
 import type { EmulatorState } from "../state.js";
 import { type TokenResponse, userTokenResponse } from "./user-tokens.js";

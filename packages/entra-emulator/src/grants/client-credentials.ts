@@ -1,4 +1,4 @@
-import type { ClientRegistration } from "../config.js";
+import type { ClientRegistration } from "../config-types.js";
 import { AadError } from "../errors.js";
 import { GRAPH_RESOURCE, parseAppScope } from "../scopes.js";
 import type { EmulatorState } from "../state.js";

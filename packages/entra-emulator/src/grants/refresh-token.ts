@@ -1,4 +1,4 @@
-import type { ClientRegistration } from "../config.js";
+import type { ClientRegistration } from "../config-types.js";
 import { grantedScopes, missingConsent } from "../consent.js";
 import { AadError } from "../errors.js";
 import { OIDC_SCOPES, parseScopes } from "../scopes.js";

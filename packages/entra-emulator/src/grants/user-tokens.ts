@@ -1,4 +1,4 @@
-import type { ClientRegistration, DemoUser } from "../config.js";
+import type { ClientRegistration, DemoUser } from "../config-types.js";
 import { findResourceApp } from "../resource-apps.js";
 import { type EmulatorState, type Grant, opaque } from "../state.js";
 import { clientInfo, issueApiAccessToken, issueGraphAccessToken, issueIdToken } from "../tokens.js";
@@ -59,6 +59,6 @@ export async function userTokenResponse(
   }
   if (grant.scopes.includes("openid"))
     response.id_token = await issueIdToken(state, user, grant, options.nonce);
-  if (options.clientInfo) response.client_info = clientInfo(user.id, state.tenantId);
+  if (options.clientInfo) response.client_info = clientInfo(user.id, state.directory.tenantOf(user).id);
   return response;
 }

@@ -1,12 +1,14 @@
 import { randomUUID } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";
-import type { DemoUser } from "../config.js";
+import type { DemoUser } from "../config-types.js";
 import { grantedScopes, missingConsent } from "../consent.js";
-import { correlationIdOf } from "../correlation-id.js";
+import { correlationIdOf } from "../correlation.js";
 import { AadError, renderAadError } from "../errors.js";
 import { consentPage, formPostPage, pickerPage } from "../html.js";
 import { isAdminOnly } from "../scopes.js";
+import { currentSsoSession } from "../sso.js";
 import { type AuthorizeRequest, type EmulatorState, opaque } from "../state.js";
+import { checkUserAllowed } from "../tenancy.js";
 import { clientInfo } from "../tokens.js";
 
 /** The steps of an interactive sign-in after /authorize validated it: picker, consent, code. */
@@ -80,7 +82,8 @@ export function showPicker(
       tenantPath,
       flowId: state.park(auth),
       appName: auth.client.displayName,
-      users: state.config.users,
+      // A tenant's authority lists its own users; `common` / `organizations` list everyone.
+      users: auth.tenantId ? state.directory.usersOf(auth.tenantId) : state.directory.users,
       hintedUserId,
       redirectOrigin: new URL(auth.redirectUri).origin,
     }),
@@ -96,7 +99,10 @@ export function completeSignIn(
   user: DemoUser,
 ) {
   state.sweep();
-  const sid = randomUUID();
+  // Entra's `sid` names the SSO session: the same in every sign-in that session makes.
+  const session = currentSsoSession(state, request);
+  session?.clients.add(auth.client.clientId);
+  const sid = session?.sid ?? randomUUID();
   const code = `1.${opaque(48)}`;
   state.codes.set(code, {
     clientId: auth.client.clientId,
@@ -112,7 +118,7 @@ export function completeSignIn(
     redeemed: false,
   });
   const fields: Record<string, string> = { code };
-  if (auth.clientInfo) fields.client_info = clientInfo(user.id, state.tenantId);
+  if (auth.clientInfo) fields.client_info = clientInfo(user.id, state.directory.tenantOf(user).id);
   if (auth.state !== undefined) fields.state = auth.state;
   fields.session_state = sid;
   request.emulatorLog.clientId = auth.client.clientId;
@@ -132,6 +138,7 @@ export function proceed(
   auth: AuthorizeRequest,
   user: DemoUser,
 ) {
+  checkUserAllowed(state, auth.tenantId, auth.client, user);
   const missing =
     auth.prompt === "consent"
       ? auth.scopes.permissions

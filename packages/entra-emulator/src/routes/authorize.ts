@@ -3,7 +3,8 @@ import { missingConsent } from "../consent.js";
 import { AadError } from "../errors.js";
 import { parseScopes } from "../scopes.js";
 import { ssoUser, startSsoSession } from "../sso.js";
-import type { AuthorizeRequest, EmulatorState } from "../state.js";
+import type { AuthorizeRequest, EmulatorState, TenantScope } from "../state.js";
+import { appNotFound, checkClientAvailable, checkUserAllowed } from "../tenancy.js";
 import {
   completeSignIn,
   consentRequired,
@@ -59,8 +60,9 @@ function malformed(detail: string): AadError {
 
 /** Validates the parts of /authorize that decide whether we may redirect back at all. */
 function validateClientAndRedirect(state: EmulatorState, tenant: string, q: Params) {
+  let scope: TenantScope;
   try {
-    state.resolveTenant(tenant);
+    scope = state.resolveTenant(tenant);
   } catch (err) {
     if (err instanceof AadError) throw pageError(err.code, err.error, err.text);
     throw err;
@@ -68,13 +70,8 @@ function validateClientAndRedirect(state: EmulatorState, tenant: string, q: Para
   const clientId = q.client_id;
   if (!clientId) throw missing("client_id", "page");
   const client = state.findClient(clientId);
-  if (!client) {
-    throw pageError(
-      700016,
-      "unauthorized_client",
-      `Application with identifier '${clientId}' was not found in the directory '${state.config.tenant.displayName}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`,
-    );
-  }
+  if (!client) throw appNotFound(clientId, scope.tenant?.displayName ?? scope.segment, "page");
+  checkClientAvailable(state, scope, client, "page");
   const redirectUri = q.redirect_uri;
   if (!redirectUri) throw missing("redirect_uri", "page");
   if (!client.redirectUris.includes(redirectUri)) {
@@ -84,14 +81,14 @@ function validateClientAndRedirect(state: EmulatorState, tenant: string, q: Para
       `The redirect URI '${redirectUri}' specified in the request does not match the redirect URIs configured for the application '${client.clientId}'. Make sure the redirect URI sent in the request matches one added to your application in the Azure portal. Navigate to https://aka.ms/redirectUriMismatchError to learn more about how to fix this.`,
     );
   }
-  return { client, redirectUri };
+  return { client, redirectUri, tenantId: scope.tenant?.id ?? null };
 }
 
 /** Validates everything else; errors from here on go back to the (now trusted) redirect URI. */
 function validateRest(
   q: Params,
   client: AuthorizeRequest["client"],
-): Omit<AuthorizeRequest, "client" | "redirectUri" | "responseMode"> {
+): Omit<AuthorizeRequest, "client" | "tenantId" | "redirectUri" | "responseMode"> {
   const responseType = q.response_type;
   if (!responseType) throw missing("response_type", "redirect");
   if (responseType !== "code") {
@@ -162,6 +159,7 @@ async function signInStep(
         { delivery: "redirect" },
       );
     }
+    checkUserAllowed(state, auth.tenantId, auth.client, session);
     if (missingConsent(state, auth.client, session.id, auth.scopes).length > 0) throw consentRequired(auth);
     return completeSignIn(state, request, reply, auth, session);
   }
@@ -185,7 +183,7 @@ export function registerAuthorizeRoutes(app: FastifyInstance, state: EmulatorSta
       | undefined;
     const q: Params = {};
     for (const [k, v] of Object.entries(source ?? {})) q[k] = text(v);
-    const { client, redirectUri } = validateClientAndRedirect(state, request.params.tenant, q);
+    const { client, redirectUri, tenantId } = validateClientAndRedirect(state, request.params.tenant, q);
     request.emulatorLog.clientId = client.clientId;
     const target = { redirectUri, responseMode: responseModeOf(q) };
     try {
@@ -197,7 +195,7 @@ export function registerAuthorizeRoutes(app: FastifyInstance, state: EmulatorSta
         throw new AadError(error, queued.aadsts, description, { delivery });
       }
       const rest = validateRest(q, client);
-      const auth: AuthorizeRequest = { client, ...target, ...rest };
+      const auth: AuthorizeRequest = { client, tenantId, ...target, ...rest };
       return await signInStep(state, request, reply, auth);
     } catch (err) {
       if (err instanceof AadError && err.delivery !== "page") {

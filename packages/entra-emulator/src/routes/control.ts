@@ -1,4 +1,5 @@
 import type { FastifyInstance } from "fastify";
+import type { LogoutTokenOptions } from "../backchannel.js";
 import { ControlInputError, type Controls } from "../control.js";
 import type { GrantType, GraphFault, HostileIdTokenKind } from "../state.js";
 
@@ -57,6 +58,27 @@ export function registerControlRoutes(app: FastifyInstance, controls: Controls):
     }
     controls.setUserConsent(body.user, body.scopes as string[], body.clientId);
     return reply.code(204).send();
+  });
+  app.post("/_emulator/roles", async (request, reply) => {
+    const body = bodyOf(request.body);
+    if (typeof body.user !== "string") throw new ControlInputError("user must be a user id or UPN");
+    if (body.clientId !== undefined && typeof body.clientId !== "string") {
+      throw new ControlInputError("clientId must be a string");
+    }
+    controls.setUserRoles(body.user, body.roles as string[], body.clientId);
+    return reply.code(204).send();
+  });
+  app.post("/_emulator/workload-assertion", async (request) => {
+    const body = request.body === undefined ? {} : bodyOf(request.body);
+    return { assertion: await controls.mintWorkloadAssertion(body) };
+  });
+  app.post("/_emulator/logout-token", async (request) => {
+    return { logoutToken: await controls.logoutToken(bodyOf(request.body) as LogoutTokenOptions) };
+  });
+  app.post("/_emulator/backchannel-logout", async (request) => {
+    const { url, ...options } = bodyOf(request.body);
+    if (typeof url !== "string") throw new ControlInputError("url must be an http(s) URL");
+    return controls.sendBackchannelLogout(url, options as LogoutTokenOptions & { logoutToken?: string });
   });
   app.post("/_emulator/lifetimes", async (request, reply) => {
     controls.setTokenLifetimes(bodyOf(request.body));

@@ -1,10 +1,13 @@
 import type { FastifyInstance } from "fastify";
 import { AadError } from "../errors.js";
-import type { EmulatorState } from "../state.js";
+import type { EmulatorState, TenantScope } from "../state.js";
 
-/** The OpenID configuration document, with the fields (and order) Entra publishes. */
-export function openIdConfiguration(state: EmulatorState) {
-  const tenant = `${state.baseUrl}/${state.tenantId}`;
+/**
+ * The OpenID configuration document, with the fields (and order) Entra publishes: for one tenant,
+ * or for `common` / `organizations` with the templated issuer `{base}/{tenantid}/v2.0`.
+ */
+export function openIdConfiguration(state: EmulatorState, scope: TenantScope) {
+  const tenant = `${state.baseUrl}/${scope.tenant?.id ?? scope.segment}`;
   return {
     token_endpoint: `${tenant}/oauth2/v2.0/token`,
     token_endpoint_auth_methods_supported: ["client_secret_post", "private_key_jwt", "client_secret_basic"],
@@ -14,7 +17,7 @@ export function openIdConfiguration(state: EmulatorState) {
     id_token_signing_alg_values_supported: ["RS256"],
     response_types_supported: ["code", "id_token", "code id_token", "id_token token"],
     scopes_supported: ["openid", "profile", "email", "offline_access"],
-    issuer: state.issuer,
+    issuer: state.issuerFor(scope.tenant?.id ?? "{tenantid}"),
     request_uri_parameter_supported: false,
     userinfo_endpoint: `${state.baseUrl}/oidc/userinfo`,
     authorization_endpoint: `${tenant}/oauth2/v2.0/authorize`,
@@ -45,7 +48,7 @@ export function openIdConfiguration(state: EmulatorState) {
     ],
     kerberos_endpoint: `${tenant}/kerberos`,
     code_challenge_methods_supported: ["S256"],
-    tenant_region_scope: state.config.tenant.regionScope,
+    tenant_region_scope: scope.tenant?.regionScope ?? null,
     cloud_instance_name: "microsoftonline.com",
     cloud_graph_host_name: "graph.windows.net",
     msgraph_host: new URL(state.baseUrl).host,
@@ -58,8 +61,7 @@ export function registerDiscoveryRoutes(app: FastifyInstance, state: EmulatorSta
   app.get<{ Params: { tenant: string } }>(
     "/:tenant/v2.0/.well-known/openid-configuration",
     async (request) => {
-      state.resolveTenant(request.params.tenant);
-      return openIdConfiguration(state);
+      return openIdConfiguration(state, state.resolveTenant(request.params.tenant));
     },
   );
 

@@ -57,7 +57,8 @@ export async function authenticate(state: EmulatorState, request: FastifyRequest
   if (!audiences.some((a) => a === GRAPH_APP_ID || a === GRAPH_RESOURCE || a === `${GRAPH_RESOURCE}/`)) {
     throw unauthorized("Access token validation failure. Invalid audience.");
   }
-  if (payload.tid !== state.tenantId) throw unauthorized("Access token validation failure.");
+  const tenant = typeof payload.tid === "string" ? state.directory.findTenant(payload.tid) : undefined;
+  if (tenant?.id !== payload.tid) throw unauthorized("Access token validation failure.");
   return payload;
 }
 

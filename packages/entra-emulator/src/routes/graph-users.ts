@@ -1,7 +1,15 @@
 import type { FastifyInstance } from "fastify";
-import type { DemoUser } from "../config.js";
+import type { DemoUser } from "../config-types.js";
 import { GraphError } from "../errors.js";
 import type { EmulatorState } from "../state.js";
+import {
+  graphOption,
+  pageLink,
+  parseSkipToken,
+  parseTop,
+  type Query,
+  selectProperties,
+} from "./graph-paging.js";
 import { applyFault, authenticate, forbidden, GRAPH_JSON, readAccess } from "./graph-support.js";
 
 /** Graph's default `user` properties, in its order. */
@@ -27,36 +35,11 @@ const FILTERABLE: readonly ("displayName" | "givenName" | "surname" | "mail" | "
   "mail",
   "userPrincipalName",
 ];
-const DEFAULT_PAGE_SIZE = 100;
 const QUERY_OPTIONS = new Set(["$top", "$select", "$filter", "$skiptoken"]);
-
-type Query = Record<string, unknown>;
-
-function option(query: Query, name: string): string | undefined {
-  const value = query[name];
-  if (Array.isArray(value))
-    throw new GraphError(400, "BadRequest", `Query option '${name}' was specified more than once.`);
-  return typeof value === "string" ? value : undefined;
-}
 
 /** `$select`: Graph's property names (case-insensitive); undefined = the default set. */
 export function selectFields(select: string | undefined): UserProperty[] | undefined {
-  const fields = select
-    ?.split(",")
-    .map((f) => f.trim())
-    .filter(Boolean);
-  if (!fields || fields.length === 0) return undefined;
-  return fields.map((field) => {
-    const known = USER_PROPERTIES.find((p) => p.toLowerCase() === field.toLowerCase());
-    if (!known) {
-      throw new GraphError(
-        400,
-        "BadRequest",
-        `Could not find a property named '${field}' on type 'microsoft.graph.user'.`,
-      );
-    }
-    return known;
-  });
+  return selectProperties(select, USER_PROPERTIES, "microsoft.graph.user");
 }
 
 /** A user as Graph returns it, with the `@odata.context` of an entity or of the collection. */
@@ -99,34 +82,11 @@ function parseFilter(filter: string | undefined): ((user: DemoUser) => boolean) 
   return (user) => (user[property] ?? "").toLowerCase().startsWith(prefix);
 }
 
-function parseTop(top: string | undefined): number {
-  if (top === undefined) return DEFAULT_PAGE_SIZE;
-  const size = /^\d{1,4}$/.test(top) ? Number(top) : Number.NaN;
-  if (!(size >= 1 && size <= 999)) {
-    throw new GraphError(
-      400,
-      "BadRequest",
-      `Invalid page size specified: '${top}'. Must be between 1 and 999 inclusive.`,
-    );
-  }
-  return size;
-}
-
-/** `$skiptoken` is opaque to clients; here it carries the offset of the next page. */
-function parseSkipToken(token: string | undefined): number {
-  if (token === undefined) return 0;
-  const offset = /^[A-Za-z0-9_-]{1,16}$/.test(token)
-    ? Number(Buffer.from(token, "base64url").toString())
-    : Number.NaN;
-  if (!Number.isSafeInteger(offset) || offset < 0)
-    throw new GraphError(400, "BadRequest", "Invalid $skiptoken.");
-  return offset;
-}
-
 /** `GET /v1.0/users` (paged, `$top`, `$select`, `$filter=startswith`) and `GET /v1.0/users/{id|upn}`. */
 export function registerUserRoutes(app: FastifyInstance, state: EmulatorState): void {
   app.get<{ Querystring: Query }>("/v1.0/users", async (request, reply) => {
-    const access = readAccess(await authenticate(state, request));
+    const payload = await authenticate(state, request);
+    const access = readAccess(payload);
     // Listing users needs User.ReadBasic.All or broader: User.Read covers only the signed-in user.
     if (!access.others) throw forbidden();
     await applyFault(state);
@@ -139,21 +99,17 @@ export function registerUserRoutes(app: FastifyInstance, state: EmulatorState): 
         );
       }
     }
-    const fields = selectFields(option(request.query, "$select"));
-    const top = parseTop(option(request.query, "$top"));
-    const offset = parseSkipToken(option(request.query, "$skiptoken"));
-    const filter = parseFilter(option(request.query, "$filter"));
-    const matching = filter ? state.config.users.filter(filter) : state.config.users;
+    const fields = selectFields(graphOption(request.query, "$select"));
+    const top = parseTop(graphOption(request.query, "$top"));
+    const offset = parseSkipToken(graphOption(request.query, "$skiptoken"));
+    const filter = parseFilter(graphOption(request.query, "$filter"));
+    // The caller's directory only: another tenant's users are not listed.
+    const directory = state.directory.usersOf(String(payload.tid));
+    const matching = filter ? directory.filter(filter) : directory;
     const page = matching.slice(offset, offset + top);
     const body: Record<string, unknown> = { "@odata.context": usersContext(state, fields) };
     if (offset + top < matching.length) {
-      const next = new URL(`${state.baseUrl}/v1.0/users`);
-      for (const name of ["$top", "$select", "$filter"]) {
-        const value = option(request.query, name);
-        if (value !== undefined) next.searchParams.set(name, value);
-      }
-      next.searchParams.set("$skiptoken", Buffer.from(String(offset + top)).toString("base64url"));
-      body["@odata.nextLink"] = next.toString();
+      body["@odata.nextLink"] = pageLink(state, "/v1.0/users", request.query, offset + top);
     }
     body.value = page.map((user) => userBody(state, user, fields, false));
     return reply.type(GRAPH_JSON).send(body);
@@ -162,7 +118,8 @@ export function registerUserRoutes(app: FastifyInstance, state: EmulatorState): 
   app.get<{ Params: { user: string }; Querystring: Query }>("/v1.0/users/:user", async (request, reply) => {
     const payload = await authenticate(state, request);
     const access = readAccess(payload);
-    const user = state.findUser(request.params.user);
+    const found = state.findUser(request.params.user);
+    const user = found && state.directory.tenantOf(found).id === payload.tid ? found : undefined;
     const isSelf = user !== undefined && user.id === payload.oid;
     // Checked before existence, so a User.Read token cannot probe which users exist.
     if (!access.others && !(isSelf && access.self)) throw forbidden();
@@ -174,7 +131,7 @@ export function registerUserRoutes(app: FastifyInstance, state: EmulatorState): 
         `Resource '${request.params.user}' does not exist or one of its queried reference-property objects are not present.`,
       );
     }
-    const fields = selectFields(option(request.query, "$select"));
+    const fields = selectFields(graphOption(request.query, "$select"));
     return reply.type(GRAPH_JSON).send(userBody(state, user, fields));
   });
 }

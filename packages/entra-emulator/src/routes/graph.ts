@@ -1,16 +1,20 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { JWTPayload } from "jose";
-import type { DemoUser } from "../config.js";
+import type { DemoUser } from "../config-types.js";
 import { GraphError, renderGraphError } from "../errors.js";
 import { PHOTO_SIZE, userPhoto } from "../photo.js";
 import type { EmulatorState } from "../state.js";
 import { pairwiseSub } from "../tokens.js";
+import { registerMemberRoutes } from "./graph-members.js";
 import { applyFault, authenticate, forbidden, GRAPH_JSON, readAccess } from "./graph-support.js";
 import { registerUserRoutes, selectFields, userBody } from "./graph-users.js";
 
 /** The v1.0 paths the emulator serves ("*" = any one segment), to name the first unknown one. */
-const GRAPH_TREE: Tree = { me: { photo: { $value: {} } }, users: { "*": {} } };
+const GRAPH_TREE: Tree = {
+  me: { photo: { $value: {} }, getMemberGroups: {}, getMemberObjects: {}, transitiveMemberOf: {} },
+  users: { "*": {} },
+};
 interface Tree {
   [segment: string]: Tree;
 }
@@ -83,11 +87,16 @@ export function registerGraphRoutes(app: FastifyInstance, state: EmulatorState):
     reply.header("client-request-id", typeof clientRequestId === "string" ? clientRequestId : requestId);
   });
   app.setErrorHandler((error, request, reply: FastifyReply) => {
+    const status = (error as { statusCode?: number }).statusCode ?? 500;
     const err =
       error instanceof GraphError
         ? error
-        : new GraphError(500, "generalException", "An unexpected error occurred.");
-    if (!(error instanceof GraphError)) request.log.error({ err: error }, "unexpected graph emulator error");
+        : status >= 400 && status < 500
+          ? new GraphError(400, "BadRequest", "Unable to read JSON request payload.")
+          : new GraphError(500, "generalException", "An unexpected error occurred.");
+    if (!(error instanceof GraphError) && err.status >= 500) {
+      request.log.error({ err: error }, "unexpected graph emulator error");
+    }
     const requestId = String(reply.getHeader("request-id") ?? randomUUID());
     const clientRequestId = String(reply.getHeader("client-request-id") ?? requestId);
     reply.code(err.status).headers(err.headers).type(GRAPH_JSON);
@@ -140,6 +149,7 @@ export function registerGraphRoutes(app: FastifyInstance, state: EmulatorState):
   app.get("/v1.0/me/photo/$value", photoValue);
 
   registerUserRoutes(app, state);
+  registerMemberRoutes(app, state);
   // Everything else under /v1.0 answers in Graph's error shape, after Graph's token check.
   const unserved = async (request: FastifyRequest) => {
     await authenticate(state, request);

@@ -33,7 +33,7 @@ function formOf(request: FastifyRequest): Record<string, string | undefined> {
 /** `POST /{tenant}/oauth2/v2.0/token`: client authentication, then one handler per grant type. */
 export function registerTokenRoutes(app: FastifyInstance, state: EmulatorState): void {
   app.post<{ Params: { tenant: string } }>("/:tenant/oauth2/v2.0/token", async (request, reply) => {
-    state.resolveTenant(request.params.tenant);
+    const scope = state.resolveTenant(request.params.tenant);
     const form = formOf(request);
     const grantType = form.grant_type;
     request.emulatorLog.grantType = grantType;
@@ -55,7 +55,7 @@ export function registerTokenRoutes(app: FastifyInstance, state: EmulatorState):
         "The request body must contain the following parameter: 'grant_type'.",
       );
     }
-    const { client } = await authenticateClient(state, form, request.headers.authorization);
+    const { client } = await authenticateClient(state, scope, form, request.headers.authorization);
     request.emulatorLog.clientId = client.clientId;
     const grant = GRANTS[grantType as keyof typeof GRANTS];
     if (!grant || !Object.hasOwn(GRANTS, grantType)) {
