@@ -2,7 +2,16 @@ import { DEFAULT_CONFIG } from "@entra-bff/entra-emulator";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { startEmulatorFor } from "../helpers/emulator.js";
 import { freePort } from "../helpers/free-port.js";
-import { ADELE, api, buildTestApp, CookieJar, callback, signIn, startLogin } from "../helpers/test-app.js";
+import {
+  ADELE,
+  api,
+  buildTestApp,
+  CookieJar,
+  callback,
+  signIn,
+  startLogin,
+  type TestApp,
+} from "../helpers/test-app.js";
 import { until as poll } from "../helpers/until.js";
 import { graphCalls } from "./helpers.js";
 
@@ -14,10 +23,8 @@ afterEach(() => {
 /** Polls `check` for up to 10 s (metadata retries back off). */
 const until = (check: () => Promise<boolean> | boolean, what: string) => poll(check, what, 10_000);
 
-type Started = Awaited<ReturnType<typeof buildTestApp>>;
-
 /** Starts a sign-in, picks ADELE at the emulator, arms `fault`, then completes the callback. */
-async function callbackDuring({ app, emulator }: Started, fault: () => unknown, returnTo?: string) {
+async function callbackDuring({ app, emulator }: TestApp, fault: () => unknown, returnTo?: string) {
   const jar = new CookieJar();
   const redirect = await emulator.signIn((await startLogin(app, jar, returnTo)).toString(), ADELE);
   fault();
@@ -25,7 +32,7 @@ async function callbackDuring({ app, emulator }: Started, fault: () => unknown, 
 }
 
 /** The same browser signs in again once the fault is over: the callback's answer. */
-async function retrySignIn({ app, emulator }: Started, jar: CookieJar, returnTo?: string) {
+async function retrySignIn({ app, emulator }: TestApp, jar: CookieJar, returnTo?: string) {
   return callback(app, jar, await emulator.signIn((await startLogin(app, jar, returnTo)).toString(), ADELE));
 }
 
