@@ -1,5 +1,5 @@
 import { Writable } from "node:stream";
-import { type Emulator, type EmulatorConfig, startEmulator } from "@entra-bff/entra-emulator";
+import type { Emulator, EmulatorConfig } from "@entra-bff/entra-emulator";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import { afterEach } from "vitest";
 import { buildApp } from "../../src/app.js";
@@ -7,6 +7,7 @@ import { type AppConfig, type EntraSettings, loadConfig } from "../../src/config
 import type { KeyValueStore } from "../../src/session/kv-store.js";
 import { createMemoryStore } from "../../src/session/memory-store.js";
 import type { SessionTiming } from "../../src/session/session-plugin.js";
+import { startEmulatorFor } from "./emulator.js";
 
 export const PUBLIC_URL = "http://localhost:5000";
 
@@ -15,6 +16,8 @@ export interface TestApp {
   emulator: Emulator;
   config: AppConfig;
   store: KeyValueStore;
+  /** Every route the app registered, as "METHOD /path" (HEAD routes Fastify adds included). */
+  routes: string[];
   /** Every log line the app wrote so far, as parsed JSON. */
   logs(): Array<Record<string, unknown>>;
   /** The raw log output. */
@@ -58,10 +61,9 @@ afterEach(async () => {
  */
 export async function buildTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const publicUrl = options.env?.PUBLIC_URL ?? PUBLIC_URL;
-  const emulator = await startEmulator({
+  const emulator = await startEmulatorFor({
+    publicUrl,
     ...(options.emulatorConfig ? { config: options.emulatorConfig } : {}),
-    redirectUris: [`${publicUrl}/getAToken`],
-    postLogoutRedirectUris: [`${publicUrl}/`],
   });
   cleanups.push(() => emulator.close());
   const base = loadConfig({
@@ -85,9 +87,14 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     },
   });
   const store = options.store ?? createMemoryStore();
+  const routes: string[] = [];
+  const onRoute = (route: { method: string | string[]; url: string }) => {
+    for (const method of [route.method].flat()) routes.push(`${method} ${route.url}`);
+  };
   const app = await buildApp(config, {
     store,
     logStream,
+    onRoute,
     ...(options.sessionTiming ? { sessionTiming: options.sessionTiming } : {}),
   });
   cleanups.push(() => app.close());
@@ -96,6 +103,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     emulator,
     config,
     store,
+    routes,
     logs() {
       return lines
         .join("")

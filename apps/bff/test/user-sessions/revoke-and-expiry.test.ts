@@ -4,7 +4,7 @@ import { createRedisStore } from "../../src/session/redis-store.js";
 import { runSessionsCommand } from "../../src/user-sessions/revoke-command.js";
 import { type RedisServer, startRedisServer } from "../helpers/redis-server.js";
 import { ADELE, api, buildTestApp, signIn } from "../helpers/test-app.js";
-import { until } from "../session/poll.js";
+import { until } from "../helpers/until.js";
 
 let server: RedisServer;
 let prefixes = 0;
