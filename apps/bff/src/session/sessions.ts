@@ -75,6 +75,9 @@ export function createSessions(deps: SessionsDeps): Sessions {
       // regenerate() destroys the previous record and its keys behind a tombstone.
       await createSession(request, identity.cacheKey, auth);
       await deps.index.put(identity.cacheKey, auth, Math.min(deps.idleMs, deps.absoluteMs));
+      // The old cookie is replaced by the new one below; left in place, @fastify/session would
+      // also "clear" it first with nothing but Path=/, against the one cookie rule.
+      delete request.cookies[cookieName];
       if (previous) {
         events.emitEnded(previous.cacheKey);
         await deps.index.forget(previous.cacheKey, previous.user);
