@@ -36,6 +36,11 @@ export interface BuildAppOptions {
   sessionTiming?: SessionTiming;
   /** OpenTelemetry's plugin (telemetry/otel.ts), only when tracing is configured. */
   tracing?: FastifyPluginAsync;
+  /**
+   * More routes under /api, behind the same hooks (CSRF, session, `config.requires`): for
+   * embedding apps and tests.
+   */
+  apiPlugins?: FastifyPluginAsync[];
 }
 
 /**
@@ -121,7 +126,7 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
       reply.header("cache-control", "no-store");
     });
     await scope.register(authRoutes, { config });
-    await scope.register(apiRoutes, { prefix: "/api", config });
+    await scope.register(apiRoutes, { prefix: "/api", config, plugins: options.apiPlugins ?? [] });
   });
 
   await app.register(spaPlugin, { distDir: config.webDistDir });

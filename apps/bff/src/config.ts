@@ -4,6 +4,15 @@ import { existsSync, readFileSync } from "node:fs";
 import { type Static, Type } from "typebox";
 import { Value } from "typebox/value";
 import {
+  type AllowedTenants,
+  EntraDepthEnv,
+  type FederatedCredential,
+  loadFederatedCredential,
+  parseAllowedTenants,
+  parseGroupsFilter,
+  wantsFederatedCredential,
+} from "./config-entra.js";
+import {
   OperationsEnv,
   type OperationsSettings,
   operationsSettings,
@@ -109,14 +118,19 @@ export const EnvSchema = Type.Object({
     }),
   ),
   ...OperationsEnv,
+  ...EntraDepthEnv,
   WEB_DIST_DIR: Type.Optional(Type.String({ minLength: 1, description: "the path of the built SPA" })),
 });
 export type Env = Static<typeof EnvSchema>;
 
-/** How the BFF proves it is the app: a secret, or a certificate (recommended in production). */
+/**
+ * How the BFF proves it is the app: a secret, a certificate, or (no secret at all) a federated
+ * token file or a managed identity.
+ */
 export type ClientCredential =
   | { kind: "secret"; secret: string }
-  | { kind: "certificate"; thumbprintSha256: string; privateKey: string; x5c: string };
+  | { kind: "certificate"; thumbprintSha256: string; privateKey: string; x5c: string }
+  | FederatedCredential;
 
 /** A real (or externally run) Entra ID tenant. */
 export interface EntraSettings {
@@ -130,6 +144,10 @@ export interface EntraSettings {
   graphBaseUrl: string;
   /** True when the settings point at the project's emulator (ENTRA_EMULATOR_URL). */
   emulator: boolean;
+  /** ENTRA_GROUPS_FILTER: the only group ids kept in sessions (lower case). */
+  groupsFilter?: ReadonlySet<string>;
+  /** ENTRA_ALLOWED_TENANTS, with ENTRA_TENANT_ID=organizations|common only. */
+  allowedTenants?: AllowedTenants;
 }
 
 /** No ENTRA_* at all: start the emulator in-process (or use ENTRA_EMULATOR_URL). */
@@ -285,6 +303,8 @@ const ENTRA_VARIABLES = [
   "ENTRA_CLIENT_SECRET",
   "ENTRA_CLIENT_CERT_PATH",
   "ENTRA_CLIENT_KEY_PATH",
+  "ENTRA_CLIENT_ASSERTION_FILE",
+  "ENTRA_CLIENT_CREDENTIAL",
 ] as const;
 
 /** The identity provider; each independent problem goes to `problems` (the result is then unused). */
@@ -314,8 +334,12 @@ function loadIdp(env: Env, problems: ConfigProblems): EntraSettings | EmulatorMo
   const allowHttp = env.ENTRA_EMULATOR_URL !== undefined;
   const serviceUrl = (variable: string, value: string) =>
     problems.attempt(() => parseServiceUrl(variable, value, allowHttp)) ?? "";
+  const allowedTenants = problems.attempt(() => parseAllowedTenants(env.ENTRA_TENANT_ID ?? "", env));
+  const groupsFilter = parseGroupsFilter(env);
   return {
     mode: "entra",
+    ...(allowedTenants ? { allowedTenants } : {}),
+    ...(groupsFilter ? { groupsFilter } : {}),
     tenantId: env.ENTRA_TENANT_ID ?? "",
     clientId: env.ENTRA_CLIENT_ID ?? "",
     credential: problems.attempt(() => loadCredential(env)) ?? { kind: "secret", secret: "" },
@@ -334,6 +358,16 @@ function loadIdp(env: Env, problems: ConfigProblems): EntraSettings | EmulatorMo
 function loadCredential(env: Env): ClientCredential {
   const certPath = env.ENTRA_CLIENT_CERT_PATH;
   const keyPath = env.ENTRA_CLIENT_KEY_PATH;
+  const secretOrCertificate = Boolean(env.ENTRA_CLIENT_SECRET || certPath || keyPath);
+  if (wantsFederatedCredential(env) && secretOrCertificate) {
+    throw new ConfigError(
+      env.ENTRA_CLIENT_SECRET ? "ENTRA_CLIENT_SECRET" : "ENTRA_CLIENT_CERT_PATH",
+      "set one credential: a secret, a certificate, ENTRA_CLIENT_ASSERTION_FILE or ENTRA_CLIENT_CREDENTIAL=managed-identity",
+    );
+  }
+  // AKS sets AZURE_FEDERATED_TOKEN_FILE in every workload-identity pod: used when nothing else is.
+  const federated = secretOrCertificate ? undefined : loadFederatedCredential(env);
+  if (federated) return federated;
   if (env.ENTRA_CLIENT_SECRET && (certPath || keyPath)) {
     throw new ConfigError(
       "ENTRA_CLIENT_SECRET",
@@ -344,7 +378,8 @@ function loadCredential(env: Env): ClientCredential {
   if (!certPath && !keyPath) {
     throw new ConfigError(
       "ENTRA_CLIENT_SECRET",
-      "is missing: set ENTRA_CLIENT_SECRET, or ENTRA_CLIENT_CERT_PATH + ENTRA_CLIENT_KEY_PATH",
+      "is missing: set ENTRA_CLIENT_SECRET, ENTRA_CLIENT_CERT_PATH + ENTRA_CLIENT_KEY_PATH, " +
+        "ENTRA_CLIENT_ASSERTION_FILE (workload identity) or ENTRA_CLIENT_CREDENTIAL=managed-identity",
     );
   }
   if (!certPath)

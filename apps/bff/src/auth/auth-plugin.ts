@@ -1,11 +1,14 @@
 import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
+import { authorizationRefreshHandler } from "../authz/refresh-handler.js";
+import { SessionAuthorization } from "../authz/session-authorization.js";
 import type { AppConfig } from "../config.js";
+import { isMultiTenant } from "../config-entra.js";
 import { AppError } from "../errors.js";
 import { tombstoneTtlMs } from "../session/session-keys.js";
 import { createIdTokenVerifier, type IdTokenVerifier } from "./id-token.js";
 import { IdpMetadata, type OidcMetadata } from "./idp-metadata.js";
-import { LoginService } from "./login-service.js";
+import { expectedTenantId, LoginService } from "./login-service.js";
 import { createMsalClientFactory, type MsalClientFactory } from "./msal-client.js";
 import { TokenService } from "./token-service.js";
 
@@ -14,6 +17,8 @@ export interface Auth {
   metadata: IdpMetadata;
   login: LoginService;
   tokens: TokenService;
+  /** The session's current roles and groups (the latest refresh's, else the sign-in's). */
+  authorization: SessionAuthorization;
   /** Entra's end-session URL that brings the browser back to the app. */
   logoutUrl(loginHint?: string): Promise<string>;
 }
@@ -60,6 +65,11 @@ export const authPlugin = fp<AuthPluginOptions>(
       return factory;
     };
 
+    const authorization = new SessionAuthorization(app.kv);
+    const loadedVerifier = async () => {
+      verifier ??= createIdTokenVerifier((await loadedMetadata()).jwks_uri, config.idpTimeoutMs);
+      return verifier;
+    };
     const tokens = new TokenService({
       kv: app.kv,
       msal,
@@ -67,6 +77,17 @@ export const authPlugin = fp<AuthPluginOptions>(
       tombstoneTtlMs: tombstoneTtlMs(config.idpTimeoutMs),
       log,
       onRefresh: (result) => app.metrics.tokenRefresh(result),
+      onIdToken: authorizationRefreshHandler({
+        authorization,
+        verifier: loadedVerifier,
+        expectations: async () => {
+          const { issuer } = await loadedMetadata();
+          const tenantId = isMultiTenant(idp.tenantId) ? undefined : expectedTenantId(idp.tenantId, issuer);
+          return { issuer, clientId: idp.clientId, tenantId };
+        },
+        filter: idp.groupsFilter,
+        ttlMs: config.sessionAbsoluteMs,
+      }),
     });
     const login = new LoginService({
       kv: app.kv,
@@ -76,18 +97,21 @@ export const authPlugin = fp<AuthPluginOptions>(
       preLoginMax: config.preLoginMax,
       metadata: loadedMetadata,
       msal,
-      verifier: async () => {
-        verifier ??= createIdTokenVerifier((await loadedMetadata()).jwks_uri, config.idpTimeoutMs);
-        return verifier;
-      },
+      verifier: loadedVerifier,
       tokens,
       log,
+      groups: {
+        graphBaseUrl: idp.graphBaseUrl,
+        timeoutMs: config.graphTimeoutMs,
+        ...(idp.groupsFilter ? { filter: idp.groupsFilter } : {}),
+      },
     });
 
     app.decorate("auth", {
       metadata,
       login,
       tokens,
+      authorization,
       async logoutUrl(loginHint?: string) {
         const loaded = await loadedMetadata();
         const endpoint =

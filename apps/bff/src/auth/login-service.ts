@@ -1,7 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { ClientAuthError, CryptoProvider, ResponseMode, ServerError } from "@azure/msal-node";
 import type { FastifyBaseLogger } from "fastify";
+import { GroupsPermissionError } from "../authz/member-groups.js";
+import { type GroupsSource, signInAuthorization } from "../authz/sign-in-authorization.js";
 import type { EntraSettings } from "../config.js";
+import { isMultiTenant } from "../config-entra.js";
 import type { KeyValueStore } from "../session/kv-store.js";
 import type { SessionAuth } from "../session/session-data.js";
 import { parseAadstsCode } from "./aadsts.js";
@@ -9,6 +12,7 @@ import type { IdTokenVerifier } from "./id-token.js";
 import type { OidcMetadata } from "./idp-metadata.js";
 import { type MsalClientFactory, SIGN_IN_SCOPES } from "./msal-client.js";
 import { PreLoginRecords } from "./pre-login.js";
+import { callbackIssuerMatches, tenantAllowed } from "./tenant-policy.js";
 import { sessionCachePlugin } from "./token-cache.js";
 import type { TokenService } from "./token-service.js";
 
@@ -27,7 +31,11 @@ export type SignInFailure =
   | { kind: "exchange_failed" }
   | { kind: "idp_unavailable" }
   /** PRELOGIN_MAX sign-ins are already in progress. */
-  | { kind: "too_many_sign_ins" };
+  | { kind: "too_many_sign_ins" }
+  /** A multi-tenant app's user from a tenant not in ENTRA_ALLOWED_TENANTS. */
+  | { kind: "tenant_not_allowed"; tenantId: string }
+  /** A groups overage Graph would not resolve (`permission`: GroupMember.Read.All is missing). */
+  | { kind: "groups_unavailable"; permission: boolean };
 
 export class SignInError extends Error {
   constructor(
@@ -53,6 +61,8 @@ export interface LoginServiceOptions {
   verifier: () => Promise<IdTokenVerifier>;
   tokens: TokenService;
   log: FastifyBaseLogger;
+  /** Where a groups overage is resolved (Graph) and which groups to keep. */
+  groups: GroupsSource;
 }
 
 export interface StartLogin {
@@ -120,7 +130,7 @@ export class LoginService {
   ): Promise<{ auth: SessionAuth; returnTo: string }> {
     const record = await this.#pending.take(query.state, binding);
     // A response from another issuer (mix-up) is never redeemed.
-    if (query.iss !== undefined && query.iss !== (await this.o.metadata()).issuer) {
+    if (query.iss !== undefined && !callbackIssuerMatches(query.iss, (await this.o.metadata()).issuer)) {
       throw new SignInError({ kind: "issuer_mismatch" }, record?.returnTo);
     }
     if (query.error) {
@@ -170,8 +180,24 @@ export class LoginService {
       const claims = await verify(result.idToken, {
         issuer: metadata.issuer,
         clientId: this.o.idp.clientId,
-        tenantId: expectedTenantId(this.o.idp.tenantId, metadata.issuer),
+        tenantId: isMultiTenant(this.o.idp.tenantId)
+          ? undefined
+          : expectedTenantId(this.o.idp.tenantId, metadata.issuer),
         nonce: record.nonce,
+      });
+      if (query.iss !== undefined && query.iss !== claims.iss) {
+        throw new SignInError({ kind: "issuer_mismatch" }, record.returnTo);
+      }
+      if (!tenantAllowed(claims.tid, this.o.idp.allowedTenants)) {
+        const tenantId = String(claims.tid).slice(0, 36);
+        throw new SignInError({ kind: "tenant_not_allowed", tenantId }, record.returnTo);
+      }
+      const authz = await signInAuthorization(claims, result.accessToken, this.o.groups).catch((error) => {
+        throw new SignInError(
+          { kind: "groups_unavailable", permission: error instanceof GroupsPermissionError },
+          record.returnTo,
+          { cause: error },
+        );
       });
       const now = Date.now();
       const auth: SessionAuth = {
@@ -182,6 +208,7 @@ export class LoginService {
           oid: stringClaim(claims.oid) ?? stringClaim(claims.sub) ?? "",
           tid: stringClaim(claims.tid) ?? "",
         },
+        ...authz,
         cacheKey,
         createdAt: now,
         expiresAt: now + this.o.sessionAbsoluteMs,

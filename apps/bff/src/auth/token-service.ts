@@ -38,6 +38,11 @@ export interface TokenServiceOptions {
   maxHotEntries?: number;
   /** Told about every refresh-token redemption MSAL attempted (metrics). */
   onRefresh?: (result: "success" | "failure") => void;
+  /**
+   * Given the ID token that came back with a refresh, before the new access token is used
+   * (roles and groups are re-read from it). Throwing fails the refresh.
+   */
+  onIdToken?: (owner: TokenOwner, idToken: string) => Promise<void>;
 }
 
 /**
@@ -61,6 +66,7 @@ export class TokenService {
       tombstoneTtlMs: 10 * 60_000,
       maxHotEntries: 50_000,
       onRefresh: () => {},
+      onIdToken: async () => {},
       ...options,
     };
     this.#hot = new LRUCache({ max: this.#o.maxHotEntries });
@@ -158,6 +164,7 @@ export class TokenService {
       if (!result?.accessToken || !result.expiresOn) {
         throw new ReauthRequiredError("the token endpoint returned no access token");
       }
+      if (!result.fromCache && result.idToken) await this.#o.onIdToken(owner, result.idToken);
       return { accessToken: result.accessToken, expiresOnMs: result.expiresOn.getTime() };
     } catch (error) {
       this.#o.onRefresh("failure");

@@ -1,6 +1,6 @@
 import { Writable } from "node:stream";
 import { type Emulator, type EmulatorConfig, startEmulator } from "@entra-bff/entra-emulator";
-import type { FastifyInstance, LightMyRequestResponse } from "fastify";
+import type { FastifyInstance, FastifyPluginAsync, LightMyRequestResponse } from "fastify";
 import { afterEach } from "vitest";
 import { buildApp } from "../../src/app.js";
 import { type AppConfig, type EntraSettings, loadConfig } from "../../src/config.js";
@@ -29,6 +29,10 @@ export interface TestAppOptions {
   logLevel?: string;
   /** The emulator's tenant, clients and users (default: its built-in Contoso tenant). */
   emulatorConfig?: EmulatorConfig;
+  /** Replace parts of the emulator's identity-provider settings (tenant, credential, filters…). */
+  idp?: (emulator: Emulator) => Partial<EntraSettings>;
+  /** Extra /api routes (BuildAppOptions.apiPlugins). */
+  apiPlugins?: FastifyPluginAsync[];
 }
 
 /** The BFF's identity-provider settings for an emulator: its tenant and default client + secret. */
@@ -71,7 +75,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
   });
   const config: AppConfig = {
     ...base,
-    idp: idpFor(emulator),
+    idp: { ...idpFor(emulator), ...options.idp?.(emulator) },
     ...options.config,
   };
   const lines: string[] = [];
@@ -82,7 +86,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     },
   });
   const store = options.store ?? createMemoryStore();
-  const app = await buildApp(config, { store, logStream });
+  const app = await buildApp(config, { store, logStream, apiPlugins: options.apiPlugins ?? [] });
   cleanups.push(() => app.close());
   return {
     app,

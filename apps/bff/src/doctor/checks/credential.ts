@@ -1,6 +1,7 @@
 import { X509Certificate } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import { type Check, type CheckResult, result } from "../check.js";
+import { checkFederatedCredential } from "./federated-credential.js";
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DAY_MS = 86_400_000;
@@ -39,6 +40,7 @@ export const checkCredential: Check = async ({ idp, env, now }) => {
     }
     return result("credential", "Client secret", "pass", "ENTRA_CLIENT_SECRET is set (value not shown).");
   }
+  if (idp.credential.kind !== "certificate") return checkFederatedCredential(idp.credential, env, now);
   return checkCertificate(env, now, idp.credential.thumbprintSha256);
 };
 

@@ -1,5 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import type { FastifyPluginAsync } from "fastify";
 import { passesCsrfCheck } from "../../auth/csrf.js";
+import { requirementsHook } from "../../authz/requirements-hook.js";
 import type { AppConfig } from "../../config.js";
 import { meRoutes } from "./me.js";
 import { sessionRoute } from "./session.js";
@@ -13,13 +15,19 @@ declare module "fastify" {
 
 export interface ApiRoutesOptions {
   config: AppConfig;
+  /** Extra routes (BuildAppOptions.apiPlugins), under the same hooks. */
+  plugins?: FastifyPluginAsync[];
 }
 
 /**
  * Everything under /api: one hook that requires `X-CSRF: 1` (403 csrf_rejected) and then a
- * session (401 unauthenticated). JSON only, never a redirect.
+ * session (401 unauthenticated); then a route's `requires` (403 forbidden). JSON only, never a
+ * redirect.
  */
-export const apiRoutes: FastifyPluginAsyncTypebox<ApiRoutesOptions> = async (app, { config }) => {
+export const apiRoutes: FastifyPluginAsyncTypebox<ApiRoutesOptions> = async (
+  app,
+  { config, plugins = [] },
+) => {
   const appOrigin = new URL(config.publicUrl).origin;
   app.addHook("onRequest", async (request, reply) => {
     if (!passesCsrfCheck(request, appOrigin)) {
@@ -29,6 +37,8 @@ export const apiRoutes: FastifyPluginAsyncTypebox<ApiRoutesOptions> = async (app
       return reply.code(401).send({ code: "unauthenticated", message: "Sign in first." });
     }
   });
+  // `config: { requires: { roles | groups } }` → 403 forbidden, after the CSRF and session checks.
+  app.addHook("preHandler", requirementsHook(app));
   // Unknown paths and methods (`/api/me/..%2fusers`, `DELETE /api/me`) answer JSON in the API's own
   // shape, after the same CSRF and session checks, and never reach Graph or the SPA fallback.
   app.setNotFoundHandler(async (_request, reply) =>
@@ -36,4 +46,5 @@ export const apiRoutes: FastifyPluginAsyncTypebox<ApiRoutesOptions> = async (app
   );
   await app.register(sessionRoute, { emulator: config.idp.emulator });
   await app.register(meRoutes, { secureCookies: config.secureCookies });
+  for (const plugin of plugins) await app.register(plugin);
 };
