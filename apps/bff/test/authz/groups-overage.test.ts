@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { api, buildTestApp, CookieJar, callback, signIn, startLogin } from "../helpers/test-app.js";
-import { gatedRoutes, GRADY, projectGroup, withClient } from "./helpers.js";
+import { GRADY, gatedRoutes, projectGroup, withClient } from "./helpers.js";
 
 const memberGroupsCalls = (emulator: { requests(o: { path: string }): unknown[] }) =>
   emulator.requests({ path: "/v1.0/me/getMemberGroups" }).length;
