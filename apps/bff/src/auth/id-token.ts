@@ -8,6 +8,11 @@ export interface IdTokenExpectations {
   tenantId: string | undefined;
   /** The sign-in's nonce; undefined for an ID token that comes with a refresh (it carries none). */
   nonce: string | undefined;
+  /**
+   * An ID token that just came back from the token endpoint (refresh), over TLS: its times are
+   * Entra's clock, so exp/iat are not held against ours (OIDC Core §12.2 asks iss/aud/sub match).
+   */
+  fromTokenEndpoint?: boolean;
 }
 
 const TENANT_GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -31,6 +36,8 @@ export class IdTokenError extends Error {
 }
 
 const CLOCK_SKEW_SECONDS = 120;
+/** A day: a refreshed ID token is checked for who it is about, not for our clock's opinion. */
+const TOKEN_ENDPOINT_TOLERANCE_SECONDS = 86_400;
 
 /**
  * Verifies ID tokens as OIDC Core §3.1.3.7 asks, beyond MSAL (which checks only the nonce):
@@ -49,7 +56,7 @@ export function createIdTokenVerifier(jwksUri: string, timeoutMs = 5000) {
       ({ payload } = await jwtVerify(idToken, jwks, {
         algorithms: ["RS256"],
         audience: expected.clientId,
-        clockTolerance: CLOCK_SKEW_SECONDS,
+        clockTolerance: expected.fromTokenEndpoint ? TOKEN_ENDPOINT_TOLERANCE_SECONDS : CLOCK_SKEW_SECONDS,
         requiredClaims: ["exp", "iat"],
       }));
     } catch (error) {
@@ -59,7 +66,8 @@ export function createIdTokenVerifier(jwksUri: string, timeoutMs = 5000) {
       throw new IdTokenError(`the ID token's "iss" claim is not valid`);
     }
     const now = Math.floor(Date.now() / 1000);
-    if (typeof payload.iat !== "number" || payload.iat > now + CLOCK_SKEW_SECONDS) {
+    const skew = expected.fromTokenEndpoint ? TOKEN_ENDPOINT_TOLERANCE_SECONDS : CLOCK_SKEW_SECONDS;
+    if (typeof payload.iat !== "number" || payload.iat > now + skew) {
       throw new IdTokenError("the ID token was issued in the future");
     }
     if (Array.isArray(payload.aud) && payload.aud.length > 1 && payload.azp !== expected.clientId) {

@@ -177,6 +177,21 @@ export class TokenService {
           ...(aadsts === undefined ? {} : { aadsts }),
         });
       }
+      // The app's own credential was refused (expired secret, stale or untrusted federated token):
+      // no fault of the session, and no outage either — say so, with Entra's code for the doctor.
+      if (error instanceof ServerError && error.errorCode === "invalid_client") {
+        const aadsts = parseAadstsCode(error.errorMessage);
+        this.#o.log.error(
+          { event: "credential.rejected", aadsts },
+          "Entra ID refused the app's client credential",
+        );
+        throw new AppError(
+          "upstream_error",
+          502,
+          `Microsoft Entra ID refused this app's credential${aadsts ? ` (AADSTS${aadsts})` : ""}; run pnpm doctor.`,
+          { cause: error },
+        );
+      }
       // Anything else MSAL reports (timeout, refused connection, an Entra 5xx or temporarily_unavailable)
       // is an outage of the identity provider, not of this session: keep the session, answer 503.
       if (error instanceof AuthError) {

@@ -24,7 +24,7 @@ export function authorizationRefreshHandler(o: RefreshHandlerOptions) {
     const [verify, expected] = await Promise.all([o.verifier(), o.expectations()]);
     let claims: Awaited<ReturnType<IdTokenVerifier>>;
     try {
-      claims = await verify(idToken, { ...expected, nonce: undefined });
+      claims = await verify(idToken, { ...expected, nonce: undefined, fromTokenEndpoint: true });
     } catch (error) {
       throw new ReauthRequiredError("the refreshed ID token failed verification", { cause: error });
     }
