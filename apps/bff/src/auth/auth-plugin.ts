@@ -10,6 +10,7 @@ import { createIdTokenVerifier, type IdTokenVerifier } from "./id-token.js";
 import { IdpMetadata, type OidcMetadata } from "./idp-metadata.js";
 import { expectedTenantId, LoginService } from "./login-service.js";
 import { createMsalClientFactory, type MsalClientFactory } from "./msal-client.js";
+import { externalIdIssuers } from "./tenant-policy.js";
 import { TokenService } from "./token-service.js";
 
 /** The identity side of the BFF, shared by the auth and API routes. */
@@ -83,7 +84,12 @@ export const authPlugin = fp<AuthPluginOptions>(
         expectations: async () => {
           const { issuer } = await loadedMetadata();
           const tenantId = isMultiTenant(idp.tenantId) ? undefined : expectedTenantId(idp.tenantId, issuer);
-          return { issuer, clientId: idp.clientId, tenantId };
+          return {
+            issuer,
+            alsoIssuers: externalIdIssuers(idp.authorityHost),
+            clientId: idp.clientId,
+            tenantId,
+          };
         },
         filter: idp.groupsFilter,
         ttlMs: config.sessionAbsoluteMs,

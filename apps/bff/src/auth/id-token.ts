@@ -3,6 +3,8 @@ import { createRemoteJWKSet, errors, type JWTPayload, jwtVerify } from "jose";
 export interface IdTokenExpectations {
   /** The tenant's issuer, or the templated `…/{tenantid}/v2.0` of /organizations and /common. */
   issuer: string;
+  /** Other forms the same tenant's issuer takes (External ID; see externalIdIssuers). */
+  alsoIssuers?: readonly string[];
   clientId: string;
   /** The tenant GUID `tid` must hold; undefined for a multi-tenant app (its allowlist decides). */
   tenantId: string | undefined;
@@ -24,7 +26,7 @@ const TENANT_GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
  */
 export function expectedIssuer(issuer: string, tid: unknown): string | undefined {
   if (!issuer.includes("{tenantid}")) return issuer;
-  return typeof tid === "string" && TENANT_GUID.test(tid) ? issuer.replace("{tenantid}", tid) : undefined;
+  return typeof tid === "string" && TENANT_GUID.test(tid) ? issuer.replaceAll("{tenantid}", tid) : undefined;
 }
 
 /** Why an ID token was refused; the message is safe to show (it names no token content). */
@@ -62,7 +64,8 @@ export function createIdTokenVerifier(jwksUri: string, timeoutMs = 5000) {
     } catch (error) {
       throw new IdTokenError(joseReason(error), { cause: error });
     }
-    if (payload.iss === undefined || payload.iss !== expectedIssuer(expected.issuer, payload.tid)) {
+    const issuers = [expected.issuer, ...(expected.alsoIssuers ?? [])];
+    if (payload.iss === undefined || !issuers.some((i) => expectedIssuer(i, payload.tid) === payload.iss)) {
       throw new IdTokenError(`the ID token's "iss" claim is not valid`);
     }
     const now = Math.floor(Date.now() / 1000);

@@ -12,7 +12,7 @@ import type { IdTokenVerifier } from "./id-token.js";
 import type { OidcMetadata } from "./idp-metadata.js";
 import { type MsalClientFactory, SIGN_IN_SCOPES } from "./msal-client.js";
 import { PreLoginRecords } from "./pre-login.js";
-import { callbackIssuerMatches, tenantAllowed } from "./tenant-policy.js";
+import { callbackIssuerMatches, externalIdIssuers, tenantAllowed } from "./tenant-policy.js";
 import { sessionCachePlugin } from "./token-cache.js";
 import type { TokenService } from "./token-service.js";
 
@@ -179,6 +179,7 @@ export class LoginService {
       if (!result?.idToken || !result.account) throw new Error("the token response has no ID token");
       const claims = await verify(result.idToken, {
         issuer: metadata.issuer,
+        alsoIssuers: externalIdIssuers(this.o.idp.authorityHost),
         clientId: this.o.idp.clientId,
         tenantId: isMultiTenant(this.o.idp.tenantId)
           ? undefined
