@@ -1,20 +1,13 @@
-import { DEFAULT_CONFIG, type Emulator, startEmulator } from "@entra-bff/entra-emulator";
 import type { FastifyBaseLogger } from "fastify";
-import type { AppConfig, Config } from "./config.js";
+import type { Config } from "./config.js";
+import type { ResolvedIdentityProvider } from "./emulator-idp.js";
 
-export interface ResolvedIdentityProvider {
-  config: AppConfig;
-  /** The emulator's users as "Name <upn>" for the start-up banner; empty with a real tenant. */
-  demoUsers: string[];
-  /** Stops the in-process emulator, if one was started. */
-  close(): Promise<void>;
-}
+export type { ResolvedIdentityProvider } from "./emulator-idp.js";
 
 /**
  * Makes the identity provider concrete. A real tenant is used as configured; in emulator mode
- * (no ENTRA_* at all) the Entra ID + Graph emulator starts in this process on loopback, or an
- * external one (ENTRA_EMULATOR_URL) is used with the emulator's built-in tenant and client.
- * The only module of the BFF that imports the emulator.
+ * (no ENTRA_* at all) the emulator is loaded (emulator-idp.ts, a chunk of its own in the server
+ * bundle: a production start never loads the emulator or its control API).
  */
 export async function resolveIdentityProvider(
   config: Config,
@@ -22,55 +15,6 @@ export async function resolveIdentityProvider(
 ): Promise<ResolvedIdentityProvider> {
   const idp = config.idp;
   if (idp.mode === "entra") return { config: { ...config, idp }, demoUsers: [], close: async () => {} };
-
-  let emulator: Emulator | undefined;
-  let url: string;
-  let tenantId: string;
-  let clientId: string;
-  let clientSecret: string;
-  let users: ReadonlyArray<{ displayName: string; userPrincipalName: string }>;
-  if (idp.externalUrl) {
-    const client = DEFAULT_CONFIG.clients[0];
-    const secret = client?.clientSecrets[0];
-    if (!client || !secret) throw new Error("the emulator's built-in tenant has no client with a secret");
-    url = idp.externalUrl;
-    tenantId = DEFAULT_CONFIG.tenant.id;
-    clientId = client.clientId;
-    clientSecret = secret;
-    users = DEFAULT_CONFIG.users;
-  } else {
-    emulator = await startEmulator({
-      port: idp.port,
-      // Sign-out returns to PUBLIC_URL/, which Entra accepts only as a registered redirect URI.
-      redirectUris: [config.redirectUri, config.postLogoutRedirectUri],
-      postLogoutRedirectUris: [config.postLogoutRedirectUri],
-    });
-    url = emulator.url;
-    tenantId = emulator.tenantId;
-    clientId = emulator.client.clientId;
-    clientSecret = emulator.client.clientSecret;
-    users = emulator.users;
-  }
-  log.warn(
-    `Emulator mode: no ENTRA_* settings, so sign-in uses the local Entra ID emulator at ${url} ` +
-      "(set ENTRA_TENANT_ID, ENTRA_CLIENT_ID and a credential for a real tenant)",
-  );
-  return {
-    demoUsers: users.map((user) => `${user.displayName} <${user.userPrincipalName}>`),
-    config: {
-      ...config,
-      idp: {
-        mode: "entra",
-        tenantId,
-        clientId,
-        credential: { kind: "secret", secret: clientSecret },
-        authorityHost: url,
-        graphBaseUrl: url,
-        emulator: true,
-      },
-    },
-    close: async () => {
-      await emulator?.close();
-    },
-  };
+  const { emulatorIdentityProvider } = await import("./emulator-idp.js");
+  return emulatorIdentityProvider(config, idp, log);
 }

@@ -5,49 +5,21 @@ import { GroupsPermissionError } from "../authz/member-groups.js";
 import { type GroupsSource, signInAuthorization } from "../authz/sign-in-authorization.js";
 import type { EntraSettings } from "../config.js";
 import { isMultiTenant } from "../config-entra.js";
+import { GUID_SOURCE, isGuid } from "../guid.js";
 import type { KeyValueStore } from "../session/kv-store.js";
-import type { SessionAuth } from "../session/session-data.js";
+import type { SessionIdentity } from "../session/session-data.js";
 import { parseAadstsCode } from "./aadsts.js";
 import type { IdTokenVerifier } from "./id-token.js";
 import type { OidcMetadata } from "./idp-metadata.js";
 import { type MsalClientFactory, SIGN_IN_SCOPES } from "./msal-client.js";
 import { PreLoginRecords } from "./pre-login.js";
+import { SignInError } from "./sign-in-error.js";
 import { callbackIssuerMatches, externalIdIssuers, tenantAllowed } from "./tenant-policy.js";
 import { sessionCachePlugin } from "./token-cache.js";
 import type { TokenService } from "./token-service.js";
 
 export { LOGIN_TTL_MS } from "./pre-login.js";
-
-/** Why a sign-in failed, for the error page. Messages are safe to show. */
-export type SignInFailure =
-  | { kind: "entra_error"; error: string; description?: string; aadsts?: number }
-  /** An error callback that is not this browser's pending sign-in: its text is not shown. */
-  | { kind: "unverified_error" }
-  /** The callback's `iss` (RFC 9207) is not the tenant's issuer. */
-  | { kind: "issuer_mismatch" }
-  | { kind: "state_invalid" }
-  | { kind: "id_token_invalid"; reason: string }
-  | { kind: "bad_request"; reason: string }
-  | { kind: "exchange_failed" }
-  | { kind: "idp_unavailable" }
-  /** PRELOGIN_MAX sign-ins are already in progress. */
-  | { kind: "too_many_sign_ins" }
-  /** A multi-tenant app's user from a tenant not in ENTRA_ALLOWED_TENANTS. */
-  | { kind: "tenant_not_allowed"; tenantId: string }
-  /** A groups overage Graph would not resolve (`permission`: GroupMember.Read.All is missing). */
-  | { kind: "groups_unavailable"; permission: boolean };
-
-export class SignInError extends Error {
-  constructor(
-    readonly failure: SignInFailure,
-    /** Where "Try again" should lead back to, when known. */
-    readonly returnTo = "/",
-    options?: { cause?: unknown },
-  ) {
-    super(`sign-in failed: ${failure.kind}`, options);
-    this.name = "SignInError";
-  }
-}
+export { SignInError, type SignInFailure } from "./sign-in-error.js";
 
 export interface LoginServiceOptions {
   kv: KeyValueStore;
@@ -127,7 +99,7 @@ export class LoginService {
   async complete(
     query: CallbackQuery,
     binding: string | undefined,
-  ): Promise<{ auth: SessionAuth; returnTo: string }> {
+  ): Promise<{ identity: SessionIdentity; returnTo: string }> {
     const record = await this.#pending.take(query.state, binding);
     // A response from another issuer (mix-up) is never redeemed.
     if (query.iss !== undefined && !callbackIssuerMatches(query.iss, (await this.o.metadata()).issuer)) {
@@ -200,8 +172,7 @@ export class LoginService {
           { cause: error },
         );
       });
-      const now = Date.now();
-      const auth: SessionAuth = {
+      const identity: SessionIdentity = {
         homeAccountId: result.account.homeAccountId,
         user: {
           name: stringClaim(claims.name) ?? result.account.name ?? "",
@@ -211,19 +182,16 @@ export class LoginService {
         },
         ...authz,
         cacheKey,
-        createdAt: now,
-        expiresAt: now + this.o.sessionAbsoluteMs,
-        lastSeenAt: now,
       };
       const loginHint = stringClaim(claims.login_hint);
-      if (loginHint) auth.loginHint = loginHint;
+      if (loginHint) identity.loginHint = loginHint;
       if (result.accessToken && result.expiresOn) {
         await this.o.tokens.remember(cacheKey, {
           accessToken: result.accessToken,
           expiresOnMs: result.expiresOn.getTime(),
         });
       }
-      return { auth, returnTo: record.returnTo };
+      return { identity, returnTo: record.returnTo };
     } catch (error) {
       await this.o.tokens.forget(cacheKey);
       if (error instanceof SignInError) throw error;
@@ -264,10 +232,8 @@ function exchangeFailure(error: unknown, returnTo: string): SignInError {
 
 /** The tenant GUID expected in `tid`: the configured one, or (for a domain name) the issuer's. */
 export function expectedTenantId(configured: string, issuer: string): string {
-  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(configured)) return configured;
-  const fromIssuer = /\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/v2\.0\/?$/i.exec(
-    issuer,
-  );
+  if (isGuid(configured)) return configured;
+  const fromIssuer = new RegExp(`/(${GUID_SOURCE})/v2\\.0/?$`).exec(issuer);
   return fromIssuer?.[1] ?? configured;
 }
 

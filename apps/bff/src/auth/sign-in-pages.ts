@@ -3,7 +3,7 @@ import { StoreUnavailableError } from "../session/kv-store.js";
 import { explainAadsts } from "./aadsts.js";
 import { groupsUnavailablePage, tenantNotAllowedPage } from "./authz-pages.js";
 import { type AuthPageOptions, type PageDetail, renderAuthPage } from "./error-page.js";
-import { SignInError, type SignInFailure } from "./login-service.js";
+import { SignInError, type SignInFailure } from "./sign-in-error.js";
 
 export interface RenderedPage {
   status: number;

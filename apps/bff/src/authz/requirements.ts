@@ -23,13 +23,6 @@ export const RequirementsSchema = Type.Object(
 );
 export type Requirements = Static<typeof RequirementsSchema>;
 
-declare module "fastify" {
-  interface FastifyContextConfig {
-    /** Roles or groups the signed-in user needs (403 forbidden otherwise). */
-    requires?: Requirements;
-  }
-}
-
 export class ForbiddenError extends AppError {
   constructor() {
     super("forbidden", 403, "You do not have the role or group this requires.");

@@ -16,7 +16,7 @@ export const projectGroup = (n: number) => `7b2c9e10-4f3a-4c8d-a1e5-${n.toString
 export function gatedRoutes(routes: Record<string, Requirements>): FastifyPluginAsync {
   return async (app) => {
     for (const [path, requires] of Object.entries(routes)) {
-      app.get(path, { config: { requires } }, async () => ({ ok: true }));
+      app.get(path, { config: { csrf: true, session: "required", requires } }, async () => ({ ok: true }));
     }
   };
 }

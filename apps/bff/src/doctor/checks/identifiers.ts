@@ -1,6 +1,6 @@
+import { isGuid } from "../../guid.js";
 import { type Check, result } from "../check.js";
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TITLE = "Tenant and client IDs";
 
 /** The tenant and client IDs are GUIDs (or a tenant domain) and not swapped or equal. */
@@ -26,7 +26,7 @@ export const checkIdentifiers: Check = async ({ idp }) => {
   if (["organizations", "common"].includes(idp.tenantId.toLowerCase())) {
     return result("identifiers", TITLE, "pass", `Multi-tenant (${idp.tenantId}), client ${idp.clientId}.`);
   }
-  if (!GUID.test(idp.tenantId)) {
+  if (!isGuid(idp.tenantId)) {
     return result(
       "identifiers",
       TITLE,
