@@ -1,39 +1,20 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DEFAULT_CONFIG, type Emulator, startEmulator } from "@entra-bff/entra-emulator";
-import { afterEach, describe, expect, it } from "vitest";
-import type { CheckResult } from "../../src/doctor/check.js";
+import { DEFAULT_CONFIG, type Emulator } from "@entra-bff/entra-emulator";
+import { describe, expect, it } from "vitest";
 import { checkCloud } from "../../src/doctor/checks/cloud.js";
 import { runDoctor } from "../../src/doctor/run.js";
+import { emulatorForTest } from "../helpers/emulator.js";
+import { check, tenantEnv as env } from "./doctor-tenant.js";
 
-const SESSION_SECRET = "a-doctor-test-session-secret-that-is-long-enough";
 const FABRIKAM = "a3b5c7d9-2e4f-4a6b-8c0d-1e3f5a7b9c11";
 
-const emulators: Emulator[] = [];
-afterEach(async () => {
-  for (const emulator of emulators.splice(0)) await emulator.close();
-});
-
-async function emulator(overrides: Record<string, unknown> = {}): Promise<Emulator> {
+/** The built-in tenant with its default client changed, for one test. */
+function emulator(overrides: Record<string, unknown> = {}): Promise<Emulator> {
   const [primary, ...rest] = DEFAULT_CONFIG.clients;
   if (!primary) throw new Error("the default tenant has no client");
-  const started = await startEmulator({
-    config: { ...DEFAULT_CONFIG, clients: [{ ...primary, ...overrides }, ...rest] },
-  });
-  emulators.push(started);
-  return started;
-}
-
-function env(emu: Emulator, overrides: Record<string, string | undefined> = {}) {
-  return {
-    ENTRA_TENANT_ID: emu.tenantId,
-    ENTRA_CLIENT_ID: emu.client.clientId,
-    ENTRA_CLIENT_SECRET: emu.client.clientSecret,
-    ENTRA_EMULATOR_URL: emu.url,
-    SESSION_SECRET,
-    ...overrides,
-  };
+  return emulatorForTest({ config: { ...DEFAULT_CONFIG, clients: [{ ...primary, ...overrides }, ...rest] } });
 }
 
 /** Workload identity: a token file instead of the secret. */
@@ -41,12 +22,6 @@ function assertionEnv(assertion: string): Record<string, string | undefined> {
   const path = join(mkdtempSync(join(tmpdir(), "doctor-wi-")), "token");
   writeFileSync(path, assertion);
   return { ENTRA_CLIENT_SECRET: undefined, ENTRA_CLIENT_ASSERTION_FILE: path };
-}
-
-function check(checks: CheckResult[], id: string): CheckResult {
-  const found = checks.find((c) => c.id === id);
-  if (!found) throw new Error(`no check "${id}" in ${checks.map((c) => c.id).join(", ")}`);
-  return found;
 }
 
 describe("doctor: multi-tenant settings", () => {
