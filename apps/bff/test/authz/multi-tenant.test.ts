@@ -26,6 +26,10 @@ describe("multi-tenant sign-in (ENTRA_TENANT_ID=organizations + ENTRA_ALLOWED_TE
     expect(res.body).toContain("Your organisation is not allowed");
     expect(res.body).toContain(FABRIKAM_ID);
     expect((await api(t.app, jar, "/api/session")).json().authenticated).toBe(false);
+    expect(t.logs().find((line) => line.event === "signin.failure")).toMatchObject({
+      kind: "tenant_not_allowed",
+      tid: FABRIKAM_ID,
+    });
     // The home tenant's users still get in.
     const adele = await signInAs(t, ADELE);
     expect(adele.res.statusCode).toBe(302);

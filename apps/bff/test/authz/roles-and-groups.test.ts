@@ -73,4 +73,15 @@ describe("route requirements (config.requires)", () => {
     expect((await api(app, adele, "/api/session")).json().roles).toEqual(["Tasks.Read"]);
     expect((await api(app, adele, "/api/test/readers")).statusCode).toBe(200);
   });
+
+  it("a revoked refresh token at the requirement check ends the session: 401 reauth_required, not 403", async () => {
+    const { app, emulator } = await buildTestApp({ apiPlugins: [routes] });
+    emulator.setTokenLifetimes({ accessTokenSeconds: 120 });
+    const adele = await signIn(app, emulator, ADELE);
+    emulator.revokeRefreshTokens(ADELE);
+    const res = await api(app, adele, "/api/test/admin");
+    expect(res.statusCode).toBe(401);
+    expect(res.json().code).toBe("reauth_required");
+    expect((await api(app, adele, "/api/session")).json().authenticated).toBe(false);
+  });
 });
