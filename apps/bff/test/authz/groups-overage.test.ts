@@ -45,4 +45,15 @@ describe("groups overage (more than 200 groups)", () => {
     // No session: never "signed in with no groups".
     expect((await api(app, jar, "/api/session")).json().authenticated).toBe(false);
   });
+
+  it("refuses the sign-in with a try-again page when Graph cannot answer the groups query", async () => {
+    const { app, emulator } = await buildTestApp();
+    const jar = new CookieJar();
+    const redirect = await emulator.signIn((await startLogin(app, jar)).toString(), GRADY);
+    emulator.graphFault({ status: 503, count: 1 });
+    const res = await callback(app, jar, redirect);
+    expect(res.statusCode).toBe(503);
+    expect(res.body).toContain("group memberships could not be read");
+    expect((await api(app, jar, "/api/session")).json().authenticated).toBe(false);
+  });
 });
