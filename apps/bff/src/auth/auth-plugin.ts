@@ -107,7 +107,7 @@ export const authPlugin = fp<AuthPluginOptions>(
           };
         },
         filter: idp.groupsFilter,
-        ttlMs: sessionAbsoluteMs,
+        ttlMs: tokenCacheTtlMs,
       }),
     });
     const login = new LoginService({

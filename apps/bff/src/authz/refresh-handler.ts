@@ -10,7 +10,7 @@ export interface RefreshHandlerOptions {
   /** Issuer, client id and tenant the ID token must name (no nonce at refresh). */
   expectations: () => Promise<Omit<IdTokenExpectations, "nonce">>;
   filter: ReadonlySet<string> | undefined;
-  /** How long the refreshed authorization may live: the session's absolute lifetime. */
+  /** How long the refreshed authorization lives unless a session touch extends it (the idle timeout). */
   ttlMs: number;
 }
 
