@@ -66,6 +66,9 @@ test.describe("signing in and out", () => {
     expect(new URL(page.url()).pathname).toBe("/profile");
     await expect(page.getByRole("heading", { level: 1, name: ADELE.name })).toBeVisible();
     await expectProfileCard(page, ADELE);
+    // The app roles of the ID token, kept by the BFF (Adele has Tasks.Admin in the emulator).
+    const roles = page.getByRole("region", { name: "Your app roles" });
+    await expect(roles.getByRole("listitem")).toHaveText(["Tasks.Admin"]);
   });
 
   test("a keyboard-only user signs in and out with Tab and Enter", async ({ page, app }) => {

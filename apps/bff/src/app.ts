@@ -61,6 +61,11 @@ export interface BuildAppOptions {
   sessionBroadcast?: SessionBroadcast;
   /** OpenTelemetry's plugin (telemetry/otel.ts), only when tracing is configured. */
   tracing?: FastifyPluginAsync;
+  /**
+   * More routes under /api, behind the same requirement hooks (csrf, session, requires): for
+   * embedding apps and tests.
+   */
+  apiPlugins?: FastifyPluginAsync[];
   /** Sees each route as it is registered (tests list the route table with it). */
   onRoute?: (route: RouteOptions) => void;
 }
@@ -151,6 +156,7 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
     tokenCacheTtlMs: config.sessionIdleMs,
     tombstoneMs,
     preLoginMax: config.preLoginMax,
+    graphTimeoutMs: config.graphTimeoutMs,
   });
   await app.register(graphPlugin, { baseUrl: config.idp.graphBaseUrl, timeoutMs: config.graphTimeoutMs });
   await app.register(healthRoutes);
@@ -191,6 +197,7 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
       prefix: "/api",
       emulator: config.idp.emulator,
       sessionIdleMs: config.sessionIdleMs,
+      plugins: options.apiPlugins ?? [],
     });
   });
 

@@ -45,6 +45,8 @@ export const auditPlugin = fp(
             kind: failure.kind,
             ...(failure.kind === "entra_error" ? { error: failure.error, aadsts } : {}),
             ...(failure.kind === "id_token_invalid" ? { reason: failure.reason } : {}),
+            ...(failure.kind === "tenant_not_allowed" ? { tid: failure.tenantId } : {}),
+            ...(failure.kind === "groups_unavailable" ? { permission: failure.permission } : {}),
           },
           "sign-in failed",
         );

@@ -1,3 +1,4 @@
+import type { AllowedTenants } from "./config-entra.js";
 import type { OperationsSettings } from "./config-operations.js";
 import type { ClientCredential } from "./credentials.js";
 import type { RedisSettings } from "./session/redis-config.js";
@@ -14,6 +15,10 @@ export interface EntraSettings {
   graphBaseUrl: string;
   /** True when the settings point at the project's emulator (ENTRA_EMULATOR_URL). */
   emulator: boolean;
+  /** ENTRA_GROUPS_FILTER: the only group ids kept in sessions (lower case). */
+  groupsFilter?: ReadonlySet<string>;
+  /** ENTRA_ALLOWED_TENANTS, with ENTRA_TENANT_ID=organizations|common only. */
+  allowedTenants?: AllowedTenants;
 }
 
 /** No ENTRA_* at all: start the emulator in-process (or use ENTRA_EMULATOR_URL). */

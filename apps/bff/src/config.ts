@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { type Static, Type } from "typebox";
 import { Value } from "typebox/value";
+import { EntraDepthEnv, parseAllowedTenants, parseGroupsFilter } from "./config-entra.js";
 import { OperationsEnv, operationsSettings, parseSessionSecrets } from "./config-operations.js";
 import { parsePort, parsePublicUrl, parseServiceUrl, parseTrustProxy, parseUrl } from "./config-parsers.js";
 import { ConfigError, ConfigProblems } from "./config-problems.js";
@@ -110,6 +111,7 @@ export const EnvSchema = Type.Object({
     }),
   ),
   ...OperationsEnv,
+  ...EntraDepthEnv,
   WEB_DIST_DIR: Type.Optional(Type.String({ minLength: 1, description: "the path of the built SPA" })),
 });
 export type Env = Static<typeof EnvSchema>;
@@ -225,6 +227,8 @@ const ENTRA_VARIABLES = [
   "ENTRA_CLIENT_SECRET",
   "ENTRA_CLIENT_CERT_PATH",
   "ENTRA_CLIENT_KEY_PATH",
+  "ENTRA_CLIENT_ASSERTION_FILE",
+  "ENTRA_CLIENT_CREDENTIAL",
 ] as const;
 
 /** The identity provider; each independent problem goes to `problems` (the result is then unused). */
@@ -254,8 +258,12 @@ function loadIdp(env: Env, problems: ConfigProblems): EntraSettings | EmulatorMo
   const allowHttp = env.ENTRA_EMULATOR_URL !== undefined;
   const serviceUrl = (variable: string, value: string) =>
     problems.attempt(() => parseServiceUrl(variable, value, allowHttp)) ?? "";
+  const allowedTenants = problems.attempt(() => parseAllowedTenants(env.ENTRA_TENANT_ID ?? "", env));
+  const groupsFilter = parseGroupsFilter(env);
   return {
     mode: "entra",
+    ...(allowedTenants ? { allowedTenants } : {}),
+    ...(groupsFilter ? { groupsFilter } : {}),
     tenantId: env.ENTRA_TENANT_ID ?? "",
     clientId: env.ENTRA_CLIENT_ID ?? "",
     credential: problems.attempt(() => loadCredential(env)) ?? { kind: "secret", secret: "" },

@@ -1,11 +1,20 @@
 import { createHash, createPrivateKey, X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
+import {
+  type FederatedCredential,
+  loadFederatedCredential,
+  wantsFederatedCredential,
+} from "./config-entra.js";
 import { ConfigError } from "./config-problems.js";
 
-/** How the BFF proves it is the app: a secret, or a certificate (recommended in production). */
+/**
+ * How the BFF proves it is the app: a secret, a certificate, or (no secret at all) a federated
+ * token file or a managed identity (config-entra.ts).
+ */
 export type ClientCredential =
   | { kind: "secret"; secret: string }
-  | ({ kind: "certificate"; thumbprintSha256: string; privateKey: string; x5c: string } & CertificateFacts);
+  | ({ kind: "certificate"; thumbprintSha256: string; privateKey: string; x5c: string } & CertificateFacts)
+  | FederatedCredential;
 
 /** What the doctor reports about a certificate, read once when the configuration loads. */
 export interface CertificateFacts {
@@ -24,6 +33,10 @@ export interface CredentialEnv {
   ENTRA_CLIENT_CERT_PATH?: string | undefined;
   ENTRA_CLIENT_KEY_PATH?: string | undefined;
   ENTRA_CLIENT_KEY_PASSPHRASE?: string | undefined;
+  ENTRA_CLIENT_ASSERTION_FILE?: string | undefined;
+  AZURE_FEDERATED_TOKEN_FILE?: string | undefined;
+  ENTRA_CLIENT_CREDENTIAL?: string | undefined;
+  ENTRA_MANAGED_IDENTITY_CLIENT_ID?: string | undefined;
 }
 
 /**
@@ -33,6 +46,16 @@ export interface CredentialEnv {
 export function loadCredential(env: CredentialEnv): ClientCredential {
   const certPath = env.ENTRA_CLIENT_CERT_PATH;
   const keyPath = env.ENTRA_CLIENT_KEY_PATH;
+  const secretOrCertificate = Boolean(env.ENTRA_CLIENT_SECRET || certPath || keyPath);
+  if (wantsFederatedCredential(env) && secretOrCertificate) {
+    throw new ConfigError(
+      env.ENTRA_CLIENT_SECRET ? "ENTRA_CLIENT_SECRET" : "ENTRA_CLIENT_CERT_PATH",
+      "set one credential: a secret, a certificate, ENTRA_CLIENT_ASSERTION_FILE or ENTRA_CLIENT_CREDENTIAL=managed-identity",
+    );
+  }
+  // AKS sets AZURE_FEDERATED_TOKEN_FILE in every workload-identity pod: used when nothing else is.
+  const federated = secretOrCertificate ? undefined : loadFederatedCredential(env);
+  if (federated) return federated;
   if (env.ENTRA_CLIENT_SECRET && (certPath || keyPath)) {
     throw new ConfigError(
       "ENTRA_CLIENT_SECRET",
@@ -43,7 +66,8 @@ export function loadCredential(env: CredentialEnv): ClientCredential {
   if (!certPath && !keyPath) {
     throw new ConfigError(
       "ENTRA_CLIENT_SECRET",
-      "is missing: set ENTRA_CLIENT_SECRET, or ENTRA_CLIENT_CERT_PATH + ENTRA_CLIENT_KEY_PATH",
+      "is missing: set ENTRA_CLIENT_SECRET, ENTRA_CLIENT_CERT_PATH + ENTRA_CLIENT_KEY_PATH, " +
+        "ENTRA_CLIENT_ASSERTION_FILE (workload identity) or ENTRA_CLIENT_CREDENTIAL=managed-identity",
     );
   }
   if (!certPath)

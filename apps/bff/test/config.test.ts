@@ -127,7 +127,11 @@ describe("loadConfig", () => {
     "common",
     "consumers",
   ])("accepts the tenant form %s", (tenant) => {
-    expect(loadConfig({ ...real, ENTRA_TENANT_ID: tenant }).idp).toMatchObject({ tenantId: tenant });
+    // organizations and common are multi-tenant: they need an allowlist (test/config-entra.test.ts).
+    const env = { ...real, ENTRA_TENANT_ID: tenant, ENTRA_ALLOWED_TENANTS: "*" };
+    if (tenant !== "organizations" && tenant !== "common")
+      delete (env as Partial<typeof env>).ENTRA_ALLOWED_TENANTS;
+    expect(loadConfig(env).idp).toMatchObject({ tenantId: tenant });
   });
 
   it.each([

@@ -57,7 +57,9 @@ function Page({
   const data = session.data;
   if (!data.authenticated) return <Landing />;
   if (pathname === "/") return <Dashboard user={data.user} expiresAt={data.expiresAt} />;
-  if (pathname === "/profile") return <ProfilePage user={data.user} expiresAt={data.expiresAt} />;
+  if (pathname === "/profile") {
+    return <ProfilePage user={data.user} expiresAt={data.expiresAt} roles={data.roles} />;
+  }
   return <NotFound />;
 }
 

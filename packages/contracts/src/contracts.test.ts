@@ -8,6 +8,8 @@ describe("SessionResponseSchema", () => {
       Value.Check(SessionResponseSchema, {
         authenticated: true,
         user: { name: "Adele Vance", username: "adelev@contoso.com", oid: "o", tid: "t" },
+        roles: ["Tasks.Admin"],
+        groups: ["3f0f3a5c-1c1e-4d6e-9b0a-7d1d2a6c5e01"],
         expiresAt: "2026-11-25T12:00:00.000Z",
         emulator: true,
       }),

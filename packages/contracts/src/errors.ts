@@ -15,6 +15,8 @@ export const ErrorCode = {
   /** Microsoft Graph is unavailable (503) or did not answer in time. */
   UpstreamUnavailable: "upstream_unavailable",
   UpstreamTimeout: "upstream_timeout",
+  /** Signed in, but without an app role or group this route requires. */
+  Forbidden: "forbidden",
   /** The user has no profile photo. */
   NotFound: "not_found",
   /** The session store (Redis) cannot be reached: the BFF fails closed. */

@@ -17,6 +17,13 @@ export const SessionResponseSchema = Type.Union([
     {
       authenticated: Type.Literal(true),
       user: SessionUserSchema,
+      /** App role values assigned to the user (the ID token's `roles`), as of the last sign-in or refresh. */
+      roles: Type.Array(Type.String()),
+      /**
+       * Security group object ids (the `groups` claim, or Graph after a groups overage), limited to
+       * ENTRA_GROUPS_FILTER when it is set.
+       */
+      groups: Type.Array(Type.String()),
       /** ISO 8601: when the session ends at the latest (absolute lifetime). */
       expiresAt: Type.String(),
       /** True when the BFF runs against the local Entra ID emulator. */

@@ -159,8 +159,31 @@ export const AADSTS: Readonly<Record<number, AadstsExplanation>> = {
   },
   7000218: {
     name: "MissingClientCredential",
-    cause: "The app did not send its client secret or certificate.",
-    fix: "Configure ENTRA_CLIENT_SECRET or a certificate.",
+    cause:
+      "The app sent no client credential (secret, certificate or client assertion) — with workload identity, typically a refresh sent without the federated assertion.",
+    fix: "Configure ENTRA_CLIENT_SECRET, a certificate, ENTRA_CLIENT_ASSERTION_FILE or ENTRA_CLIENT_CREDENTIAL=managed-identity; this BFF sends the assertion with every token request, refreshes included.",
+  },
+  70021: {
+    name: "NoMatchingFederatedIdentityRecordFound",
+    cause:
+      "No federated credential on the app registration matches the client assertion's issuer, subject and audience.",
+    fix: "Under Certificates & secrets → Federated credentials, add one with the token's issuer (e.g. the AKS cluster's OIDC issuer URL), subject (system:serviceaccount:<namespace>:<service account>) and audience api://AzureADTokenExchange.",
+  },
+  700211: {
+    name: "FederatedIdentityCredentialIssuerMismatch",
+    cause: "The client assertion's issuer matches none of the app's federated credentials.",
+    fix: "Set the federated credential's issuer to the exact `iss` of the token file (for AKS: az aks show --query oidcIssuerProfile.issuerUrl; for a managed identity: https://login.microsoftonline.com/<tenant id>/v2.0), character for character.",
+  },
+  700213: {
+    name: "FederatedIdentityCredentialSubjectMismatch",
+    cause: "The client assertion's subject matches none of the app's federated credentials for that issuer.",
+    fix: "Set the federated credential's subject to the token's `sub`: system:serviceaccount:<namespace>:<service account> on Kubernetes, or the managed identity's object (principal) id.",
+  },
+  700024: {
+    name: "ClientAssertionNotWithinValidTimeRange",
+    cause:
+      "The client assertion has expired (or is not yet valid): a stale token file, or a clock that is off.",
+    fix: "Let the platform rotate the token file (the BFF re-reads ENTRA_CLIENT_ASSERTION_FILE at every request; do not copy it elsewhere) and check the machine's clock.",
   },
   7000222: {
     name: "InvalidClientSecretExpiredKeysProvided",

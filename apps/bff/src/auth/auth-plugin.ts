@@ -1,11 +1,15 @@
 import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
+import { authorizationRefreshHandler } from "../authz/refresh-handler.js";
+import { SessionAuthorization } from "../authz/session-authorization.js";
 import type { EntraSettings } from "../config.js";
+import { isMultiTenant } from "../config-entra.js";
 import { AppError } from "../errors.js";
 import { createIdTokenVerifier, type IdTokenVerifier } from "./id-token.js";
 import { IdpMetadata, type OidcMetadata } from "./idp-metadata.js";
-import { LoginService } from "./login-service.js";
+import { expectedTenantId, LoginService } from "./login-service.js";
 import { createMsalClientFactory, type MsalClientFactory } from "./msal-client.js";
+import { externalIdIssuers } from "./tenant-policy.js";
 import { TokenService } from "./token-service.js";
 
 /** The identity side of the BFF, shared by the auth and API routes. */
@@ -13,6 +17,8 @@ export interface Auth {
   metadata: IdpMetadata;
   login: LoginService;
   tokens: TokenService;
+  /** The session's current roles and groups (the latest refresh's, else the sign-in's). */
+  authorization: SessionAuthorization;
   /** Entra's end-session URL that brings the browser back to the app. */
   logoutUrl(loginHint?: string): Promise<string>;
 }
@@ -39,6 +45,8 @@ export interface AuthPluginOptions {
   tombstoneMs: number;
   /** Most sign-ins in progress at once (PRELOGIN_MAX). */
   preLoginMax: number;
+  /** Time allowed for Graph's answer (the groups of a groups overage). */
+  graphTimeoutMs: number;
   /** How long a request waits for IdP metadata that is still loading. */
   metadataWaitMs?: number;
 }
@@ -73,6 +81,11 @@ export const authPlugin = fp<AuthPluginOptions>(
       return factory;
     };
 
+    const authorization = new SessionAuthorization(app.kv);
+    const loadedVerifier = async () => {
+      verifier ??= createIdTokenVerifier((await loadedMetadata()).jwks_uri, idpTimeoutMs);
+      return verifier;
+    };
     const tokens = new TokenService({
       kv: app.kv,
       msal,
@@ -80,6 +93,22 @@ export const authPlugin = fp<AuthPluginOptions>(
       tombstoneTtlMs: options.tombstoneMs,
       log,
       onRefresh: (result) => app.metrics.tokenRefresh(result),
+      onIdToken: authorizationRefreshHandler({
+        authorization,
+        verifier: loadedVerifier,
+        expectations: async () => {
+          const { issuer } = await loadedMetadata();
+          const tenantId = isMultiTenant(idp.tenantId) ? undefined : expectedTenantId(idp.tenantId, issuer);
+          return {
+            issuer,
+            alsoIssuers: externalIdIssuers(idp.authorityHost),
+            clientId: idp.clientId,
+            tenantId,
+          };
+        },
+        filter: idp.groupsFilter,
+        ttlMs: tokenCacheTtlMs,
+      }),
     });
     const login = new LoginService({
       kv: app.kv,
@@ -89,18 +118,21 @@ export const authPlugin = fp<AuthPluginOptions>(
       preLoginMax: options.preLoginMax,
       metadata: loadedMetadata,
       msal,
-      verifier: async () => {
-        verifier ??= createIdTokenVerifier((await loadedMetadata()).jwks_uri, idpTimeoutMs);
-        return verifier;
-      },
+      verifier: loadedVerifier,
       tokens,
       log,
+      groups: {
+        graphBaseUrl: idp.graphBaseUrl,
+        timeoutMs: options.graphTimeoutMs,
+        ...(idp.groupsFilter ? { filter: idp.groupsFilter } : {}),
+      },
     });
 
     app.decorate("auth", {
       metadata,
       login,
       tokens,
+      authorization,
       async logoutUrl(loginHint?: string) {
         const loaded = await loadedMetadata();
         const endpoint =

@@ -1,7 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { ClientAuthError, CryptoProvider, ResponseMode, ServerError } from "@azure/msal-node";
 import type { FastifyBaseLogger } from "fastify";
+import { GroupsPermissionError } from "../authz/member-groups.js";
+import { type GroupsSource, signInAuthorization } from "../authz/sign-in-authorization.js";
 import type { EntraSettings } from "../config.js";
+import { isMultiTenant } from "../config-entra.js";
 import { GUID_SOURCE, isGuid } from "../guid.js";
 import type { KeyValueStore } from "../session/kv-store.js";
 import type { SessionIdentity } from "../session/session-data.js";
@@ -11,6 +14,7 @@ import type { OidcMetadata } from "./idp-metadata.js";
 import { type MsalClientFactory, SIGN_IN_SCOPES } from "./msal-client.js";
 import { PreLoginRecords } from "./pre-login.js";
 import { SignInError } from "./sign-in-error.js";
+import { callbackIssuerMatches, externalIdIssuers, tenantAllowed } from "./tenant-policy.js";
 import { sessionCachePlugin } from "./token-cache.js";
 import type { TokenService } from "./token-service.js";
 
@@ -30,6 +34,8 @@ export interface LoginServiceOptions {
   verifier: () => Promise<IdTokenVerifier>;
   tokens: TokenService;
   log: FastifyBaseLogger;
+  /** Where a groups overage is resolved (Graph) and which groups to keep. */
+  groups: GroupsSource;
 }
 
 export interface StartLogin {
@@ -97,7 +103,7 @@ export class LoginService {
   ): Promise<{ identity: SessionIdentity; returnTo: string }> {
     const record = await this.#pending.take(query.state, binding);
     // A response from another issuer (mix-up) is never redeemed.
-    if (query.iss !== undefined && query.iss !== (await this.o.metadata()).issuer) {
+    if (query.iss !== undefined && !callbackIssuerMatches(query.iss, (await this.o.metadata()).issuer)) {
       throw new SignInError({ kind: "issuer_mismatch" }, record?.returnTo);
     }
     if (query.error) {
@@ -146,9 +152,26 @@ export class LoginService {
       if (!result?.idToken || !result.account) throw new Error("the token response has no ID token");
       const claims = await verify(result.idToken, {
         issuer: metadata.issuer,
+        alsoIssuers: externalIdIssuers(this.o.idp.authorityHost),
         clientId: this.o.idp.clientId,
-        tenantId: expectedTenantId(this.o.idp.tenantId, metadata.issuer),
+        tenantId: isMultiTenant(this.o.idp.tenantId)
+          ? undefined
+          : expectedTenantId(this.o.idp.tenantId, metadata.issuer),
         nonce: record.nonce,
+      });
+      if (query.iss !== undefined && query.iss !== claims.iss) {
+        throw new SignInError({ kind: "issuer_mismatch" }, record.returnTo);
+      }
+      if (!tenantAllowed(claims.tid, this.o.idp.allowedTenants)) {
+        const tenantId = String(claims.tid).slice(0, 36);
+        throw new SignInError({ kind: "tenant_not_allowed", tenantId }, record.returnTo);
+      }
+      const authz = await signInAuthorization(claims, result.accessToken, this.o.groups).catch((error) => {
+        throw new SignInError(
+          { kind: "groups_unavailable", permission: error instanceof GroupsPermissionError },
+          record.returnTo,
+          { cause: error },
+        );
       });
       const identity: SessionIdentity = {
         homeAccountId: result.account.homeAccountId,
@@ -158,6 +181,7 @@ export class LoginService {
           oid: stringClaim(claims.oid) ?? stringClaim(claims.sub) ?? "",
           tid: stringClaim(claims.tid) ?? "",
         },
+        ...authz,
         cacheKey,
       };
       const loginHint = stringClaim(claims.login_hint);

@@ -6,6 +6,7 @@ import {
 } from "@azure/msal-node";
 import type { FastifyBaseLogger } from "fastify";
 import type { EntraSettings } from "../config.js";
+import { msalCredential } from "./client-credential.js";
 import type { OidcMetadata } from "./idp-metadata.js";
 import { timedNetworkClient } from "./msal-network.js";
 
@@ -40,16 +41,7 @@ export function createMsalClientFactory(
   const networkClient = timedNetworkClient(timeoutMs);
   const { authority, knownAuthority } = msalAuthority(idp);
   const authorityMetadata = JSON.stringify(metadata);
-  const credential =
-    idp.credential.kind === "secret"
-      ? { clientSecret: idp.credential.secret }
-      : {
-          clientCertificate: {
-            thumbprintSha256: idp.credential.thumbprintSha256,
-            privateKey: idp.credential.privateKey,
-            x5c: idp.credential.x5c,
-          },
-        };
+  const credential = msalCredential(idp.credential);
   const msalLog = log.child({ component: "msal" });
   return (cachePlugin) => {
     const configuration: Configuration = {

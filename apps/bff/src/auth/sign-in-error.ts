@@ -12,6 +12,8 @@ export const SIGN_IN_FAILURE_KINDS = [
   "exchange_failed",
   "idp_unavailable",
   "too_many_sign_ins",
+  "tenant_not_allowed",
+  "groups_unavailable",
 ] as const;
 
 export type SignInFailureKind = (typeof SIGN_IN_FAILURE_KINDS)[number];
@@ -29,7 +31,11 @@ export type SignInFailure =
   | { kind: "exchange_failed" }
   | { kind: "idp_unavailable" }
   /** PRELOGIN_MAX sign-ins are already in progress. */
-  | { kind: "too_many_sign_ins" };
+  | { kind: "too_many_sign_ins" }
+  /** A multi-tenant app's user from a tenant not in ENTRA_ALLOWED_TENANTS. */
+  | { kind: "tenant_not_allowed"; tenantId: string }
+  /** A groups overage Graph would not resolve (`permission`: GroupMember.Read.All is missing). */
+  | { kind: "groups_unavailable"; permission: boolean };
 
 // Compile-time: every variant's kind is in the list, and every kind in the list has a variant.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;

@@ -1,6 +1,7 @@
 import { AppError } from "../errors.js";
 import { StoreUnavailableError } from "../session/kv-store.js";
 import { explainAadsts } from "./aadsts.js";
+import { groupsUnavailablePage, tenantNotAllowedPage } from "./authz-pages.js";
 import { type AuthPageOptions, type PageDetail, renderAuthPage } from "./error-page.js";
 import { SignInError, type SignInFailure } from "./sign-in-error.js";
 
@@ -144,6 +145,10 @@ function failurePage(failure: SignInFailure): { status: number; page: AuthPageOp
             "If you are already signed in, nothing changes for you.",
         },
       };
+    case "tenant_not_allowed":
+      return tenantNotAllowedPage(failure.tenantId);
+    case "groups_unavailable":
+      return groupsUnavailablePage(failure.permission);
     case "exchange_failed":
       return {
         status: 502,

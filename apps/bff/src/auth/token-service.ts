@@ -39,6 +39,11 @@ export interface TokenServiceOptions {
   maxHotEntries?: number;
   /** Told about every refresh-token redemption MSAL attempted (metrics). */
   onRefresh?: (result: "success" | "failure") => void;
+  /**
+   * Given the ID token that came back with a refresh, before the new access token is used
+   * (roles and groups are re-read from it). Throwing fails the refresh.
+   */
+  onIdToken?: (owner: TokenOwner, idToken: string) => Promise<void>;
 }
 
 /**
@@ -62,6 +67,7 @@ export class TokenService {
       tombstoneTtlMs: 10 * 60_000,
       maxHotEntries: 50_000,
       onRefresh: () => {},
+      onIdToken: async () => {},
       ...options,
     };
     this.#hot = new LRUCache({ max: this.#o.maxHotEntries });
@@ -159,6 +165,7 @@ export class TokenService {
       if (!result?.accessToken || !result.expiresOn) {
         throw new ReauthRequiredError("the token endpoint returned no access token");
       }
+      if (!result.fromCache && result.idToken) await this.#o.onIdToken(owner, result.idToken);
       return { accessToken: result.accessToken, expiresOnMs: result.expiresOn.getTime() };
     } catch (error) {
       this.#o.onRefresh("failure");
@@ -170,6 +177,21 @@ export class TokenService {
           ...(claims ? { claims } : {}),
           ...(aadsts === undefined ? {} : { aadsts }),
         });
+      }
+      // The app's own credential was refused (expired secret, stale or untrusted federated token):
+      // no fault of the session, and no outage either — say so, with Entra's code for the doctor.
+      if (error instanceof ServerError && error.errorCode === "invalid_client") {
+        const aadsts = parseAadstsCode(error.errorMessage);
+        this.#o.log.error(
+          { event: "credential.rejected", aadsts },
+          "Entra ID refused the app's client credential",
+        );
+        throw new AppError(
+          "upstream_error",
+          502,
+          `Microsoft Entra ID refused this app's credential${aadsts ? ` (AADSTS${aadsts})` : ""}; run pnpm doctor.`,
+          { cause: error },
+        );
       }
       // Anything else MSAL reports (timeout, refused connection, an Entra 5xx or temporarily_unavailable)
       // is an outage of the identity provider, not of this session: keep the session, answer 503.

@@ -3,11 +3,13 @@ import { checkClientCredential } from "./checks/client-credential.js";
 import { checkCloud } from "./checks/cloud.js";
 import { checkConfiguration } from "./checks/configuration.js";
 import { checkCredential } from "./checks/credential.js";
+import { checkGroups } from "./checks/groups.js";
 import { checkIdentifiers } from "./checks/identifiers.js";
 import { checkOidcMetadata } from "./checks/oidc-metadata.js";
 import { checkRedirectUri } from "./checks/redirect-uri.js";
 import { checkRedis } from "./checks/redis.js";
 import { checkSessionSecrets } from "./checks/session-secrets.js";
+import { checkTenancy } from "./checks/tenancy.js";
 
 export interface DoctorOptions {
   /** The clock certificates are checked against; default now. */
@@ -27,6 +29,8 @@ const TENANT_CHECKS: readonly Check[] = [
   checkIdentifiers,
   checkCredential,
   checkCloud,
+  checkTenancy,
+  checkGroups,
   checkRedirectUri,
   checkOidcMetadata,
   checkClientCredential,

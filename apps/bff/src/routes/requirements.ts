@@ -1,12 +1,13 @@
 import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
 import { isSameOriginRequest, passesCsrfCheck } from "../auth/csrf.js";
+import type { Requirements } from "../authz/requirements.js";
+import { enforceRequirements } from "../authz/requirements-hook.js";
 import { CsrfRejectedError, SignInRequiredError } from "../errors.js";
 
 /**
  * What a route needs before its handler runs, declared in its `config` and enforced here, one
- * hook per requirement (the model: fastify/demo, Duende BFF's endpoint metadata). A future
- * requirement (`requires: { roles, groups }`) is one more field and one more hook.
+ * hook per requirement (the model: fastify/demo, Duende BFF's endpoint metadata).
  */
 export interface RouteRequirements {
   /**
@@ -17,6 +18,8 @@ export interface RouteRequirements {
   csrf?: boolean | "same-origin";
   /** "required": 401 unauthenticated without a live session; "optional": the handler decides. */
   session?: "required" | "optional";
+  /** App roles or groups the signed-in user needs (403 forbidden otherwise; authz/requirements.ts). */
+  requires?: Requirements;
 }
 
 declare module "fastify" {
@@ -29,7 +32,7 @@ export interface RequirementsPluginOptions {
 }
 
 /**
- * Enforces `config.csrf` and `config.session` for every route of the scope it is registered in
+ * Enforces `config.csrf`, `config.session` and `config.requires` for every route of the scope it is registered in
  * (after the session plugin, whose hooks have ended expired sessions by then). The CSRF check
  * comes first: a forged request learns nothing, not even whether a session exists.
  */
@@ -49,6 +52,10 @@ export const requirementsPlugin = fp<RequirementsPluginOptions>(
       if (request.routeOptions.config.session === "required" && !app.sessions.current(request)) {
         throw new SignInRequiredError();
       }
+    });
+    app.addHook("onRequest", async (request, reply) => {
+      const requires = request.routeOptions.config.requires;
+      if (requires) await enforceRequirements(app, request, reply, requires);
     });
   },
   { name: "route-requirements", dependencies: ["session"] },

@@ -100,6 +100,8 @@ export function createFastifySessionStore(
       if (!(await kv.update(sessionKeys.record(sessionId), record, ttl))) return false;
       // The refresh token lives as long as the session does, not a whole absolute lifetime.
       await kv.extend(sessionKeys.tokenCache(sessionId), ttl);
+      // So do the roles of the last refresh: were they to lapse first, the sign-in's would return.
+      await kv.extend(sessionKeys.authorization(sessionId), ttl);
       return true;
     },
   };

@@ -10,6 +10,10 @@ export interface SessionAuth {
    * so all of the session's keys share one Redis hash tag (`{cacheKey}`).
    */
   cacheKey: string;
+  /** App role values at sign-in (a refresh's newer ones live under `authz:`; see authz/). */
+  roles?: string[];
+  /** Security group ids at sign-in (filtered by ENTRA_GROUPS_FILTER; Graph after an overage). */
+  groups?: string[];
   /** `login_hint` claim, for a smoother sign-out. */
   loginHint?: string;
   /** The IdP's sign-in session (`sid` claim): front- and back-channel logout name it. */

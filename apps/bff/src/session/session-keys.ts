@@ -10,6 +10,8 @@ export const sessionKeys = {
   record: (id: string) => `sess:{${id}}`,
   tokenCache: (id: string) => `tc:{${id}}`,
   accessToken: (id: string) => `at:{${id}}`,
+  /** Roles and groups from the latest refreshed ID token (authz/session-authorization.ts). */
+  authorization: (id: string) => `authz:{${id}}`,
   refreshLock: (id: string) => `lock:refresh:{${id}}`,
   tombstone: (id: string) => `ended:{${id}}`,
 };
@@ -31,6 +33,11 @@ export function tombstoneTtlMs(idpTimeoutMs: number): number {
  * any instance can bring any of them back.
  */
 export function endSessionKeys(kv: KeyValueStore, id: string, tombstoneMs: number): Promise<void> {
-  const keys = [sessionKeys.record(id), sessionKeys.tokenCache(id), sessionKeys.accessToken(id)];
+  const keys = [
+    sessionKeys.record(id),
+    sessionKeys.tokenCache(id),
+    sessionKeys.accessToken(id),
+    sessionKeys.authorization(id),
+  ];
   return kv.deleteWithTombstone(keys, sessionKeys.tombstone(id), tombstoneMs);
 }

@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { exportJWK, type JWK, SignJWT } from "jose";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createIdTokenVerifier, IdTokenError } from "../../src/auth/id-token.js";
+import { externalIdIssuers } from "../../src/auth/tenant-policy.js";
 
 const ISSUER = "https://login.example/tid-1/v2.0";
 const expected = { issuer: ISSUER, clientId: "client-1", tenantId: "tid-1", nonce: "n-1" };
@@ -98,6 +99,45 @@ describe("verifyIdToken", () => {
     const verify = createIdTokenVerifier(await jwksUri());
     const token = await sign(claims({ aud: ["client-1", "other"], azp: "client-1" }));
     await expect(verify(token, expected)).resolves.toBeDefined();
+  });
+});
+
+describe("issuers of multi-tenant apps and External ID tenants", () => {
+  const TENANT = "11111111-2222-4333-8444-555555555555";
+  const OTHER = "99999999-2222-4333-8444-555555555555";
+
+  it("fills the templated issuer with the token's own tid, and refuses an iss of another tenant", async () => {
+    const verify = createIdTokenVerifier(await jwksUri());
+    const templated = { ...expected, issuer: "https://login.example/{tenantid}/v2.0", tenantId: undefined };
+    const good = await sign(claims({ iss: `https://login.example/${TENANT}/v2.0`, tid: TENANT }));
+    await expect(verify(good, templated)).resolves.toBeDefined();
+    const mixed = await sign(claims({ iss: `https://login.example/${OTHER}/v2.0`, tid: TENANT }));
+    await expect(verify(mixed, templated)).rejects.toThrow('"iss" claim is not valid');
+    const notGuid = await sign(claims({ iss: "https://login.example/evil/v2.0", tid: "evil" }));
+    await expect(verify(notGuid, templated)).rejects.toThrow('"iss" claim is not valid');
+  });
+
+  it("accepts External ID's issuer forms for the configured tenant only", async () => {
+    const verify = createIdTokenVerifier(await jwksUri());
+    const ciam = {
+      ...expected,
+      issuer: `https://${TENANT}.ciamlogin.com/${TENANT}/v2.0`,
+      alsoIssuers: externalIdIssuers("https://contoso.ciamlogin.com"),
+      tenantId: TENANT,
+    };
+    for (const iss of [
+      `https://${TENANT}.ciamlogin.com/${TENANT}/v2.0`,
+      `https://contoso.ciamlogin.com/${TENANT}/v2.0`,
+    ]) {
+      await expect(verify(await sign(claims({ iss, tid: TENANT })), ciam)).resolves.toBeDefined();
+    }
+    const otherTenant = await sign(
+      claims({ iss: `https://${OTHER}.ciamlogin.com/${OTHER}/v2.0`, tid: OTHER }),
+    );
+    await expect(verify(otherTenant, ciam)).rejects.toThrow("another tenant");
+    const otherHost = await sign(claims({ iss: `https://evil.ciamlogin.com/${TENANT}/v2.0`, tid: TENANT }));
+    await expect(verify(otherHost, ciam)).rejects.toThrow('"iss" claim is not valid');
+    expect(externalIdIssuers("https://login.microsoftonline.com")).toEqual([]);
   });
 });
 

@@ -14,6 +14,8 @@ describe("runDoctor against the emulator", { timeout: 30_000 }, () => {
       ["identifiers", "pass"],
       ["credential", "pass"],
       ["cloud", "pass"],
+      ["tenancy", "pass"],
+      ["groups", "pass"],
       ["redirect-uri", "pass"],
       ["oidc-metadata", "pass"],
       ["client-credential", "pass"],

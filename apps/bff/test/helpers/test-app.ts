@@ -1,6 +1,6 @@
 import { Writable } from "node:stream";
 import type { Emulator, EmulatorConfig } from "@entra-bff/entra-emulator";
-import type { FastifyInstance, LightMyRequestResponse } from "fastify";
+import type { FastifyInstance, FastifyPluginAsync, LightMyRequestResponse } from "fastify";
 import { afterEach } from "vitest";
 import { buildApp } from "../../src/app.js";
 import { type AppConfig, type EntraSettings, loadConfig } from "../../src/config.js";
@@ -35,6 +35,10 @@ export interface TestAppOptions {
   sessionTiming?: SessionTiming;
   /** The emulator's tenant, clients and users (default: its built-in Contoso tenant). */
   emulatorConfig?: EmulatorConfig;
+  /** Replace parts of the emulator's identity-provider settings (tenant, credential, filters…). */
+  idp?: (emulator: Emulator) => Partial<EntraSettings>;
+  /** Extra /api routes (BuildAppOptions.apiPlugins). */
+  apiPlugins?: FastifyPluginAsync[];
 }
 
 /** The BFF's identity-provider settings for an emulator: its tenant and default client + secret. */
@@ -76,7 +80,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
   });
   const config: AppConfig = {
     ...base,
-    idp: idpFor(emulator),
+    idp: { ...idpFor(emulator), ...options.idp?.(emulator) },
     ...options.config,
   };
   const lines: string[] = [];
@@ -95,6 +99,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     store,
     logStream,
     onRoute,
+    apiPlugins: options.apiPlugins ?? [],
     ...(options.sessionTiming ? { sessionTiming: options.sessionTiming } : {}),
   });
   cleanups.push(() => app.close());

@@ -11,6 +11,7 @@ import { SessionEnded } from "../signed-out/SessionEnded.js";
 import { Avatar } from "./Avatar.js";
 import { IdentityDetails, ProfileFields } from "./ProfileFields.js";
 import { profileQuery } from "./queries.js";
+import { RolesCard } from "./RolesCard.js";
 import { YourSessions } from "./YourSessions.js";
 
 interface SignedInProps {
@@ -97,7 +98,7 @@ export function Dashboard({ user, expiresAt }: SignedInProps) {
 }
 
 /** `/profile`: the full profile on its own page, the target of deep links. */
-export function ProfilePage({ user, expiresAt }: SignedInProps) {
+export function ProfilePage({ user, expiresAt, roles }: SignedInProps & { roles: string[] }) {
   useDocumentTitle("Profile");
   return (
     <WithProfile>
@@ -120,6 +121,7 @@ export function ProfilePage({ user, expiresAt }: SignedInProps) {
               </section>
               <SessionCard user={user} expiresAt={expiresAt} />
               <YourSessions />
+              <RolesCard roles={roles} />
             </div>
             <p className="back-link">
               <Link href="/">← Back to overview</Link>

@@ -22,6 +22,8 @@ export const EXPIRES_AT = "2030-01-01T17:30:00.000Z";
 export const signedIn = (emulator = false): SessionResponse => ({
   authenticated: true,
   user: { name: "Adele Vance", username: adele.userPrincipalName ?? "", oid: adele.id, tid: TENANT_ID },
+  roles: ["Tasks.Admin"],
+  groups: [],
   expiresAt: EXPIRES_AT,
   emulator,
 });

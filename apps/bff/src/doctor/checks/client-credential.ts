@@ -7,6 +7,12 @@ import { type Check, result } from "../check.js";
 import { looksLikeSecretId } from "./credential.js";
 
 const TITLE = "Client credential accepted by Entra ID";
+const CREDENTIAL_NAMES = {
+  secret: "client secret",
+  certificate: "certificate",
+  "assertion-file": "federated token file (workload identity)",
+  "managed-identity": "managed identity token (federated credential)",
+} as const;
 
 /**
  * The `.default` scope of the configured Graph: app-only tokens name the resource, not a
@@ -23,7 +29,7 @@ export function graphDefaultScope(idp: EntraSettings): string {
  * sent by MSAL exactly as the BFF sends its credential at sign-in. The token is discarded.
  */
 export const checkClientCredential: Check = async ({ idp, metadata }) => {
-  const what = idp.credential.kind === "secret" ? "client secret" : "certificate";
+  const what = CREDENTIAL_NAMES[idp.credential.kind];
   if (!metadata) {
     return result("client-credential", TITLE, "skip", "Skipped: the tenant's OpenID metadata did not load.");
   }

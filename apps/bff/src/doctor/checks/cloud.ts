@@ -26,6 +26,14 @@ export const checkCloud: Check = async ({ idp }) => {
   if (idp.emulator) {
     return result("cloud", TITLE, "pass", `The project's emulator at ${idp.authorityHost}.`);
   }
+  if (authorityHost.endsWith(".ciamlogin.com")) {
+    return result(
+      "cloud",
+      TITLE,
+      "pass",
+      `Microsoft Entra External ID (${authorityHost}); its issuer is https://<tenant id>.ciamlogin.com/<tenant id>/v2.0, read from the metadata. Graph at ${graphHost}.`,
+    );
+  }
   const cloud = CLOUDS[authorityHost];
   if (!cloud) {
     return result(

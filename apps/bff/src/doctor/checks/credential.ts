@@ -2,6 +2,7 @@ import { statSync } from "node:fs";
 import type { CertificateFacts } from "../../credentials.js";
 import { isGuid } from "../../guid.js";
 import { type Check, type CheckResult, result } from "../check.js";
+import { checkFederatedCredential } from "./federated-credential.js";
 
 const DAY_MS = 86_400_000;
 /** Warn this long before a certificate expires. */
@@ -16,7 +17,7 @@ export function looksLikeSecretId(secret: string): boolean {
  * The client credential is usable before Entra sees it: a secret that is not a Secret ID, or a
  * certificate that is valid today (the key pair itself is matched by loadConfig).
  */
-export const checkCredential: Check = async ({ idp, now }) => {
+export const checkCredential: Check = async ({ idp, env, now }) => {
   if (idp.credential.kind === "secret") {
     const secret = idp.credential.secret;
     if (looksLikeSecretId(secret)) {
@@ -39,6 +40,7 @@ export const checkCredential: Check = async ({ idp, now }) => {
     }
     return result("credential", "Client secret", "pass", "ENTRA_CLIENT_SECRET is set (value not shown).");
   }
+  if (idp.credential.kind !== "certificate") return checkFederatedCredential(idp.credential, env, now);
   return checkCertificate(idp.credential, now);
 };
 

@@ -14,15 +14,17 @@ export const checkIdentifiers: Check = async ({ idp }) => {
       "On the app's Overview page, Directory (tenant) ID goes to ENTRA_TENANT_ID and Application (client) ID to ENTRA_CLIENT_ID.",
     );
   }
-  const common = ["common", "organizations", "consumers"];
-  if (common.includes(idp.tenantId.toLowerCase())) {
+  if (idp.tenantId.toLowerCase() === "consumers") {
     return result(
       "identifiers",
       TITLE,
       "fail",
-      `ENTRA_TENANT_ID is "${idp.tenantId}", a shared endpoint; this app signs in users of one tenant.`,
-      "Set ENTRA_TENANT_ID to the Directory (tenant) ID from the app registration's Overview page.",
+      'ENTRA_TENANT_ID is "consumers" (personal Microsoft accounts only), which this app does not support.',
+      "Set ENTRA_TENANT_ID to the Directory (tenant) ID, or to organizations with ENTRA_ALLOWED_TENANTS for a multi-tenant app.",
     );
+  }
+  if (["organizations", "common"].includes(idp.tenantId.toLowerCase())) {
+    return result("identifiers", TITLE, "pass", `Multi-tenant (${idp.tenantId}), client ${idp.clientId}.`);
   }
   if (!isGuid(idp.tenantId)) {
     return result(

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import type { FastifyPluginAsync } from "fastify";
 import { AppError } from "../../errors.js";
 import type { RouteRequirements } from "../requirements.js";
 import { meRoutes } from "./me.js";
@@ -11,6 +12,8 @@ export interface ApiRoutesOptions {
   emulator: boolean;
   /** The idle timeout, for the SPA's warning (GET /api/session/state). */
   sessionIdleMs: number;
+  /** Extra routes (BuildAppOptions.apiPlugins), under the same requirements. */
+  plugins?: FastifyPluginAsync[];
 }
 
 /** What every /api route needs at least: the CSRF proof and a stated session requirement. */
@@ -23,7 +26,7 @@ const API_BASELINE: RouteRequirements = { csrf: true, session: "required" };
  */
 export const apiRoutes: FastifyPluginAsyncTypebox<ApiRoutesOptions> = async (
   app,
-  { emulator, sessionIdleMs },
+  { emulator, sessionIdleMs, plugins = [] },
 ) => {
   app.addHook("onRoute", (route) => {
     const csrf = route.config?.csrf;
@@ -40,6 +43,7 @@ export const apiRoutes: FastifyPluginAsyncTypebox<ApiRoutesOptions> = async (
   await app.register(meRoutes);
   await app.register(sessionsRoutes);
   await app.register(sessionEventsRoutes, { sessionIdleMs });
+  for (const plugin of plugins) await app.register(plugin);
 };
 
 /**

@@ -12,9 +12,12 @@ export const sessionRoute: FastifyPluginAsyncTypebox<{ emulator: boolean }> = as
     async (request) => {
       const auth = app.sessions.current(request);
       if (!auth) return { authenticated: false as const, emulator };
+      const { roles, groups } = await app.auth.authorization.current(auth);
       return {
         authenticated: true as const,
         user: auth.user,
+        roles,
+        groups,
         expiresAt: new Date(auth.expiresAt).toISOString(),
         emulator,
       };
