@@ -174,7 +174,7 @@ async function waitUntilSettled(ports: number[], password: string, masterPort: n
           return named === masterPort && healthy.length >= 1 && peers.length === ports.length - 1;
         }),
       `the sentinels to agree on master ${masterPort} with a healthy replica and know each other`,
-      20_000,
+      60_000,
     );
   }
 }
