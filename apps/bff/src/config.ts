@@ -3,6 +3,7 @@ import { createHash, createPrivateKey, randomBytes, X509Certificate } from "node
 import { existsSync, readFileSync } from "node:fs";
 import { type Static, Type } from "typebox";
 import { Value } from "typebox/value";
+import { type ApiRoute, loadApisFile } from "./apis/api-config.js";
 import {
   OperationsEnv,
   type OperationsSettings,
@@ -109,6 +110,9 @@ export const EnvSchema = Type.Object({
     }),
   ),
   ...OperationsEnv,
+  BFF_APIS: Type.Optional(
+    Type.String({ minLength: 1, description: "the path of a JSON file of API entries (see README)" }),
+  ),
   WEB_DIST_DIR: Type.Optional(Type.String({ minLength: 1, description: "the path of the built SPA" })),
 });
 export type Env = Static<typeof EnvSchema>;
@@ -167,6 +171,8 @@ export interface Config extends OperationsSettings {
   /** Bearer token for `GET /metrics`; without it the route does not exist. */
   metricsToken?: string;
   idp: EntraSettings | EmulatorModeSettings;
+  /** Declared API routes (BFF_APIS); in emulator mode the sample Tasks API is added. */
+  apis: ApiRoute[];
   /** Start-up warnings for server.ts to log (e.g. a generated session secret). */
   warnings: string[];
 }
@@ -226,6 +232,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
   const port = problems.attempt(() => parsePort("PORT", env.PORT ?? "5000")) ?? 0;
   const trustProxy = problems.attempt(() => parseTrustProxy(env.TRUST_PROXY)) ?? false;
   const redis = problems.attempt(() => loadRedisSettings(env));
+  const apis = env.BFF_APIS ? (problems.attempt(() => loadApisFile(env.BFF_APIS as string)) ?? []) : [];
   problems.throwIfAny();
 
   return {
@@ -250,6 +257,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
     ...operationsSettings(env),
     ...(env.METRICS_TOKEN ? { metricsToken: env.METRICS_TOKEN } : {}),
     idp,
+    apis,
     warnings,
   };
 }

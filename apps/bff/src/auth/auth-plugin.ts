@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
+import { resourceId } from "../apis/scopes.js";
 import type { AppConfig } from "../config.js";
 import { AppError } from "../errors.js";
 import { tombstoneTtlMs } from "../session/session-keys.js";
@@ -14,6 +15,8 @@ export interface Auth {
   metadata: IdpMetadata;
   login: LoginService;
   tokens: TokenService;
+  /** The MSAL client factory, once the IdP metadata is loaded. */
+  msal(): Promise<MsalClientFactory>;
   /** Entra's end-session URL that brings the browser back to the app. */
   logoutUrl(loginHint?: string): Promise<string>;
 }
@@ -67,6 +70,13 @@ export const authPlugin = fp<AuthPluginOptions>(
       tombstoneTtlMs: tombstoneTtlMs(config.idpTimeoutMs),
       log,
       onRefresh: (result) => app.metrics.tokenRefresh(result),
+      resourceIds: [
+        ...new Set(
+          config.apis.flatMap((api) =>
+            api.token === "user" && api.resource ? [resourceId(api.resource)] : [],
+          ),
+        ),
+      ],
     });
     const login = new LoginService({
       kv: app.kv,
@@ -88,6 +98,7 @@ export const authPlugin = fp<AuthPluginOptions>(
       metadata,
       login,
       tokens,
+      msal,
       async logoutUrl(loginHint?: string) {
         const loaded = await loadedMetadata();
         const endpoint =

@@ -60,6 +60,8 @@ export interface StartLogin {
   /** The browser-binding cookie value. */
   binding: string;
   prompt?: "select_account" | "login";
+  /** Incremental consent: declared APIs' scopes to ask for besides the sign-in scopes. */
+  extraScopes?: string[];
   /** A claims challenge from Entra (after `reauth_required`). */
   claims?: string;
 }
@@ -101,7 +103,7 @@ export class LoginService {
     }
     // Building a URL touches no token cache.
     return factory().getAuthCodeUrl({
-      scopes: SIGN_IN_SCOPES,
+      scopes: [...SIGN_IN_SCOPES, ...(request.extraScopes ?? [])],
       redirectUri: this.o.redirectUri,
       state,
       nonce,

@@ -2,6 +2,7 @@ import { LogoutResponseSchema } from "@entra-bff/contracts";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { Type } from "typebox";
+import { requestedClaims, requestedScopes } from "../apis/login-scopes.js";
 import { takeClaims } from "../auth/claims-challenge.js";
 import { passesCsrfCheck } from "../auth/csrf.js";
 import { LoginBindings } from "../auth/login-binding.js";
@@ -32,6 +33,9 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
   const bindings = new LoginBindings(config.sessionSecrets);
   const rateLimit = { max: config.authRateLimitPerMinute, timeWindow: 60_000 };
   const appOrigin = new URL(config.publicUrl).origin;
+  const declaredScopes = new Set(
+    config.apis.filter((api) => api.token === "user").flatMap((api) => api.scopes),
+  );
 
   function sendPage(reply: FastifyReply, error: unknown): FastifyReply {
     const page = signInErrorPage(error);
@@ -59,6 +63,10 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
         querystring: Type.Object({
           returnTo: Type.Optional(Type.String()),
           prompt: Type.Optional(Type.String()),
+          /** Incremental consent: extra scopes of declared APIs (space-separated). */
+          scopes: Type.Optional(Type.String({ maxLength: 2048 })),
+          /** A claims challenge (JSON) from a declared API's consent_required / step_up_required. */
+          claims: Type.Optional(Type.String({ maxLength: 2048 })),
         }),
       },
       errorHandler: (error, request, reply) => pageErrors(request, reply, error),
@@ -67,11 +75,16 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
       // Reused when the BFF issued it, so two tabs signing in at once both succeed.
       const binding = bindings.verify(request.cookies[bindingCookie]) ?? bindings.issue();
       const prompt = request.query.prompt;
-      // A claims challenge from a refused refresh (Conditional Access, MFA) goes to Entra once.
-      const claims = takeClaims(request, reply, config.secureCookies);
+      const returnTo = safeReturnTo(request.query.returnTo);
+      const extraScopes = requestedScopes(request.query.scopes, declaredScopes, returnTo);
+      // A claims challenge from a refused refresh (Conditional Access, MFA) goes to Entra once;
+      // one from a declared API's step-up comes in the query.
+      const claims =
+        requestedClaims(request.query.claims, returnTo) ?? takeClaims(request, reply, config.secureCookies);
       const authorizeUrl = await app.auth.login.start({
-        returnTo: safeReturnTo(request.query.returnTo),
+        returnTo,
         binding,
+        ...(extraScopes.length > 0 ? { extraScopes } : {}),
         ...(claims ? { claims } : {}),
         ...(prompt === "select_account" || prompt === "login" ? { prompt } : {}),
       });

@@ -6,6 +6,7 @@ export const ApiErrorResponse = Type.Object(
     code: Type.String(),
     message: Type.String(),
     retryAfter: Type.Optional(Type.Integer({ minimum: 0 })),
+    loginUrl: Type.Optional(Type.String()),
   },
   { additionalProperties: false },
 );

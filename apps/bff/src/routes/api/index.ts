@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { declaredApiRoutes } from "../../apis/api-routes.js";
 import { passesCsrfCheck } from "../../auth/csrf.js";
 import type { AppConfig } from "../../config.js";
 import { meRoutes } from "./me.js";
@@ -36,4 +37,5 @@ export const apiRoutes: FastifyPluginAsyncTypebox<ApiRoutesOptions> = async (app
   );
   await app.register(sessionRoute, { emulator: config.idp.emulator });
   await app.register(meRoutes, { secureCookies: config.secureCookies });
+  await app.register(declaredApiRoutes, { config });
 };
