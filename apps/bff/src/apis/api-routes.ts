@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { Agent } from "undici";
+import { rememberClaims } from "../auth/claims-challenge.js";
 import type { AppConfig } from "../config.js";
-import { AppError, InteractionNeededError } from "../errors.js";
+import { AppError, InteractionNeededError, ReauthRequiredError } from "../errors.js";
 import { type ApiRoute, PROXY_METHODS } from "./api-config.js";
 import { ApiLimits } from "./api-limits.js";
 import { type ApiMetrics, createApiMetrics } from "./api-metrics.js";
@@ -110,6 +111,16 @@ async function proxy(
     }
   } catch (error) {
     done(error instanceof AppError ? error.statusCode : "error");
+    if (error instanceof ReauthRequiredError) {
+      // The refresh token itself is dead (revoked, expired): as for Graph, the session ends.
+      await request.server.sessions.end(
+        request,
+        reply,
+        "reauth_required",
+        error.aadsts === undefined ? {} : { aadsts: error.aadsts },
+      );
+      rememberClaims(reply, deps.config.secureCookies, error.claims);
+    }
     throw withLoginUrl(request, route, deps, error);
   }
 }

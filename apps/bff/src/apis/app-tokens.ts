@@ -1,5 +1,5 @@
 import type { ConfidentialClientApplication } from "@azure/msal-node";
-import { AuthError } from "@azure/msal-node";
+import { AuthError, ServerError } from "@azure/msal-node";
 import type { MsalClientFactory } from "../auth/msal-client.js";
 import { AppError } from "../errors.js";
 import { defaultScopeOf } from "./scopes.js";
@@ -33,6 +33,12 @@ export class AppTokens {
       if (!result?.accessToken) throw new Error("the token endpoint returned no access token");
       return result.accessToken;
     } catch (error) {
+      // Entra refused (unknown resource, no application permission): a configuration problem.
+      if (error instanceof ServerError) {
+        throw new AppError("upstream_error", 502, "Entra ID refused an app token for this API.", {
+          cause: error,
+        });
+      }
       if (error instanceof AuthError) {
         throw new AppError(
           "upstream_unavailable",
