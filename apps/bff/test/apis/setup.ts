@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { DEFAULT_CONFIG, type EmulatorConfig } from "@entra-bff/entra-emulator";
 import { afterEach } from "vitest";
-import { type ApiEntry, parseApis } from "../../src/apis/api-config.js";
+import { parseApis } from "../../src/apis/api-config.js";
 import { buildTestApp, type TestAppOptions } from "../helpers/test-app.js";
 
 export const TASKS_APP_ID = "3f2a1b0c-9d8e-4f7a-b6c5-d4e3f2a1b0c9";
@@ -99,7 +99,7 @@ function api(appId: string, displayName: string, scope: string): EmulatorConfig[
 
 /** A BFF (against an emulator with the two APIs) declaring `entries`. */
 export async function buildApisApp(
-  entries: Array<Partial<ApiEntry> & { prefix: string; upstream: string }>,
+  entries: Array<Record<string, unknown>>,
   options: TestAppOptions & { consented?: boolean } = {},
 ) {
   const apis = parseApis(entries.map((entry) => ({ token: "none", ...entry })));
