@@ -1,5 +1,6 @@
 import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
+import { parseApis } from "../../src/apis/api-config.js";
 import { buildApp } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
 import { type ResolvedIdentityProvider, resolveIdentityProvider } from "../../src/emulator-mode.js";
@@ -69,24 +70,7 @@ describe("emulator mode with the sample Tasks API", () => {
     });
     const own = {
       ...config,
-      apis: [
-        {
-          ...config.apis[0],
-          prefix: "/api/tasks",
-          upstream: "http://127.0.0.1:9",
-          token: "none" as const,
-          scopes: [],
-          resource: undefined,
-          methods: ["GET" as const],
-          session: "required" as const,
-          headers: [],
-          timeoutMs: 1000,
-          maxBodyBytes: 1,
-          stream: true,
-          rateLimitPerMinute: 1,
-          maxConcurrentPerSession: 1,
-        },
-      ],
+      apis: parseApis([{ prefix: "/api/tasks", upstream: "http://127.0.0.1:9", token: "none" }]),
     };
     resolved = await resolveIdentityProvider(own, pino({ level: "silent" }));
     expect(resolved.config.apis.map((entry) => entry.upstream)).toEqual(["http://127.0.0.1:9"]);
