@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `pnpm test`: lint, typecheck, build, every package's vitest suite, then the browser e2e suite.
+// `pnpm test`: lint, typecheck, build, every package's vitest suite, the browser e2e suite, then
+// the conformance report (docs/conformance.md) generated from their results.
 // Ends with one line for CI: "N passed, N failed, N skipped" over all suites together.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -108,6 +109,10 @@ if (specs.length > 0 && built) {
   totals.failed++;
   console.error("✗ browser tests not run: the build failed");
 }
+
+// Last: which test proves which requirement (docs/conformance.md), from the reports above. Fails
+// when a mapped test is missing or did not pass, naming it.
+check("conformance report", "node", ["scripts/conformance-report.mjs"]);
 
 console.log(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 process.exit(totals.failed === 0 ? 0 : 1);

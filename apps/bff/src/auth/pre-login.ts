@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { FastifyBaseLogger } from "fastify";
 import type { KeyValueStore } from "../session/kv-store.js";
+import { readRecord, writeRecord } from "../session/record-format.js";
 
 /** Pre-login records live in a capped namespace of their own (keys `login:…`), apart from sessions. */
 export const LOGIN_NAMESPACE = "login";
@@ -40,7 +41,15 @@ export class PreLoginRecords {
   /** Stores a sign-in under `state`, bound to the browser; false when PRELOGIN_MAX are pending. */
   async save(state: string, binding: string, pending: PendingSignIn): Promise<boolean> {
     const record: PreLoginRecord = { ...pending, bindingHash: sha256(binding), createdAt: Date.now() };
-    if (await this.kv.addCapped(LOGIN_NAMESPACE, state, JSON.stringify(record), LOGIN_TTL_MS, this.max)) {
+    if (
+      await this.kv.addCapped(
+        LOGIN_NAMESPACE,
+        state,
+        writeRecord("pre-login", record),
+        LOGIN_TTL_MS,
+        this.max,
+      )
+    ) {
       return true;
     }
     this.#warnCapReached();
@@ -52,13 +61,8 @@ export class PreLoginRecords {
     if (!state || !STATE_FORMAT.test(state) || !binding) return undefined;
     // Checked before it is taken: a callback from another browser leaves the sign-in pending.
     const raw = await this.kv.getCapped(LOGIN_NAMESPACE, state);
-    if (!raw) return undefined;
-    let record: PreLoginRecord;
-    try {
-      record = JSON.parse(raw) as PreLoginRecord;
-    } catch {
-      return undefined;
-    }
+    const record = readRecord<PreLoginRecord>("pre-login", raw);
+    if (!record) return undefined;
     if (Date.now() - record.createdAt > LOGIN_TTL_MS) return undefined;
     if (!safeEqual(sha256(binding), record.bindingHash)) return undefined;
     // Single use: of two callbacks racing with the same state, only one takes it.

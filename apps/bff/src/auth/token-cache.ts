@@ -1,5 +1,6 @@
 import { DistributedCachePlugin, type ICachePlugin } from "@azure/msal-node";
 import type { KeyValueStore } from "../session/kv-store.js";
+import { readRecord, writeRecord } from "../session/record-format.js";
 import { sessionKeys } from "../session/session-keys.js";
 
 /**
@@ -15,10 +16,13 @@ export function sessionCachePlugin(kv: KeyValueStore, cacheKey: string, ttlMs: n
   return new DistributedCachePlugin(
     {
       async get() {
-        return (await kv.get(key)) ?? "";
+        // MSAL reads its own serialization: the cache without the record's version field.
+        const cache = readRecord("token-cache", await kv.get(key));
+        return cache ? JSON.stringify(cache) : "";
       },
       async set(_key, value) {
-        await kv.setUnlessTombstoned(key, slimCache(value), ttlMs, tombstone);
+        const record = writeRecord("token-cache", JSON.parse(slimCache(value)) as object);
+        await kv.setUnlessTombstoned(key, record, ttlMs, tombstone);
         return value;
       },
     },

@@ -4,6 +4,7 @@ import type { FastifyBaseLogger } from "fastify";
 import { LRUCache } from "lru-cache";
 import { AppError, InteractionNeededError, ReauthRequiredError, SessionEndedError } from "../errors.js";
 import type { KeyValueStore } from "../session/kv-store.js";
+import { readRecord, writeRecord } from "../session/record-format.js";
 import { endSessionKeys, sessionKeys } from "../session/session-keys.js";
 import { parseAadstsCode } from "./aadsts.js";
 import { GRAPH_SCOPES, type MsalClientFactory } from "./msal-client.js";
@@ -220,13 +221,10 @@ export class TokenService {
     cacheKey: string,
     resourceId: string | undefined,
   ): Promise<CachedAccessToken | undefined> {
-    const raw = await this.#o.kv.get(sessionKeys.accessToken(cacheKey, resourceId));
-    if (!raw) return undefined;
-    try {
-      return JSON.parse(raw) as CachedAccessToken;
-    } catch {
-      return undefined;
-    }
+    return readRecord<CachedAccessToken>(
+      "access-token",
+      await this.#o.kv.get(sessionKeys.accessToken(cacheKey, resourceId)),
+    );
   }
 
   /** Shares the token with every instance; false when the session has ended (tombstone). */
@@ -234,7 +232,12 @@ export class TokenService {
     const ttl = token.expiresOnMs - Date.now();
     if (ttl <= 0) return false;
     const key = sessionKeys.accessToken(cacheKey, resourceId);
-    return this.#o.kv.setUnlessTombstoned(key, JSON.stringify(token), ttl, sessionKeys.tombstone(cacheKey));
+    return this.#o.kv.setUnlessTombstoned(
+      key,
+      writeRecord("access-token", token),
+      ttl,
+      sessionKeys.tombstone(cacheKey),
+    );
   }
 }
 

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { SessionStore } from "@fastify/session";
 import type { FastifyRequest, Session } from "fastify";
 import type { KeyValueStore } from "./kv-store.js";
+import { readRecord, writeRecord } from "./record-format.js";
 import type { SessionAuth } from "./session-data.js";
 import { endSessionKeys, SESSION_KEY_PREFIX, sessionKeys } from "./session-keys.js";
 
@@ -72,7 +73,7 @@ export function createFastifySessionStore(
         return;
       }
       const key = sessionKeys.record(sessionId);
-      const value = JSON.stringify(session);
+      const value = writeRecord("session", session);
       if (!creating.has(session)) {
         kv.update(key, value, ttl).then(() => callback(), callback);
         return;
@@ -84,12 +85,8 @@ export function createFastifySessionStore(
     },
     get(sessionId, callback) {
       kv.get(sessionKeys.record(sessionId)).then((raw) => {
-        if (raw === undefined) return callback(null, null);
-        try {
-          callback(null, JSON.parse(raw) as Session);
-        } catch {
-          callback(null, null); // a corrupt record is no session
-        }
+        // A corrupt record, or one of a format this release cannot read, is no session.
+        callback(null, readRecord<Session>("session", raw) ?? null);
       }, callback);
     },
     destroy(sessionId, callback) {
@@ -99,7 +96,7 @@ export function createFastifySessionStore(
       const ttl = ttlOf(auth);
       if (ttl <= 0) return false;
       // The record as @fastify/session stores it (its own properties: cookie and auth).
-      const record = JSON.stringify({ ...session, auth });
+      const record = writeRecord("session", { ...session, auth });
       return kv.update(sessionKeys.record(sessionId), record, ttl);
     },
   };

@@ -1,0 +1,183 @@
+#!/usr/bin/env node
+// Writes docs/conformance.md from docs/conformance-map.json (which test proves which requirement)
+// and the last test run's results in .test-output/ (vitest.json, playwright.json), and exits 1
+// when a mapped test is missing from the results or did not pass. `pnpm test` runs it last.
+// Options: --map FILE, --results DIR, --out FILE (defaults: the repository's).
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { isAbsolute, join, relative } from "node:path";
+import { parseArgs } from "node:util";
+
+const root = new URL("..", import.meta.url).pathname;
+const { values: options } = parseArgs({
+  options: {
+    map: { type: "string", default: join(root, "docs/conformance-map.json") },
+    results: { type: "string", default: join(root, ".test-output") },
+    out: { type: "string", default: join(root, "docs/conformance.md") },
+  },
+});
+
+const STATUSES = {
+  met: "✅ met",
+  deviation: "⚠️ deviation (stated below)",
+  "not-implemented": "⬜ not implemented",
+  "not-applicable": "➖ not applicable",
+};
+const SEP = " > ";
+
+function readJson(file) {
+  if (!existsSync(file)) return undefined;
+  return JSON.parse(readFileSync(file, "utf8"));
+}
+
+/** `file::describe > … > title` → passed | failed | skipped, from vitest's JSON reporter. */
+function vitestResults(report, results) {
+  for (const file of report?.testResults ?? []) {
+    const path = relative(root, file.name);
+    for (const test of file.assertionResults ?? []) {
+      const name = [...(test.ancestorTitles ?? []), test.title].join(SEP);
+      results.set(`${path}::${name}`, test.status === "passed" ? "passed" : test.status);
+    }
+  }
+}
+
+/** The same from Playwright's JSON reporter (describe blocks are nested suites under the file's). */
+function playwrightResults(report, results) {
+  const testDir = report?.config?.rootDir ?? join(root, "e2e/tests");
+  const walk = (suite, titles) => {
+    for (const spec of suite.specs ?? []) {
+      const file = relative(root, isAbsolute(spec.file) ? spec.file : join(testDir, spec.file));
+      const statuses = (spec.tests ?? []).map((test) => test.status);
+      const status =
+        statuses.length > 0 && statuses.every((s) => s === "expected" || s === "flaky")
+          ? "passed"
+          : statuses.includes("unexpected")
+            ? "failed"
+            : "skipped";
+      results.set(`${file}::${[...titles, spec.title].join(SEP)}`, status);
+    }
+    for (const child of suite.suites ?? []) walk(child, [...titles, child.title]);
+  };
+  // The top-level suites are files: their title is the file name, not part of a test's name.
+  for (const fileSuite of report?.suites ?? []) walk(fileSuite, []);
+}
+
+/** Problems with the map itself: every claim must name its tests or say why it has none. */
+function mapProblems(map) {
+  const problems = [];
+  for (const req of map.requirements) {
+    if (!(req.status in STATUSES)) problems.push(`${req.id}: unknown status "${req.status}"`);
+    if ((req.status === "met" || req.status === "deviation") && req.tests.length === 0) {
+      problems.push(`${req.id}: "${req.status}" needs at least one test that proves it`);
+    }
+    if (req.status !== "met" && !req.note)
+      problems.push(`${req.id}: "${req.status}" needs a note saying why`);
+  }
+  return problems;
+}
+
+/** Names run in `file` that share the most words with `name`: what a renamed test is now called. */
+function closest(results, file, name) {
+  const words = new Set(name.toLowerCase().split(/\W+/));
+  return [...results.keys()]
+    .filter((key) => key.startsWith(`${file}::`))
+    .map((key) => key.slice(file.length + 2))
+    .map((candidate) => ({
+      candidate,
+      score: candidate
+        .toLowerCase()
+        .split(/\W+/)
+        .filter((word) => words.has(word)).length,
+    }))
+    .sort((a, b) => b.score - a.score)
+    .slice(0, 3)
+    .map(({ candidate }) => candidate);
+}
+
+function checkTests(map, results) {
+  const problems = [];
+  for (const req of map.requirements) {
+    for (const test of req.tests) {
+      const status = results.get(`${test.file}::${test.name}`);
+      if (status === "passed") continue;
+      if (status) {
+        problems.push(`${req.id}: mapped test ${status} in the last run:\n    ${test.file} › ${test.name}`);
+        continue;
+      }
+      const similar = closest(results, test.file, test.name);
+      problems.push(
+        `${req.id}: mapped test is missing from the results:\n    ${test.file} › ${test.name}\n` +
+          (similar.length > 0
+            ? `  tests run in that file include:\n${similar.map((s) => `    ${s}`).join("\n")}\n`
+            : "  no test of that file ran (moved, renamed, or not run?)\n") +
+          "  Fix docs/conformance-map.json to name the test that proves it now.",
+      );
+    }
+  }
+  return problems;
+}
+
+const cell = (text) => String(text).replaceAll("|", "\\|").replaceAll("\n", " ");
+
+function render(map, results) {
+  const lines = [
+    "# Conformance report",
+    "",
+    "<!-- Generated by scripts/conformance-report.mjs from docs/conformance-map.json and the last",
+    "     `pnpm test` run. Do not edit by hand: change the map, then run `pnpm test`. -->",
+    "",
+    "Which test proves each requirement of the BFF pattern in *OAuth 2.0 for Browser-Based",
+    "Applications* and of OWASP ASVS session management and OAuth/OIDC, and how each test did in the",
+    "last run. `pnpm test` regenerates this file and fails when a mapped test is missing or failed.",
+    "",
+  ];
+  const mapped = map.requirements.flatMap((req) => req.tests);
+  const passed = mapped.filter((t) => results.get(`${t.file}::${t.name}`) === "passed").length;
+  const counts = Object.keys(STATUSES).map(
+    (status) => `${map.requirements.filter((r) => r.status === status).length} ${status}`,
+  );
+  lines.push(
+    `**${map.requirements.length} requirements** (${counts.join(", ")}); ` +
+      `**${passed} of ${mapped.length} mapped tests passed** in the last run.`,
+    "",
+  );
+  for (const source of map.sources) {
+    const reqs = map.requirements.filter((r) => r.source === source.id);
+    lines.push(`## ${source.title}`, "", `Source: ${source.url}`, "");
+    lines.push("| § | level | requirement | status | tests (last run) |", "|---|---|---|---|---|");
+    for (const req of reqs) {
+      const tests = req.tests.map((t) => {
+        const status = results.get(`${t.file}::${t.name}`) ?? "missing";
+        const mark = status === "passed" ? "✅" : "❌";
+        return `${mark} \`${t.file}\` › ${cell(t.name)}`;
+      });
+      lines.push(
+        `| ${req.section} | ${req.level} | ${cell(req.text)} | ${STATUSES[req.status]} | ${tests.join("<br>") || "—"} |`,
+      );
+    }
+    const notes = reqs.filter((r) => r.note);
+    if (notes.length > 0) {
+      lines.push("", "Notes and deviations:", "");
+      for (const req of notes) lines.push(`- **${req.section}** (${STATUSES[req.status]}): ${req.note}`);
+    }
+    lines.push("");
+  }
+  return `${lines.join("\n").trimEnd()}\n`;
+}
+
+const map = readJson(options.map);
+if (!map) {
+  console.error(`✗ conformance: no map at ${options.map}`);
+  process.exit(1);
+}
+const results = new Map();
+vitestResults(readJson(join(options.results, "vitest.json")), results);
+playwrightResults(readJson(join(options.results, "playwright.json")), results);
+
+const problems = [...mapProblems(map), ...checkTests(map, results)];
+writeFileSync(options.out, render(map, results));
+if (problems.length > 0) {
+  console.error(`✗ conformance: ${problems.length} problem(s) in ${relative(root, options.out)}:`);
+  for (const problem of problems) console.error(`- ${problem}`);
+  process.exit(1);
+}
+console.log(`✓ conformance: every mapped test passed; wrote ${relative(root, options.out)}`);
