@@ -10,7 +10,7 @@ import { useOnline } from "./lib/online.js";
 import { isReauthRequired, isUnauthenticated, sessionQuery } from "./lib/queries.js";
 import { usePathname } from "./lib/router.js";
 import type { AssignLocation } from "./signed-in/SignOutButton.js";
-import { AccountBar, Dashboard, Landing, NotFound, ProfilePage, SessionEnded } from "./views.js";
+import { AccountBar, Dashboard, Landing, NotFound, ProfilePage, SessionEnded, TasksPage } from "./views.js";
 
 function OfflinePage() {
   return (
@@ -40,6 +40,7 @@ function Page({ session, pathname }: { session: UseQueryResult<SessionResponse>;
   if (!data.authenticated) return <Landing />;
   if (pathname === "/") return <Dashboard user={data.user} expiresAt={data.expiresAt} />;
   if (pathname === "/profile") return <ProfilePage user={data.user} expiresAt={data.expiresAt} />;
+  if (pathname === "/tasks") return <TasksPage />;
   return <NotFound />;
 }
 
