@@ -138,7 +138,9 @@ export class TokenService {
   ): Promise<CachedAccessToken> {
     const { kv, lockTtlMs } = this.#o;
     const hotKey = resource ? `${owner.cacheKey} ${resource.id}` : owner.cacheKey;
-    const lockKey = sessionKeys.refreshLock(owner.cacheKey, resource?.id);
+    // One lock per session, whatever the resource: every refresh redeems the session's one
+    // (rotating) refresh token, which must never be redeemed twice.
+    const lockKey = sessionKeys.refreshLock(owner.cacheKey);
     const lockOwner = randomBytes(16).toString("base64url");
     const deadline = Date.now() + lockTtlMs * 2;
     let delayMs = 20;

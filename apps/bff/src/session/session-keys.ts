@@ -11,8 +11,7 @@ export const sessionKeys = {
   tokenCache: (id: string) => `tc:{${id}}`,
   /** The shared access token: Graph's, or with `resource` (a short hash) that of a declared API. */
   accessToken: (id: string, resource?: string) => (resource ? `at:{${id}}:${resource}` : `at:{${id}}`),
-  refreshLock: (id: string, resource?: string) =>
-    resource ? `lock:refresh:{${id}}:${resource}` : `lock:refresh:{${id}}`,
+  refreshLock: (id: string) => `lock:refresh:{${id}}`,
   tombstone: (id: string) => `ended:{${id}}`,
 };
 

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { Writable } from "node:stream";
-import { type Emulator, startEmulator } from "@entra-bff/entra-emulator";
+import { type Emulator, type EmulatorConfig, startEmulator } from "@entra-bff/entra-emulator";
 import type { FastifyInstance } from "fastify";
 import { afterEach } from "vitest";
 import { buildApp } from "../../src/app.js";
@@ -47,6 +47,10 @@ export interface FleetOptions {
   commandTimeoutMs?: number;
   /** Session touch interval and clock of every instance. */
   sessionTiming?: SessionTiming;
+  /** The emulator's tenant (default: its built-in one). */
+  emulatorConfig?: EmulatorConfig;
+  /** Settings every instance gets on top of the fleet's config (e.g. declared APIs). */
+  config?: Partial<AppConfig>;
   /** Wraps the store of the instance with this index (e.g. to pause a write mid-flight). */
   wrapStore?: (store: KeyValueStore, index: number) => KeyValueStore;
 }
@@ -54,6 +58,7 @@ export interface FleetOptions {
 /** Starts an emulator and `size` BFF instances sharing `redisUrl` (or one memory store). */
 export async function startFleet(options: FleetOptions): Promise<Fleet> {
   const emulator = await startEmulator({
+    ...(options.emulatorConfig ? { config: options.emulatorConfig } : {}),
     redirectUris: [`${PUBLIC_URL}/getAToken`],
     postLogoutRedirectUris: [`${PUBLIC_URL}/`],
   });
@@ -70,6 +75,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
   const config: AppConfig = {
     ...base,
     idp: idpFor(emulator),
+    ...options.config,
   };
 
   const instances: Instance[] = [];
