@@ -2,11 +2,20 @@ import rateLimit from "@fastify/rate-limit";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from "fastify";
 import type { DestinationStream } from "pino";
+import { declaredResourceIds } from "./apis/scopes.js";
+import { auditPlugin } from "./audit.js";
 import { authPlugin } from "./auth/auth-plugin.js";
+import { userTokenPlugin } from "./auth/user-token.js";
 import type { AppConfig } from "./config.js";
+import { createCookiePolicy } from "./cookies.js";
 import { errorHandler } from "./error-handler.js";
 import { AppError } from "./errors.js";
-import { clientErrorHandler, frameworkErrorHandler } from "./framework-errors.js";
+import {
+  answerRawRequests,
+  clientErrorHandler,
+  frameworkErrorHandler,
+  requireHostHeader,
+} from "./framework-errors.js";
 import { graphPlugin } from "./graph/graph-plugin.js";
 import { lifecyclePlugin } from "./lifecycle.js";
 import { loggerOptions, requestIdGenerator } from "./logging.js";
@@ -14,12 +23,14 @@ import { createMetrics, instrumentStore, metricsPlugin } from "./metrics.js";
 import { apiRoutes } from "./routes/api/index.js";
 import { authRoutes } from "./routes/auth.js";
 import { healthRoutes } from "./routes/health.js";
+import { requirementsPlugin } from "./routes/requirements.js";
 import { securityHeaders, securityPlugin } from "./security.js";
 import { kvPlugin } from "./session/kv-plugin.js";
 import type { KeyValueStore } from "./session/kv-store.js";
 import { createMemoryStore } from "./session/memory-store.js";
 import { createRedisStore } from "./session/redis-store.js";
-import { SESSION_KEY_PREFIX } from "./session/session-keys.js";
+import { sessionEventsPlugin } from "./session/session-events.js";
+import { SESSION_KEY_PREFIX, tombstoneTtlMs } from "./session/session-keys.js";
 import { type SessionTiming, sessionPlugin } from "./session/session-plugin.js";
 import { spaPlugin } from "./spa.js";
 
@@ -61,6 +72,8 @@ const BODY_LIMIT_BYTES = 16 * 1024;
 /** Builds the BFF from a typed config, without listening (tests use `inject`). */
 export async function buildApp(config: AppConfig, options: BuildAppOptions = {}): Promise<FastifyInstance> {
   const headers = securityHeaders(config.secureCookies);
+  const cookies = createCookiePolicy(config.secureCookies);
+  const tombstoneMs = tombstoneTtlMs(config.idpTimeoutMs);
   const app = Fastify({
     ...(options.logger
       ? { loggerInstance: options.logger }
@@ -79,6 +92,7 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setErrorHandler(errorHandler);
+  answerRawRequests(app.server, headers);
   // First, so each request's span is the parent of everything the request does.
   if (options.tracing) await app.register(options.tracing);
   await app.register(lifecyclePlugin);
@@ -97,17 +111,35 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
     ...(config.metricsToken ? { token: config.metricsToken } : {}),
   });
   await app.register(securityPlugin, { headers });
+  // After the security headers' hook, so this 400 carries them too.
+  app.addHook("onRequest", requireHostHeader);
+  await app.register(auditPlugin);
   await app.register(kvPlugin, { store: instrumented });
-  await app.register(authPlugin, { config });
+  await app.register(sessionEventsPlugin);
+  await app.register(authPlugin, {
+    idp: config.idp,
+    redirectUri: config.redirectUri,
+    postLogoutRedirectUri: config.postLogoutRedirectUri,
+    idpTimeoutMs: config.idpTimeoutMs,
+    sessionAbsoluteMs: config.sessionAbsoluteMs,
+    tombstoneMs,
+    preLoginMax: config.preLoginMax,
+    resourceIds: declaredResourceIds(config.apis),
+  });
   await app.register(graphPlugin, { baseUrl: config.idp.graphBaseUrl, timeoutMs: config.graphTimeoutMs });
   await app.register(healthRoutes);
 
   // Routes that use the session cookie; static files and health checks never touch the store.
   await app.register(async (scope) => {
     await scope.register(sessionPlugin, {
-      config,
+      cookies,
+      secrets: config.sessionSecrets,
+      idleMs: config.sessionIdleMs,
+      absoluteMs: config.sessionAbsoluteMs,
+      tombstoneMs,
       ...(options.sessionTiming ? { timing: options.sessionTiming } : {}),
     });
+    await scope.register(userTokenPlugin, { cookies });
     await scope.register(rateLimit, {
       global: false,
       // Counted per IPv4 address, per IPv6 /64: one subscriber gets a whole /64 for free.
@@ -117,11 +149,18 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
           retryAfter: Math.ceil(context.ttl / 1000),
         }),
     });
+    // config.csrf and config.session of every route below, checked once the session is loaded.
+    await scope.register(requirementsPlugin, { appOrigin: new URL(config.publicUrl).origin });
     scope.addHook("onSend", async (_request, reply) => {
       reply.header("cache-control", "no-store");
     });
-    await scope.register(authRoutes, { config });
-    await scope.register(apiRoutes, { prefix: "/api", config });
+    await scope.register(authRoutes, {
+      cookies,
+      secrets: config.sessionSecrets,
+      rateLimitPerMinute: config.authRateLimitPerMinute,
+      declaredScopes: new Set(config.apis.filter((api) => api.token === "user").flatMap((api) => api.scopes)),
+    });
+    await scope.register(apiRoutes, { prefix: "/api", emulator: config.idp.emulator, config });
   });
 
   await app.register(spaPlugin, { distDir: config.webDistDir });

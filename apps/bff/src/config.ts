@@ -1,25 +1,26 @@
 // The only file of apps/bff that reads process.env: everything else receives the typed Config.
-import { createHash, createPrivateKey, randomBytes, X509Certificate } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
 import { type Static, Type } from "typebox";
 import { Value } from "typebox/value";
-import { type ApiRoute, loadApisFile } from "./apis/api-config.js";
-import {
-  OperationsEnv,
-  type OperationsSettings,
-  operationsSettings,
-  parseSessionSecrets,
-} from "./config-operations.js";
+import { loadApisFile } from "./apis/api-config.js";
+import { OperationsEnv, operationsSettings, parseSessionSecrets } from "./config-operations.js";
+import { parsePort, parsePublicUrl, parseServiceUrl, parseTrustProxy, parseUrl } from "./config-parsers.js";
 import { ConfigError, ConfigProblems } from "./config-problems.js";
-import { loadRedisSettings, RedisEnvSchema, type RedisSettings } from "./session/redis-config.js";
+import type { Config, EmulatorModeSettings, EntraSettings } from "./config-types.js";
+import { loadCredential } from "./credentials.js";
+import { GUID_SOURCE } from "./guid.js";
+import { loadRedisSettings, RedisEnvSchema } from "./session/redis-config.js";
 
 export { ConfigError } from "./config-problems.js";
+export type { AppConfig, Config, EmulatorModeSettings, EntraSettings } from "./config-types.js";
+export type { ClientCredential } from "./credentials.js";
 
-const Guid = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
+const Guid = `^${GUID_SOURCE}$`;
 const Integer = "^[0-9]+$";
 const HttpUrl = "^https?://[^\\s]+$";
 // A tenant is named by its GUID, a verified domain (has a dot), or one of Entra's shared endpoints.
-const TenantId = `^(${Guid.slice(1, -1)}|([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?\\.)+[A-Za-z]{2,63}|organizations|common|consumers)$`;
+const TenantId = `^(${GUID_SOURCE}|([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?\\.)+[A-Za-z]{2,63}|organizations|common|consumers)$`;
 
 /** What the environment may hold. Each `description` says how to fix a bad value. */
 export const EnvSchema = Type.Object({
@@ -116,69 +117,6 @@ export const EnvSchema = Type.Object({
   WEB_DIST_DIR: Type.Optional(Type.String({ minLength: 1, description: "the path of the built SPA" })),
 });
 export type Env = Static<typeof EnvSchema>;
-
-/** How the BFF proves it is the app: a secret, or a certificate (recommended in production). */
-export type ClientCredential =
-  | { kind: "secret"; secret: string }
-  | { kind: "certificate"; thumbprintSha256: string; privateKey: string; x5c: string };
-
-/** A real (or externally run) Entra ID tenant. */
-export interface EntraSettings {
-  mode: "entra";
-  tenantId: string;
-  clientId: string;
-  credential: ClientCredential;
-  /** Origin of the authority, no trailing slash, e.g. https://login.microsoftonline.com */
-  authorityHost: string;
-  /** Base of Microsoft Graph, no trailing slash. */
-  graphBaseUrl: string;
-  /** True when the settings point at the project's emulator (ENTRA_EMULATOR_URL). */
-  emulator: boolean;
-}
-
-/** No ENTRA_* at all: start the emulator in-process (or use ENTRA_EMULATOR_URL). */
-export interface EmulatorModeSettings {
-  mode: "emulator";
-  port: number;
-  externalUrl?: string;
-}
-
-export interface Config extends OperationsSettings {
-  port: number;
-  host: string;
-  /** Origin (and optional path) users open, no trailing slash. Decides Secure/__Host- cookies. */
-  publicUrl: string;
-  /** Always `${publicUrl}/getAToken`, never built from the Host header. */
-  redirectUri: string;
-  postLogoutRedirectUri: string;
-  /** PUBLIC_URL is https: Secure cookies with the __Host- prefix, HSTS. */
-  secureCookies: boolean;
-  webDistDir: string;
-  logLevel: string;
-  /** Newest first: new cookies are signed with the first, the others still verify (rotation). */
-  sessionSecrets: string[];
-  sessionIdleMs: number;
-  sessionAbsoluteMs: number;
-  /** Unset: state lives in memory. See session/redis-config.ts for the topologies. */
-  redis: RedisSettings | undefined;
-  trustProxy: false | number | string[];
-  authRateLimitPerMinute: number;
-  /** Most sign-ins in progress at once (pre-login records); more get a 503 page. */
-  preLoginMax: number;
-  graphTimeoutMs: number;
-  /** Deadline of each request MSAL makes to the IdP (token endpoint): a hung IdP never hangs sign-in. */
-  idpTimeoutMs: number;
-  /** Bearer token for `GET /metrics`; without it the route does not exist. */
-  metricsToken?: string;
-  idp: EntraSettings | EmulatorModeSettings;
-  /** Declared API routes (BFF_APIS); in emulator mode the sample Tasks API is added. */
-  apis: ApiRoute[];
-  /** Start-up warnings for server.ts to log (e.g. a generated session secret). */
-  warnings: string[];
-}
-
-/** A config whose identity provider is concrete: what buildApp needs. */
-export type AppConfig = Omit<Config, "idp"> & { idp: EntraSettings };
 
 /** Loads `.env` from the working directory (if present) and returns the process environment. */
 export function readEnvironment(): Record<string, string | undefined> {
@@ -337,110 +275,4 @@ function loadIdp(env: Env, problems: ConfigProblems): EntraSettings | EmulatorMo
     ),
     emulator: allowHttp,
   };
-}
-
-function loadCredential(env: Env): ClientCredential {
-  const certPath = env.ENTRA_CLIENT_CERT_PATH;
-  const keyPath = env.ENTRA_CLIENT_KEY_PATH;
-  if (env.ENTRA_CLIENT_SECRET && (certPath || keyPath)) {
-    throw new ConfigError(
-      "ENTRA_CLIENT_SECRET",
-      "set either a client secret or a certificate (ENTRA_CLIENT_CERT_PATH + ENTRA_CLIENT_KEY_PATH), not both",
-    );
-  }
-  if (env.ENTRA_CLIENT_SECRET) return { kind: "secret", secret: env.ENTRA_CLIENT_SECRET };
-  if (!certPath && !keyPath) {
-    throw new ConfigError(
-      "ENTRA_CLIENT_SECRET",
-      "is missing: set ENTRA_CLIENT_SECRET, or ENTRA_CLIENT_CERT_PATH + ENTRA_CLIENT_KEY_PATH",
-    );
-  }
-  if (!certPath)
-    throw new ConfigError("ENTRA_CLIENT_CERT_PATH", "is missing: it goes with ENTRA_CLIENT_KEY_PATH");
-  if (!keyPath)
-    throw new ConfigError("ENTRA_CLIENT_KEY_PATH", "is missing: it goes with ENTRA_CLIENT_CERT_PATH");
-
-  const certPem = readPem("ENTRA_CLIENT_CERT_PATH", certPath);
-  let certificate: X509Certificate;
-  try {
-    certificate = new X509Certificate(certPem);
-  } catch {
-    throw new ConfigError("ENTRA_CLIENT_CERT_PATH", `${certPath} is not a PEM certificate`);
-  }
-  let privateKey: string;
-  try {
-    const key = createPrivateKey({
-      key: readPem("ENTRA_CLIENT_KEY_PATH", keyPath),
-      ...(env.ENTRA_CLIENT_KEY_PASSPHRASE ? { passphrase: env.ENTRA_CLIENT_KEY_PASSPHRASE } : {}),
-    });
-    if (!certificate.checkPrivateKey(key)) {
-      throw new ConfigError("ENTRA_CLIENT_KEY_PATH", `${keyPath} is not the private key of ${certPath}`);
-    }
-    privateKey = key.export({ format: "pem", type: "pkcs8" }).toString();
-  } catch (error) {
-    if (error instanceof ConfigError) throw error;
-    throw new ConfigError(
-      "ENTRA_CLIENT_KEY_PATH",
-      `${keyPath} is not a readable PEM private key (wrong ENTRA_CLIENT_KEY_PASSPHRASE?)`,
-    );
-  }
-  return {
-    kind: "certificate",
-    thumbprintSha256: createHash("sha256").update(certificate.raw).digest("hex").toUpperCase(),
-    privateKey,
-    x5c: certPem,
-  };
-}
-
-function readPem(variable: string, path: string): string {
-  try {
-    return readFileSync(path, "utf8");
-  } catch {
-    throw new ConfigError(variable, `cannot read ${path}: check the path and file permissions`);
-  }
-}
-
-function parseUrl(variable: string, value: string): URL {
-  try {
-    return new URL(value);
-  } catch {
-    throw new ConfigError(variable, `"${value}" is not a URL`);
-  }
-}
-
-function parsePublicUrl(value: string): URL {
-  const url = parseUrl("PUBLIC_URL", value);
-  if (url.search || url.hash) throw new ConfigError("PUBLIC_URL", "must not have a query or fragment");
-  return url;
-}
-
-function parseServiceUrl(variable: string, value: string, allowHttp: boolean): string {
-  const url = parseUrl(variable, value);
-  if (url.protocol !== "https:" && !(allowHttp && url.protocol === "http:")) {
-    throw new ConfigError(variable, `must be an https URL (got ${url.protocol}//${url.host})`);
-  }
-  return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
-}
-
-function parsePort(variable: string, value: string): number {
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new ConfigError(variable, `must be a port number from 0 to 65535 (got "${value}")`);
-  }
-  return port;
-}
-
-function parseTrustProxy(value: string | undefined): false | number | string[] {
-  if (value === undefined || value === "false") return false;
-  // Trusting every address lets any client forge X-Forwarded-For and X-Forwarded-Proto.
-  if (value === "true") {
-    throw new ConfigError(
-      "TRUST_PROXY",
-      '"true" trusts every address, so any client could forge X-Forwarded-For (rate limits, logs) and ' +
-        "X-Forwarded-Proto: set the hop count of the proxies in front of the BFF (TRUST_PROXY=1 for one) " +
-        "or their IPs/CIDRs",
-    );
-  }
-  if (/^[0-9]+$/.test(value)) return Number(value);
-  return value.split(",").map((part) => part.trim());
 }

@@ -5,27 +5,31 @@ import type { FastifyReply } from "fastify";
  * Entra carries it), Path=/, no Domain; with an https PUBLIC_URL also Secure and the `__Host-`
  * prefix, which the browser only accepts with exactly those attributes. Clearing a cookie sends
  * the same attributes: a browser ignores a `__Host-` clear without Secure and keeps the cookie.
+ * Built once from the configuration (app.ts) and handed to the plugins that set cookies.
  */
-export function cookieName(name: string, secure: boolean): string {
-  return secure ? `__Host-${name}` : name;
+export interface CookiePolicy {
+  readonly secure: boolean;
+  /** The cookie's full name: `__Host-<base>` when secure. */
+  name(base: string): string;
+  /** The attributes every BFF cookie is set and cleared with. */
+  readonly options: { httpOnly: true; sameSite: "lax"; path: "/"; secure: boolean };
+  /** Sets `name` (already a full name from `name()`) for `maxAgeSeconds`. */
+  set(reply: FastifyReply, name: string, value: string, maxAgeSeconds: number): void;
+  /** Clears `name` with the attributes it was set with (Max-Age=0 and an Expires in the past). */
+  clear(reply: FastifyReply, name: string): void;
 }
 
-export function cookieOptions(secure: boolean) {
-  return { httpOnly: true, sameSite: "lax" as const, path: "/", secure };
-}
-
-/** Sets `name` (already prefixed by cookieName) under the one rule, for `maxAgeSeconds`. */
-export function setCookie(
-  reply: FastifyReply,
-  name: string,
-  value: string,
-  secure: boolean,
-  maxAgeSeconds: number,
-): void {
-  reply.setCookie(name, value, { ...cookieOptions(secure), maxAge: maxAgeSeconds });
-}
-
-/** Clears `name` with the attributes it was set with (Max-Age=0 and an Expires in the past). */
-export function clearCookie(reply: FastifyReply, name: string, secure: boolean): void {
-  reply.clearCookie(name, cookieOptions(secure));
+export function createCookiePolicy(secure: boolean): CookiePolicy {
+  const options = { httpOnly: true as const, sameSite: "lax" as const, path: "/" as const, secure };
+  return {
+    secure,
+    options,
+    name: (base) => (secure ? `__Host-${base}` : base),
+    set(reply, name, value, maxAgeSeconds) {
+      reply.setCookie(name, value, { ...options, maxAge: maxAgeSeconds });
+    },
+    clear(reply, name) {
+      reply.clearCookie(name, options);
+    },
+  };
 }

@@ -62,3 +62,31 @@ export class InteractionNeededError extends AppError {
     this.name = "InteractionNeededError";
   }
 }
+
+/** A route that needs a session (`config.session: "required"`) was called without one. */
+export class SignInRequiredError extends AppError {
+  constructor() {
+    super("unauthenticated", 401, "Sign in first.");
+    this.name = "SignInRequiredError";
+  }
+}
+
+/** A CSRF-guarded route (`config.csrf`) was called without the proof (auth/csrf.ts). */
+export class CsrfRejectedError extends AppError {
+  constructor() {
+    super("csrf_rejected", 403, "Missing or invalid X-CSRF header.");
+    this.name = "CsrfRejectedError";
+  }
+}
+
+/**
+ * An upstream API refused the user's access token (its 401). `withUserToken` refreshes once and
+ * retries; a refusal of the fresh token reaches the client as 502: the upstream's verdict alone
+ * never ends the session.
+ */
+export class UpstreamUnauthorizedError extends AppError {
+  constructor(upstream: string) {
+    super("upstream_error", 502, `${upstream} refused the access token.`);
+    this.name = "UpstreamUnauthorizedError";
+  }
+}

@@ -3,10 +3,14 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import { AADSTS } from "./auth/aadsts.js";
+import { SIGN_IN_FAILURE_KINDS, type SignInFailureKind } from "./auth/sign-in-error.js";
+import { AppError } from "./errors.js";
 import type { KeyValueStore } from "./session/kv-store.js";
 
 /** Outcomes the auth code reports; each becomes a bounded label value. */
-export type SignInOutcome = { result: "success" } | { result: "failure"; kind: string; aadsts?: number };
+export type SignInOutcome =
+  | { result: "success" }
+  | { result: "failure"; kind: SignInFailureKind; aadsts?: number };
 export type RefreshOutcome = "success" | "failure";
 
 /** The BFF's own metrics, in a registry of its own (two apps in one process never collide). */
@@ -31,14 +35,8 @@ export function aadstsLabel(code: number | undefined): string {
   return Object.hasOwn(AADSTS, code) ? String(code) : "other";
 }
 
-const FAILURE_KINDS = new Set([
-  "entra_error",
-  "state_invalid",
-  "id_token_invalid",
-  "bad_request",
-  "exchange_failed",
-  "idp_unavailable",
-]);
+/** The `kind` label's values: the sign-in failure kinds, one list (auth/sign-in-error.ts). */
+const FAILURE_KINDS: ReadonlySet<string> = new Set(SIGN_IN_FAILURE_KINDS);
 
 /**
  * Creates the metric families. `activeSessions` is asked on each scrape (one SCAN on Redis:
@@ -189,10 +187,8 @@ export const metricsPlugin = fp<MetricsPluginOptions>(
       const expected = digest(`Bearer ${token}`);
       app.get("/metrics", { logLevel: "warn" }, async (request, reply) => {
         if (!authorized(request, expected)) {
-          return reply
-            .code(401)
-            .header("www-authenticate", 'Bearer realm="metrics"')
-            .send({ code: "unauthenticated", message: "A valid metrics bearer token is required." });
+          reply.header("www-authenticate", 'Bearer realm="metrics"');
+          throw new AppError("unauthenticated", 401, "A valid metrics bearer token is required.");
         }
         reply.header("cache-control", "no-store").type(metrics.registry.contentType);
         return metrics.registry.metrics();

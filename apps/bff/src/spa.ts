@@ -1,15 +1,16 @@
 import { existsSync } from "node:fs";
 import fastifyStatic from "@fastify/static";
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
+import { AppError } from "./errors.js";
 
 export interface SpaOptions {
   distDir: string;
 }
 
-/** `{code, message}` like every other error; Fastify's default 404 echoes method and path. */
-function notFound(_request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  return reply.code(404).type("application/json").send({ code: "not_found", message: "Not found." });
+/** `{code, message}` from the error handler; Fastify's default 404 echoes method and path. */
+async function notFound(): Promise<never> {
+  throw new AppError("not_found", 404, "Not found.");
 }
 
 /**
@@ -41,7 +42,7 @@ export const spaPlugin = fp<SpaOptions>(
       if (wantsHtml && !req.url.startsWith("/api/")) {
         return reply.type("text/html").header("cache-control", "no-cache").sendFile("index.html");
       }
-      return notFound(req, reply);
+      return notFound();
     });
   },
   { name: "spa" },

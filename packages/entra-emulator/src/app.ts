@@ -124,6 +124,6 @@ export function buildApp(state: EmulatorState, options: BuildAppOptions): Fastif
   registerManagedIdentityRoutes(app, state);
   app.register(async (graph) => registerGraphRoutes(graph, state));
   if (options.controlApi)
-    app.register(async (control) => registerControlRoutes(control, new Controls(state)));
+    app.register(async (control) => registerControlRoutes(control, new Controls(state), () => state.baseUrl));
   return app;
 }

@@ -21,6 +21,7 @@ import type {
   SignInAudience,
 } from "./config-types.js";
 import { canonicalPermission } from "./scopes.js";
+import { isWebUri } from "./web-uri.js";
 
 export const TOKEN_EXCHANGE_AUDIENCE = "api://AzureADTokenExchange";
 const MEMBER_TYPES = ["User", "Application"] as const;
@@ -48,7 +49,7 @@ export function parseClient(raw: unknown, i: number): ClientRegistration {
   const uris = [...client.redirectUris, ...client.postLogoutRedirectUris];
   if (client.frontchannelLogoutUrl !== null) uris.push(client.frontchannelLogoutUrl ?? "");
   for (const uri of uris) {
-    if (!URL.canParse(uri)) fail(path, `has an invalid URI "${uri}"`);
+    if (!isWebUri(uri)) fail(path, `has an invalid URI "${uri}" (an http or https URL is needed)`);
   }
   const hasCredential =
     client.clientSecrets.length > 0 ||

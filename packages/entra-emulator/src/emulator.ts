@@ -18,6 +18,7 @@ import {
   type HostileIdTokenKind,
   type RequestLogEntry,
 } from "./state.js";
+import { isWebUri } from "./web-uri.js";
 
 export interface StartEmulatorOptions {
   /** Interface to bind; default "127.0.0.1" (never beyond loopback unless told). */
@@ -131,7 +132,7 @@ const LOOPBACK_OR_WILDCARD = /^(localhost|127\.0\.0\.1|::1|\[::1\]|0\.0\.0\.0|::
 
 function validateUris(uris: string[], what: string): string[] {
   for (const uri of uris)
-    if (!URL.canParse(uri)) throw new Error(`startEmulator: ${what} "${uri}" is not a URL`);
+    if (!isWebUri(uri)) throw new Error(`startEmulator: ${what} "${uri}" is not an http or https URL`);
   return uris;
 }
 

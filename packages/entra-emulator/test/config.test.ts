@@ -132,6 +132,20 @@ describe("startEmulator()", () => {
       /invalid URI/,
     ],
     [
+      "a post-logout redirect URI that is a script (javascript:)",
+      () =>
+        parseConfig({
+          clients: [
+            {
+              clientId: "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee",
+              clientSecrets: ["s"],
+              postLogoutRedirectUris: ["javascript:alert(document.domain)//"],
+            },
+          ],
+        }),
+      /invalid URI "javascript:alert\(document\.domain\)\/\/" \(an http or https URL is needed\)/,
+    ],
+    [
       "a zero lifetime",
       () => parseConfig({ lifetimes: { codeSeconds: 0 } }),
       /lifetimes\.codeSeconds must be a positive integer/,
@@ -144,5 +158,15 @@ describe("startEmulator()", () => {
   ])("rejects %s with an EmulatorConfigError naming the problem", (_name, load, message) => {
     expect(load).toThrow(EmulatorConfigError);
     expect(load).toThrow(message);
+  });
+});
+
+describe("startEmulator's extra URIs (the CLI's --redirect-uri / --post-logout-redirect-uri)", () => {
+  it.each([
+    ["redirectUris", "not a url"],
+    ["postLogoutRedirectUris", "javascript:alert(document.domain)//"],
+    ["postLogoutRedirectUris", "data:text/html,<script>alert(1)</script>"],
+  ])("refuses %s %s: only http(s) URLs are redirect targets", async (option, uri) => {
+    await expect(startEmulator({ [option]: [uri] })).rejects.toThrow(/is not an http or https URL/);
   });
 });

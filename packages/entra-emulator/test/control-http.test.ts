@@ -173,3 +173,50 @@ describe("with the control API disabled", () => {
     }
   });
 });
+
+describe("the control API refuses what a web page or DNS rebinding could send", () => {
+  const url = (path: string) => `${emulator.url}/_emulator/${path}`;
+
+  it("refuses a form-encoded body (a cross-site form post) with 415 and changes nothing", async () => {
+    const tokens = await signInTokens(emulator, ADELE);
+    const response = await fetch(url("revoke"), {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: `user=${encodeURIComponent(ADELE)}`,
+    });
+    expect(response.status).toBe(415);
+    expect((await refresh(emulator, tokens.refresh_token)).status).toBe(200);
+  });
+
+  it("refuses a request with a foreign Origin, even as JSON", async () => {
+    const response = await fetch(url("reset"), {
+      method: "POST",
+      headers: { origin: "https://evil.example", "content-type": "application/json" },
+      body: "{}",
+    });
+    expect(response.status).toBe(403);
+  });
+
+  it("refuses a Host that is neither loopback nor its own (DNS rebinding), also for reads", async () => {
+    const { request } = await import("node:http");
+    const status = await new Promise<number | undefined>((resolve, reject) => {
+      const req = request(url("requests"), { headers: { host: "attacker.example" } }, (res) => {
+        res.resume();
+        resolve(res.statusCode);
+      });
+      req.on("error", reject);
+      req.end();
+    });
+    expect(status).toBe(403);
+  });
+
+  it("still serves its own tools: loopback Host, JSON or no body, and its own Origin", async () => {
+    expect((await fetch(url("reset"), { method: "POST" })).status).toBe(204);
+    const own = await fetch(url("reset"), {
+      method: "POST",
+      headers: { origin: new URL(emulator.url).origin },
+    });
+    expect(own.status).toBe(204);
+    expect((await fetch(url("requests"))).status).toBe(200);
+  });
+});

@@ -1,8 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { Agent } from "undici";
-import { rememberClaims } from "../auth/claims-challenge.js";
 import type { AppConfig } from "../config.js";
-import { AppError, InteractionNeededError, ReauthRequiredError } from "../errors.js";
+import {
+  AppError,
+  InteractionNeededError,
+  ReauthRequiredError,
+  UpstreamUnauthorizedError,
+} from "../errors.js";
 import { type ApiRoute, PROXY_METHODS } from "./api-config.js";
 import { ApiLimits } from "./api-limits.js";
 import { type ApiMetrics, createApiMetrics } from "./api-metrics.js";
@@ -45,7 +49,7 @@ export async function declaredApiRoutes(
     const options = {
       method: [...PROXY_METHODS, "OPTIONS"],
       exposeHeadRoute: false,
-      config: { sessionOptional: route.session === "optional" },
+      config: { csrf: true, session: route.session },
       handler,
     };
     app.route({ ...options, url });
@@ -86,64 +90,41 @@ async function proxy(
   );
   reply.raw.once("close", release);
   const done = deps.metrics.time(route.prefix);
-  try {
-    const token = await tokenFor(request, route, deps, undefined);
-    let response = await sendUpstream(request, route, { target, token, dispatcher: deps.dispatcher });
+  let attempts = 0;
+  // One upstream call with `token`. A 401 with a claims challenge is a step-up; a plain 401 gets
+  // withUserToken's one forced refresh and retry, unless the body is already spent.
+  const attempt = async (token: string | undefined) => {
+    attempts += 1;
+    if (attempts > 1 && hasBody(request)) {
+      throw new AppError("upstream_error", 502, "The API refused the access token.");
+    }
+    const response = await sendUpstream(request, route, { target, token, dispatcher: deps.dispatcher });
     try {
       const sent = await relayResponse(reply, route, response);
       done(response.statusCode);
       return sent;
     } catch (error) {
-      // A refused token gets one forced refresh, when the request can be sent again (no body).
-      if (
-        !(error instanceof UpstreamUnauthorized) ||
-        error.claims ||
-        route.token !== "user" ||
-        hasBody(request)
-      ) {
-        throw error;
-      }
-      const fresh = await tokenFor(request, route, deps, token);
-      response = await sendUpstream(request, route, { target, token: fresh, dispatcher: deps.dispatcher });
-      const sent = await relayResponse(reply, route, response);
-      done(response.statusCode);
-      return sent;
+      if (!(error instanceof UpstreamUnauthorized)) throw error;
+      if (error.claims) throw new InteractionNeededError("step_up_required", route.scopes, error.claims);
+      if (route.token !== "user")
+        throw new AppError("upstream_error", 502, "The API refused the access token.");
+      throw new UpstreamUnauthorizedError(`The API at ${route.prefix}`);
     }
+  };
+  try {
+    if (route.token === "user" && route.resource) {
+      const resource = { id: resourceId(route.resource), scopes: route.scopes };
+      return await request.server.withUserToken(request, reply, attempt, resource);
+    }
+    return await attempt(
+      route.token === "app" && route.resource ? await deps.appTokens.get(route.resource) : undefined,
+    );
   } catch (error) {
     done(error instanceof AppError ? error.statusCode : "error");
-    if (error instanceof ReauthRequiredError) {
-      // The refresh token itself is dead (revoked, expired): as for Graph, the session ends.
-      await request.server.sessions.end(
-        request,
-        reply,
-        "reauth_required",
-        error.aadsts === undefined ? {} : { aadsts: error.aadsts },
-      );
-      rememberClaims(reply, deps.config.secureCookies, error.claims);
+    if (error instanceof ReauthRequiredError || error instanceof InteractionNeededError) {
+      deps.metrics.tokenFailure(route.prefix, error.code);
     }
     throw withLoginUrl(request, route, deps, error);
-  }
-}
-
-async function tokenFor(
-  request: FastifyRequest,
-  route: ApiRoute,
-  deps: ProxyDeps,
-  rejected: string | undefined,
-): Promise<string | undefined> {
-  if (route.token === "none" || !route.resource) return undefined;
-  try {
-    if (route.token === "app") return await deps.appTokens.get(route.resource);
-    const auth = request.server.sessions.current(request);
-    if (!auth) throw new AppError("unauthenticated", 401, "Sign in first.");
-    return await request.server.auth.tokens.getAccessToken(auth, rejected, {
-      id: resourceId(route.resource),
-      scopes: route.scopes,
-    });
-  } catch (error) {
-    const reason = error instanceof AppError ? error.code : "error";
-    deps.metrics.tokenFailure(route.prefix, reason);
-    throw error;
   }
 }
 
@@ -152,14 +133,8 @@ async function tokenFor(
  * with the URL of the interactive step, and the audit log records it.
  */
 function withLoginUrl(request: FastifyRequest, route: ApiRoute, deps: ProxyDeps, error: unknown): unknown {
-  let needed: InteractionNeededError | undefined;
-  if (error instanceof InteractionNeededError) needed = error;
-  else if (error instanceof UpstreamUnauthorized && error.claims) {
-    needed = new InteractionNeededError("step_up_required", route.scopes, error.claims);
-  } else if (error instanceof UpstreamUnauthorized) {
-    return new AppError("upstream_error", 502, "The API refused the access token.");
-  }
-  if (!needed) return error;
+  if (!(error instanceof InteractionNeededError)) return error;
+  const needed = error;
   const referer = request.headers.referer;
   const returnTo = returnToOf(typeof referer === "string" ? referer : undefined, deps.config.publicUrl);
   const oid = request.server.sessions.current(request)?.user.oid;

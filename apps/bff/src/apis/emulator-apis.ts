@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
-import { DEFAULT_CONFIG, type EmulatorConfig } from "@entra-bff/entra-emulator";
+import { DEFAULT_CONFIG, type EmulatorConfig, startEmulator } from "@entra-bff/entra-emulator";
 import { buildTasksApi, DEMO_TASKS_API_CLIENT_ID } from "@entra-bff/tasks-api";
 import type { FastifyBaseLogger } from "fastify";
+import type { Config } from "../config.js";
 import type { ApiRoute } from "./api-config.js";
 import { GRAPH_RESOURCE } from "./scopes.js";
 
@@ -94,4 +95,41 @@ export async function startSampleTasksApi(
   });
   const address = await api.listen({ host: "127.0.0.1", port: 0 });
   return { upstream: `${address}/v1/tasks`, close: () => api.close() };
+}
+
+/**
+ * Starts the in-process emulator and, in parallel, the sample Tasks API (unless BFF_APIS declares
+ * /api/tasks itself), which is then declared like any API; the emulator registers every declared
+ * API as a resource app.
+ */
+export async function startEmulatorWithApis(config: Config, port: number, log: FastifyBaseLogger) {
+  const withSample = !config.apis.some((api) => api.prefix === SAMPLE_TASKS_PREFIX);
+  let emulatorUrl: (url: string) => void = () => {};
+  const urlPromise = new Promise<string>((resolve) => {
+    emulatorUrl = resolve;
+  });
+  const declared = withSample ? [...config.apis, sampleTasksRoute("http://127.0.0.1")] : config.apis;
+  const [emulatorResult, sampleResult] = await Promise.allSettled([
+    startEmulator({
+      port,
+      config: tenantWithDeclaredApis(declared),
+      // Sign-out returns to PUBLIC_URL/, which Entra accepts only as a registered redirect URI.
+      redirectUris: [config.redirectUri, config.postLogoutRedirectUri],
+      postLogoutRedirectUris: [config.postLogoutRedirectUri],
+    }).then((started) => {
+      emulatorUrl(started.url);
+      return started;
+    }),
+    withSample ? startSampleTasksApi(DEFAULT_CONFIG.tenant.id, urlPromise, log) : Promise.resolve(undefined),
+  ]);
+  if (emulatorResult.status === "rejected" || sampleResult.status === "rejected") {
+    if (emulatorResult.status === "fulfilled") await emulatorResult.value.close();
+    if (sampleResult.status === "fulfilled") await sampleResult.value?.close();
+    throw emulatorResult.status === "rejected"
+      ? emulatorResult.reason
+      : (sampleResult as PromiseRejectedResult).reason;
+  }
+  const sample = sampleResult.value;
+  const apis = sample ? [...config.apis, sampleTasksRoute(sample.upstream)] : config.apis;
+  return { emulator: emulatorResult.value, sample, apis };
 }

@@ -22,3 +22,14 @@ export function defaultScopeOf(resource: string): string {
 export function resourceId(resource: string): string {
   return createHash("sha256").update(resource).digest("base64url").slice(0, 16);
 }
+
+/** The resource ids of the declared APIs that get user tokens (their shared tokens end with a session). */
+export function declaredResourceIds(
+  apis: ReadonlyArray<{ token: string; resource?: string | undefined }>,
+): string[] {
+  return [
+    ...new Set(
+      apis.flatMap((api) => (api.token === "user" && api.resource ? [resourceId(api.resource)] : [])),
+    ),
+  ];
+}

@@ -1,9 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
-import { resourceId } from "../apis/scopes.js";
-import type { AppConfig } from "../config.js";
+import type { EntraSettings } from "../config.js";
 import { AppError } from "../errors.js";
-import { tombstoneTtlMs } from "../session/session-keys.js";
 import { createIdTokenVerifier, type IdTokenVerifier } from "./id-token.js";
 import { IdpMetadata, type OidcMetadata } from "./idp-metadata.js";
 import { LoginService } from "./login-service.js";
@@ -15,7 +13,7 @@ export interface Auth {
   metadata: IdpMetadata;
   login: LoginService;
   tokens: TokenService;
-  /** The MSAL client factory, once the IdP metadata is loaded. */
+  /** The MSAL client factory, once the IdP metadata is loaded (app-only tokens of declared APIs). */
   msal(): Promise<MsalClientFactory>;
   /** Entra's end-session URL that brings the browser back to the app. */
   logoutUrl(loginHint?: string): Promise<string>;
@@ -28,7 +26,20 @@ declare module "fastify" {
 }
 
 export interface AuthPluginOptions {
-  config: AppConfig;
+  idp: EntraSettings;
+  /** Always `${PUBLIC_URL}/getAToken`. */
+  redirectUri: string;
+  postLogoutRedirectUri: string;
+  /** Time allowed for each request to Entra ID (IDP_TIMEOUT_MS). */
+  idpTimeoutMs: number;
+  /** A session's absolute lifetime: its token cache lives as long. */
+  sessionAbsoluteMs: number;
+  /** How long an ended session's tombstone blocks late token writes. */
+  tombstoneMs: number;
+  /** Most sign-ins in progress at once (PRELOGIN_MAX). */
+  preLoginMax: number;
+  /** Ids of the declared APIs' resources (user tokens), whose shared tokens end with the session. */
+  resourceIds?: readonly string[];
   /** How long a request waits for IdP metadata that is still loading. */
   metadataWaitMs?: number;
 }
@@ -39,13 +50,13 @@ export interface AuthPluginOptions {
  * @see https://github.com/AzureAD/microsoft-authentication-library-for-js/tree/dev/lib/msal-node
  */
 export const authPlugin = fp<AuthPluginOptions>(
-  async (app: FastifyInstance, { config, metadataWaitMs = 5000 }) => {
-    const idp = config.idp;
+  async (app: FastifyInstance, options) => {
+    const { idp, idpTimeoutMs, sessionAbsoluteMs, metadataWaitMs = 5000 } = options;
     const log = app.log.child({ component: "auth" });
     const metadata = new IdpMetadata({
       discoveryUrl: `${idp.authorityHost}/${idp.tenantId}/v2.0/.well-known/openid-configuration`,
       log,
-      timeoutMs: config.idpTimeoutMs,
+      timeoutMs: idpTimeoutMs,
     });
 
     async function loadedMetadata(): Promise<OidcMetadata> {
@@ -59,35 +70,29 @@ export const authPlugin = fp<AuthPluginOptions>(
     let verifier: IdTokenVerifier | undefined;
     const msal = async () => {
       const loaded = await loadedMetadata();
-      factory ??= createMsalClientFactory(idp, loaded, log, config.idpTimeoutMs);
+      factory ??= createMsalClientFactory(idp, loaded, log, idpTimeoutMs);
       return factory;
     };
 
     const tokens = new TokenService({
       kv: app.kv,
       msal,
-      cacheTtlMs: config.sessionAbsoluteMs,
-      tombstoneTtlMs: tombstoneTtlMs(config.idpTimeoutMs),
+      cacheTtlMs: sessionAbsoluteMs,
+      tombstoneTtlMs: options.tombstoneMs,
       log,
       onRefresh: (result) => app.metrics.tokenRefresh(result),
-      resourceIds: [
-        ...new Set(
-          config.apis.flatMap((api) =>
-            api.token === "user" && api.resource ? [resourceId(api.resource)] : [],
-          ),
-        ),
-      ],
+      resourceIds: options.resourceIds ?? [],
     });
     const login = new LoginService({
       kv: app.kv,
       idp,
-      redirectUri: config.redirectUri,
-      sessionAbsoluteMs: config.sessionAbsoluteMs,
-      preLoginMax: config.preLoginMax,
+      redirectUri: options.redirectUri,
+      sessionAbsoluteMs: sessionAbsoluteMs,
+      preLoginMax: options.preLoginMax,
       metadata: loadedMetadata,
       msal,
       verifier: async () => {
-        verifier ??= createIdTokenVerifier((await loadedMetadata()).jwks_uri, config.idpTimeoutMs);
+        verifier ??= createIdTokenVerifier((await loadedMetadata()).jwks_uri, idpTimeoutMs);
         return verifier;
       },
       tokens,
@@ -106,11 +111,13 @@ export const authPlugin = fp<AuthPluginOptions>(
         const url = new URL(endpoint);
         // client_id lets Entra match post_logout_redirect_uri to this app's registration.
         url.searchParams.set("client_id", idp.clientId);
-        url.searchParams.set("post_logout_redirect_uri", config.postLogoutRedirectUri);
+        url.searchParams.set("post_logout_redirect_uri", options.postLogoutRedirectUri);
         if (loginHint) url.searchParams.set("logout_hint", loginHint);
         return url.toString();
       },
     });
+    // A session that ended (or was replaced by a new sign-in) leaves no token in this process.
+    app.sessionEvents.onSessionEnded((sessionId) => tokens.dropHot(sessionId));
     // Expired hot tokens of sessions nobody uses any more would otherwise stay until evicted.
     const purge = setInterval(() => tokens.purgeExpired(), 60_000);
     purge.unref();
@@ -121,5 +128,5 @@ export const authPlugin = fp<AuthPluginOptions>(
     // The first attempt runs now; failures keep retrying in the background.
     await metadata.start();
   },
-  { name: "auth", dependencies: ["kv", "metrics"] },
+  { name: "auth", dependencies: ["kv", "metrics", "session-events"] },
 );

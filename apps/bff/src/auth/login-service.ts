@@ -2,44 +2,20 @@ import { randomBytes } from "node:crypto";
 import { ClientAuthError, CryptoProvider, ResponseMode, ServerError } from "@azure/msal-node";
 import type { FastifyBaseLogger } from "fastify";
 import type { EntraSettings } from "../config.js";
+import { GUID_SOURCE, isGuid } from "../guid.js";
 import type { KeyValueStore } from "../session/kv-store.js";
-import type { SessionAuth } from "../session/session-data.js";
+import type { SessionIdentity } from "../session/session-data.js";
 import { parseAadstsCode } from "./aadsts.js";
 import type { IdTokenVerifier } from "./id-token.js";
 import type { OidcMetadata } from "./idp-metadata.js";
 import { type MsalClientFactory, SIGN_IN_SCOPES } from "./msal-client.js";
 import { PreLoginRecords } from "./pre-login.js";
+import { SignInError } from "./sign-in-error.js";
 import { sessionCachePlugin } from "./token-cache.js";
 import type { TokenService } from "./token-service.js";
 
 export { LOGIN_TTL_MS } from "./pre-login.js";
-
-/** Why a sign-in failed, for the error page. Messages are safe to show. */
-export type SignInFailure =
-  | { kind: "entra_error"; error: string; description?: string; aadsts?: number }
-  /** An error callback that is not this browser's pending sign-in: its text is not shown. */
-  | { kind: "unverified_error" }
-  /** The callback's `iss` (RFC 9207) is not the tenant's issuer. */
-  | { kind: "issuer_mismatch" }
-  | { kind: "state_invalid" }
-  | { kind: "id_token_invalid"; reason: string }
-  | { kind: "bad_request"; reason: string }
-  | { kind: "exchange_failed" }
-  | { kind: "idp_unavailable" }
-  /** PRELOGIN_MAX sign-ins are already in progress. */
-  | { kind: "too_many_sign_ins" };
-
-export class SignInError extends Error {
-  constructor(
-    readonly failure: SignInFailure,
-    /** Where "Try again" should lead back to, when known. */
-    readonly returnTo = "/",
-    options?: { cause?: unknown },
-  ) {
-    super(`sign-in failed: ${failure.kind}`, options);
-    this.name = "SignInError";
-  }
-}
+export { SignInError, type SignInFailure } from "./sign-in-error.js";
 
 export interface LoginServiceOptions {
   kv: KeyValueStore;
@@ -125,7 +101,7 @@ export class LoginService {
   async complete(
     query: CallbackQuery,
     binding: string | undefined,
-  ): Promise<{ auth: SessionAuth; returnTo: string }> {
+  ): Promise<{ identity: SessionIdentity; returnTo: string }> {
     const record = await this.#pending.take(query.state, binding);
     // A response from another issuer (mix-up) is never redeemed.
     if (query.iss !== undefined && query.iss !== (await this.o.metadata()).issuer) {
@@ -181,8 +157,7 @@ export class LoginService {
         tenantId: expectedTenantId(this.o.idp.tenantId, metadata.issuer),
         nonce: record.nonce,
       });
-      const now = Date.now();
-      const auth: SessionAuth = {
+      const identity: SessionIdentity = {
         homeAccountId: result.account.homeAccountId,
         user: {
           name: stringClaim(claims.name) ?? result.account.name ?? "",
@@ -191,12 +166,9 @@ export class LoginService {
           tid: stringClaim(claims.tid) ?? "",
         },
         cacheKey,
-        createdAt: now,
-        expiresAt: now + this.o.sessionAbsoluteMs,
-        lastSeenAt: now,
       };
       const loginHint = stringClaim(claims.login_hint);
-      if (loginHint) auth.loginHint = loginHint;
+      if (loginHint) identity.loginHint = loginHint;
       // After an incremental consent the code's token is the API's, not Graph's: not kept as Graph's.
       if (result.accessToken && result.expiresOn && !record.apiScopes) {
         await this.o.tokens.remember(cacheKey, {
@@ -204,7 +176,7 @@ export class LoginService {
           expiresOnMs: result.expiresOn.getTime(),
         });
       }
-      return { auth, returnTo: record.returnTo };
+      return { identity, returnTo: record.returnTo };
     } catch (error) {
       await this.o.tokens.forget(cacheKey);
       if (error instanceof SignInError) throw error;
@@ -257,10 +229,8 @@ function exchangeFailure(error: unknown, returnTo: string): SignInError {
 
 /** The tenant GUID expected in `tid`: the configured one, or (for a domain name) the issuer's. */
 export function expectedTenantId(configured: string, issuer: string): string {
-  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(configured)) return configured;
-  const fromIssuer = /\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/v2\.0\/?$/i.exec(
-    issuer,
-  );
+  if (isGuid(configured)) return configured;
+  const fromIssuer = new RegExp(`/(${GUID_SOURCE})/v2\\.0/?$`).exec(issuer);
   return fromIssuer?.[1] ?? configured;
 }
 

@@ -2,7 +2,7 @@ import { AppError } from "../errors.js";
 import { StoreUnavailableError } from "../session/kv-store.js";
 import { explainAadsts } from "./aadsts.js";
 import { type AuthPageOptions, type PageDetail, renderAuthPage } from "./error-page.js";
-import { SignInError, type SignInFailure } from "./login-service.js";
+import { SignInError, type SignInFailure } from "./sign-in-error.js";
 
 export interface RenderedPage {
   status: number;

@@ -2,12 +2,12 @@ import { createHash } from "node:crypto";
 import { PROFILE_FIELDS, type Profile } from "@entra-bff/contracts";
 import { LRUCache } from "lru-cache";
 import { Pool, errors as undiciErrors } from "undici";
-import { AppError } from "../errors.js";
+import { AppError, UpstreamUnauthorizedError } from "../errors.js";
 
 /** Graph refused the access token (401): the caller may refresh once and retry. */
-export class GraphUnauthorizedError extends AppError {
+export class GraphUnauthorizedError extends UpstreamUnauthorizedError {
   constructor() {
-    super("reauth_required", 401, "Microsoft Graph refused the access token.");
+    super("Microsoft Graph");
     this.name = "GraphUnauthorizedError";
   }
 }

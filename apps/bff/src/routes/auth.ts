@@ -1,21 +1,24 @@
-import { LogoutResponseSchema } from "@entra-bff/contracts";
+import { ApiErrorSchema, LogoutResponseSchema } from "@entra-bff/contracts";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { Type } from "typebox";
 import { requestedClaims, requestedScopes } from "../apis/login-scopes.js";
 import { takeClaims } from "../auth/claims-challenge.js";
-import { passesCsrfCheck } from "../auth/csrf.js";
 import { LoginBindings } from "../auth/login-binding.js";
 import { LOGIN_TTL_MS, SignInError } from "../auth/login-service.js";
 import { safeReturnTo } from "../auth/return-to.js";
 import { signInErrorPage } from "../auth/sign-in-pages.js";
-import type { AppConfig } from "../config.js";
-import { clearCookie, cookieName, setCookie } from "../cookies.js";
+import type { CookiePolicy } from "../cookies.js";
 import { AppError } from "../errors.js";
-import { ApiErrorResponse } from "./schemas.js";
 
 export interface AuthRoutesOptions {
-  config: AppConfig;
+  cookies: CookiePolicy;
+  /** SESSION_SECRET (newest first): keys the sign-in binding cookie. */
+  secrets: readonly string[];
+  /** Requests per minute per client address to each of these routes (AUTH_RATE_LIMIT_PER_MINUTE). */
+  rateLimitPerMinute: number;
+  /** The scopes of the declared APIs: the only ones `/login?scopes=` may ask for (incremental consent). */
+  declaredScopes?: ReadonlySet<string>;
 }
 
 /** A request that says it carries a body (any length but 0, or chunked). */
@@ -28,14 +31,13 @@ function announcesBody(request: FastifyRequest): boolean {
  * `GET /login`, `GET /getAToken` (the redirect URI) and `POST /logout`. Sign-in failures render
  * a readable page; /logout is CSRF-guarded JSON.
  */
-export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (app, { config }) => {
-  const bindingCookie = cookieName("bff.login", config.secureCookies);
-  const bindings = new LoginBindings(config.sessionSecrets);
-  const rateLimit = { max: config.authRateLimitPerMinute, timeWindow: 60_000 };
-  const appOrigin = new URL(config.publicUrl).origin;
-  const declaredScopes = new Set(
-    config.apis.filter((api) => api.token === "user").flatMap((api) => api.scopes),
-  );
+export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (
+  app,
+  { cookies, secrets, rateLimitPerMinute, declaredScopes = new Set<string>() },
+) => {
+  const bindingCookie = cookies.name("bff.login");
+  const bindings = new LoginBindings(secrets);
+  const rateLimit = { max: rateLimitPerMinute, timeWindow: 60_000 };
 
   function sendPage(reply: FastifyReply, error: unknown): FastifyReply {
     const page = signInErrorPage(error);
@@ -79,8 +81,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
       const extraScopes = requestedScopes(request.query.scopes, declaredScopes, returnTo);
       // A claims challenge from a refused refresh (Conditional Access, MFA) goes to Entra once;
       // one from a declared API's step-up comes in the query.
-      const claims =
-        requestedClaims(request.query.claims, returnTo) ?? takeClaims(request, reply, config.secureCookies);
+      const claims = requestedClaims(request.query.claims, returnTo) ?? takeClaims(request, reply, cookies);
       const authorizeUrl = await app.auth.login.start({
         returnTo,
         binding,
@@ -88,7 +89,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
         ...(claims ? { claims } : {}),
         ...(prompt === "select_account" || prompt === "login" ? { prompt } : {}),
       });
-      setCookie(reply, bindingCookie, binding, config.secureCookies, LOGIN_TTL_MS / 1000);
+      cookies.set(reply, bindingCookie, binding, LOGIN_TTL_MS / 1000);
       return reply.redirect(authorizeUrl, 302);
     },
   );
@@ -111,35 +112,14 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
     async (request, reply) => {
       const sent = request.cookies[bindingCookie];
       const binding = bindings.verify(sent);
-      if (sent !== undefined && !binding) clearCookie(reply, bindingCookie, config.secureCookies);
+      if (sent !== undefined && !binding) cookies.clear(reply, bindingCookie);
       try {
-        const { auth, returnTo } = await app.auth.login.complete(request.query, binding);
-        // A new session id at sign-in (ending any previous session of this browser): a planted id
-        // (fixation) never becomes a signed-in session.
-        await app.sessions.create(request, auth);
-        request.log.info({ event: "signin.success", oid: auth.user.oid, tid: auth.user.tid }, "signed in");
-        app.metrics.signIn({ result: "success" });
+        const { identity, returnTo } = await app.auth.login.complete(request.query, binding);
+        await app.sessions.start(request, reply, identity);
+        app.audit.signInSucceeded(request, identity.user);
         return reply.redirect(returnTo, 302);
       } catch (error) {
-        if (error instanceof SignInError) {
-          const failure = error.failure;
-          request.log.warn(
-            {
-              event: "signin.failure",
-              kind: failure.kind,
-              ...(failure.kind === "entra_error" ? { error: failure.error, aadsts: failure.aadsts } : {}),
-              ...(failure.kind === "id_token_invalid" ? { reason: failure.reason } : {}),
-            },
-            "sign-in failed",
-          );
-          app.metrics.signIn({
-            result: "failure",
-            kind: failure.kind,
-            ...(failure.kind === "entra_error" && failure.aadsts !== undefined
-              ? { aadsts: failure.aadsts }
-              : {}),
-          });
-        }
+        if (error instanceof SignInError) app.audit.signInFailed(request, error.failure);
         throw error;
       }
     },
@@ -148,18 +128,15 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
   app.post(
     "/logout",
     {
-      config: { rateLimit },
+      config: { rateLimit, csrf: true, session: "optional" },
       // Sign-out reads no body: one that is announced is refused before a byte of it is read.
       bodyLimit: 1,
       onRequest: async (request) => {
         if (announcesBody(request)) throw new AppError("bad_request", 413, "POST /logout takes no body.");
       },
-      schema: { response: { 200: LogoutResponseSchema, 403: ApiErrorResponse, "5xx": ApiErrorResponse } },
+      schema: { response: { 200: LogoutResponseSchema, 403: ApiErrorSchema, "5xx": ApiErrorSchema } },
     },
     async (request, reply) => {
-      if (!passesCsrfCheck(request, appOrigin)) {
-        return reply.code(403).send({ code: "csrf_rejected", message: "Missing or invalid X-CSRF header." });
-      }
       const loginHint = app.sessions.current(request)?.loginHint;
       await app.sessions.end(request, reply, "signout");
       return { logoutUrl: await app.auth.logoutUrl(loginHint) };

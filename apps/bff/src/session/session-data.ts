@@ -20,6 +20,9 @@ export interface SessionAuth {
   lastSeenAt: number;
 }
 
+/** Who signed in, as the sign-in hands it to `sessions.start` (which stamps the times). */
+export type SessionIdentity = Omit<SessionAuth, "createdAt" | "expiresAt" | "lastSeenAt">;
+
 declare module "fastify" {
   interface Session {
     auth?: SessionAuth;

@@ -1,37 +1,14 @@
 import fastifyCookie from "@fastify/cookie";
 import fastifySession from "@fastify/session";
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
-import type { AppConfig } from "../config.js";
-import { clearCookie, cookieName, cookieOptions } from "../cookies.js";
+import type { CookiePolicy } from "../cookies.js";
 import { cachedSigner } from "./cached-signer.js";
-import { createFastifySessionStore, createSession, sessionIdGenerator } from "./fastify-session-store.js";
-import type { SessionAuth } from "./session-data.js";
-import { tombstoneTtlMs } from "./session-keys.js";
+import { createFastifySessionStore, sessionIdGenerator } from "./fastify-session-store.js";
+import { createSessions, type Sessions } from "./sessions.js";
 import { clearStaleSessionCookie } from "./stale-cookie.js";
 
-/** Why a session ended, for the audit log. */
-export type SessionEndReason = "signout" | "idle_timeout" | "absolute_timeout" | "reauth_required";
-
-export interface Sessions {
-  /** The session cookie's name (`__Host-bff.sid` when PUBLIC_URL is https). */
-  cookieName: string;
-  /** The signed-in part of this request's session, if any (none once it ended anywhere). */
-  current(request: FastifyRequest): SessionAuth | undefined;
-  /**
-   * Signs the request in: a new session whose id is `auth.cacheKey` (the key its token cache was
-   * written under), replacing any session this browser had. The only way a record is created.
-   */
-  create(request: FastifyRequest, auth: SessionAuth): Promise<void>;
-  /** Destroys the session and its token cache everywhere and clears the cookie. */
-  end(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    reason: SessionEndReason,
-    /** Why Entra refused, when it did: logged with the audit event. */
-    detail?: { aadsts?: number },
-  ): Promise<void>;
-}
+export type { SessionEndReason, Sessions } from "./sessions.js";
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -48,7 +25,13 @@ export interface SessionTiming {
 }
 
 export interface SessionPluginOptions {
-  config: AppConfig;
+  cookies: CookiePolicy;
+  /** SESSION_SECRET: newest first; any of them verifies a cookie. */
+  secrets: readonly string[];
+  idleMs: number;
+  absoluteMs: number;
+  /** How long an ended session's tombstone blocks late writes. */
+  tombstoneMs: number;
   timing?: SessionTiming;
 }
 
@@ -57,76 +40,50 @@ export const TOUCH_INTERVAL_MS = 60_000;
 /**
  * Server-side sessions: @fastify/session over the KV store, a cookie that carries only a signed
  * id, and idle + absolute lifetimes enforced on the server for every request of this scope.
+ * Knows nothing of tokens: whoever holds per-session state listens to `sessionEvents`.
  * @see https://github.com/fastify/session
  */
 export const sessionPlugin = fp<SessionPluginOptions>(
-  async (app: FastifyInstance, { config, timing = {} }) => {
+  async (app: FastifyInstance, { cookies, secrets, idleMs, absoluteMs, tombstoneMs, timing = {} }) => {
     const touchIntervalMs = timing.touchIntervalMs ?? TOUCH_INTERVAL_MS;
-    const clock = timing.now ?? (() => Date.now());
-    const sidCookie = cookieName("bff.sid", config.secureCookies);
-    const sidCookieOptions = cookieOptions(config.secureCookies);
+    const now = timing.now ?? (() => Date.now());
+    const sidCookie = cookies.name("bff.sid");
     await app.register(fastifyCookie);
-    const store = createFastifySessionStore(app.kv, {
-      idleMs: config.sessionIdleMs,
-      tombstoneMs: tombstoneTtlMs(config.idpTimeoutMs),
-      now: clock,
-    });
+    const store = createFastifySessionStore(app.kv, { idleMs, tombstoneMs, now });
     await app.register(fastifySession, {
-      secret: cachedSigner(config.sessionSecrets),
+      secret: cachedSigner(secrets),
       cookieName: sidCookie,
-      cookie: { ...sidCookieOptions, maxAge: config.sessionAbsoluteMs },
+      cookie: { ...cookies.options, maxAge: absoluteMs },
       saveUninitialized: false,
       rolling: false,
       idGenerator: sessionIdGenerator,
       store,
     });
-    /** Requests whose session was found ended elsewhere while they ran. */
-    const endedElsewhere = new WeakSet<FastifyRequest>();
-
-    const sessions: Sessions = {
+    const sessions = createSessions({
       cookieName: sidCookie,
-      current(request) {
-        return endedElsewhere.has(request) ? undefined : request.session?.auth;
-      },
-      async create(request, auth) {
-        const previous = request.session?.auth;
-        await createSession(request, auth.cacheKey, auth);
-        if (previous) app.auth.tokens.dropHot(previous.cacheKey);
-      },
-      async end(request, reply, reason, detail) {
-        const auth = request.session?.auth;
-        // Record, token cache and shared token go at once, behind a tombstone.
-        if (request.session) await request.session.destroy();
-        clearCookie(reply, sidCookie, config.secureCookies);
-        if (!auth) return;
-        app.auth.tokens.dropHot(auth.cacheKey);
-        app.metrics.sessionEnded(reason);
-        request.log.info({
-          event: reason === "signout" ? "signout" : "session.ended",
-          reason,
-          oid: auth.user.oid,
-          ...(detail?.aadsts === undefined ? {} : { aadsts: detail.aadsts }),
-        });
-      },
-    };
+      cookies,
+      absoluteMs,
+      now,
+      events: app.sessionEvents,
+      audit: app.audit,
+    });
     app.decorate("sessions", sessions);
 
-    app.addHook("onRequest", clearStaleSessionCookie(sidCookie, config.secureCookies));
+    app.addHook("onRequest", clearStaleSessionCookie(sidCookie, cookies));
     app.addHook("onRequest", async (request, reply) => {
       const auth = request.session?.auth;
       if (!auth) return;
-      const now = clock();
-      if (now >= auth.expiresAt) return sessions.end(request, reply, "absolute_timeout");
-      if (now - auth.lastSeenAt >= config.sessionIdleMs) return sessions.end(request, reply, "idle_timeout");
-      if (now - auth.lastSeenAt < touchIntervalMs) return;
+      const at = now();
+      if (at >= auth.expiresAt) return sessions.end(request, reply, "absolute_timeout");
+      if (at - auth.lastSeenAt >= idleMs) return sessions.end(request, reply, "idle_timeout");
+      if (at - auth.lastSeenAt < touchIntervalMs) return;
       // Written straight to the store (update only): the request's session stays unmodified, so
       // @fastify/session neither saves it again in onSend nor re-sends the cookie.
-      const touched = { ...auth, lastSeenAt: now };
+      const touched = { ...auth, lastSeenAt: at };
       if (!(await store.touch(request.session.sessionId, request.session, touched))) {
-        endedElsewhere.add(request);
-        clearCookie(reply, sidCookie, config.secureCookies);
+        sessions.markEndedElsewhere(request, reply);
       }
     });
   },
-  { name: "session", dependencies: ["kv", "auth"] },
+  { name: "session", dependencies: ["kv", "session-events", "audit"] },
 );

@@ -1,5 +1,7 @@
+import { spawn } from "node:child_process";
+import { once } from "node:events";
 import { readFileSync } from "node:fs";
-import { DEFAULT_CONFIG } from "@entra-bff/entra-emulator";
+import { DEFAULT_CONFIG, startEmulator } from "@entra-bff/entra-emulator";
 import pino from "pino";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
@@ -50,5 +52,34 @@ describe("docker-compose.yml and config.ts", () => {
     // …and its sign-out's post_logout_redirect_uri (Entra matches it against redirect URIs).
     expect(builtIn?.redirectUris).toContain(config.postLogoutRedirectUri);
     await resolved.close();
+  });
+});
+
+/** The `node -e` script of a service's healthcheck in docker-compose.yml. */
+function healthcheckScript(service: string): string {
+  const text = readFileSync(COMPOSE, "utf8");
+  // The service's own block (an anchor like x-bff-depends-on may name it at the same indent).
+  const sections = text.matchAll(new RegExp(`^ {2}${service}:\\n((?: {4}.*\\n|\\s*\\n)+)`, "gm"));
+  const section = [...sections].map((match) => match[1] ?? "").find((body) => body.includes("healthcheck:"));
+  const script = /healthcheck:\n\s+test:\n(?:\s+- .*\n)*?\s+- "(fetch\(.*\))"\n/.exec(section ?? "")?.[1];
+  if (!script) throw new Error(`docker-compose.yml has no node healthcheck for ${service}`);
+  return script;
+}
+
+describe("docker-compose.yml healthchecks", () => {
+  // The BFFs wait for `emulator: service_healthy`: a check the emulator fails keeps the stack down.
+  it("the emulator's healthcheck passes against a running emulator (and fails when it is down)", async () => {
+    const emulator = await startEmulator({ config: DEFAULT_CONFIG });
+    const port = new URL(emulator.url).port;
+    const script = healthcheckScript("emulator").replaceAll("127.0.0.1:5001", `127.0.0.1:${port}`);
+    // Asynchronously: the emulator answers from this very process.
+    const run = async () =>
+      (await once(spawn(process.execPath, ["-e", script], { timeout: 10_000 }), "exit"))[0];
+    try {
+      expect(await run()).toBe(0);
+    } finally {
+      await emulator.close();
+    }
+    expect(await run()).toBe(1);
   });
 });

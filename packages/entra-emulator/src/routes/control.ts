@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import type { LogoutTokenOptions } from "../backchannel.js";
 import { ControlInputError, type Controls } from "../control.js";
 import type { GrantType, GraphFault, HostileIdTokenKind } from "../state.js";
+import { controlGuard } from "./control-guard.js";
 
 type Body = Record<string, unknown>;
 
@@ -13,7 +14,8 @@ function bodyOf(raw: unknown): Body {
 }
 
 /** The `/_emulator/*` HTTP mirror of the control API (for browser tests and other processes). */
-export function registerControlRoutes(app: FastifyInstance, controls: Controls): void {
+export function registerControlRoutes(app: FastifyInstance, controls: Controls, ownUrl: () => string): void {
+  app.addHook("onRequest", controlGuard(ownUrl));
   app.setErrorHandler((error, _request, reply) => {
     const status =
       error instanceof ControlInputError ? 400 : ((error as { statusCode?: number }).statusCode ?? 500);

@@ -1,22 +1,22 @@
-import { X509Certificate } from "node:crypto";
-import { readFileSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
+import type { CertificateFacts } from "../../credentials.js";
+import { isGuid } from "../../guid.js";
 import { type Check, type CheckResult, result } from "../check.js";
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DAY_MS = 86_400_000;
 /** Warn this long before a certificate expires. */
 const EXPIRY_WARNING_DAYS = 30;
 
 /** True when a client secret has the shape of a Secret ID (a GUID) rather than a secret Value. */
 export function looksLikeSecretId(secret: string): boolean {
-  return GUID.test(secret.trim());
+  return isGuid(secret.trim());
 }
 
 /**
  * The client credential is usable before Entra sees it: a secret that is not a Secret ID, or a
  * certificate that is valid today (the key pair itself is matched by loadConfig).
  */
-export const checkCredential: Check = async ({ idp, env, now }) => {
+export const checkCredential: Check = async ({ idp, now }) => {
   if (idp.credential.kind === "secret") {
     const secret = idp.credential.secret;
     if (looksLikeSecretId(secret)) {
@@ -39,21 +39,17 @@ export const checkCredential: Check = async ({ idp, env, now }) => {
     }
     return result("credential", "Client secret", "pass", "ENTRA_CLIENT_SECRET is set (value not shown).");
   }
-  return checkCertificate(env, now, idp.credential.thumbprintSha256);
+  return checkCertificate(idp.credential, now);
 };
 
+/** Judged from what loadConfig read (credentials.ts): the files are not read again. */
 function checkCertificate(
-  env: Readonly<Record<string, string | undefined>>,
+  certificate: CertificateFacts & { thumbprintSha256: string },
   now: Date,
-  thumbprintSha256: string,
 ): CheckResult {
   const title = "Client certificate";
-  const certPath = env.ENTRA_CLIENT_CERT_PATH ?? "";
-  const keyPath = env.ENTRA_CLIENT_KEY_PATH ?? "";
-  const certificate = new X509Certificate(readFileSync(certPath));
-  const validFrom = new Date(certificate.validFrom);
-  const validTo = new Date(certificate.validTo);
-  const ids = `SHA-1 thumbprint ${certificate.fingerprint.replaceAll(":", "")} (as the Entra admin center shows it), SHA-256 ${thumbprintSha256}`;
+  const { validFrom, validTo, keyPath } = certificate;
+  const ids = `SHA-1 thumbprint ${certificate.thumbprintSha1} (as the Entra admin center shows it), SHA-256 ${certificate.thumbprintSha256}`;
   const renew =
     "Create a new certificate (pnpm cert:create), upload the .crt under Certificates & secrets → Certificates, then point ENTRA_CLIENT_CERT_PATH and ENTRA_CLIENT_KEY_PATH at the new files.";
   if (validTo.getTime() <= now.getTime()) {
@@ -84,7 +80,7 @@ function checkCertificate(
       renew,
     );
   }
-  if (!env.ENTRA_CLIENT_KEY_PASSPHRASE && isReadableByOthers(keyPath)) {
+  if (!certificate.keyEncrypted && isReadableByOthers(keyPath)) {
     return result(
       "credential",
       title,

@@ -1,6 +1,6 @@
+import { isGuid } from "../../guid.js";
 import { type Check, result } from "../check.js";
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TITLE = "Tenant and client IDs";
 
 /** The tenant and client IDs are GUIDs (or a tenant domain) and not swapped or equal. */
@@ -24,7 +24,7 @@ export const checkIdentifiers: Check = async ({ idp }) => {
       "Set ENTRA_TENANT_ID to the Directory (tenant) ID from the app registration's Overview page.",
     );
   }
-  if (!GUID.test(idp.tenantId)) {
+  if (!isGuid(idp.tenantId)) {
     return result(
       "identifiers",
       TITLE,

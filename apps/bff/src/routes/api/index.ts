@@ -1,41 +1,46 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { declaredApiRoutes } from "../../apis/api-routes.js";
-import { passesCsrfCheck } from "../../auth/csrf.js";
 import type { AppConfig } from "../../config.js";
+import { AppError } from "../../errors.js";
+import type { RouteRequirements } from "../requirements.js";
 import { meRoutes } from "./me.js";
 import { sessionRoute } from "./session.js";
 
-declare module "fastify" {
-  interface FastifyContextConfig {
-    /** The route answers without a session too (GET /api/session). */
-    sessionOptional?: boolean;
-  }
+export interface ApiRoutesOptions {
+  /** Whether the IdP is the built-in emulator (GET /api/session says so). */
+  emulator: boolean;
+  /** The config whose declared APIs (BFF_APIS) are served under their prefixes. */
+  config?: AppConfig;
 }
 
-export interface ApiRoutesOptions {
-  config: AppConfig;
-}
+/** What every /api route needs at least: the CSRF proof and a stated session requirement. */
+const API_BASELINE: RouteRequirements = { csrf: true, session: "required" };
 
 /**
- * Everything under /api: one hook that requires `X-CSRF: 1` (403 csrf_rejected) and then a
- * session (401 unauthenticated). JSON only, never a redirect.
+ * Everything under /api: JSON only, never a redirect. Each route declares `config.csrf` and
+ * `config.session` (403 csrf_rejected, then 401 unauthenticated; routes/requirements.ts enforces
+ * them); a route that forgets to is refused at startup.
  */
-export const apiRoutes: FastifyPluginAsyncTypebox<ApiRoutesOptions> = async (app, { config }) => {
-  const appOrigin = new URL(config.publicUrl).origin;
-  app.addHook("onRequest", async (request, reply) => {
-    if (!passesCsrfCheck(request, appOrigin)) {
-      return reply.code(403).send({ code: "csrf_rejected", message: "Missing or invalid X-CSRF header." });
-    }
-    if (!request.routeOptions.config.sessionOptional && !app.sessions.current(request)) {
-      return reply.code(401).send({ code: "unauthenticated", message: "Sign in first." });
+export const apiRoutes: FastifyPluginAsyncTypebox<ApiRoutesOptions> = async (app, { emulator, config }) => {
+  app.addHook("onRoute", (route) => {
+    if (route.config?.csrf !== true || route.config.session === undefined) {
+      throw new Error(`${route.method} ${route.url} must declare config.csrf and config.session`);
     }
   });
   // Unknown paths and methods (`/api/me/..%2fusers`, `DELETE /api/me`) answer JSON in the API's own
   // shape, after the same CSRF and session checks, and never reach Graph or the SPA fallback.
-  app.setNotFoundHandler(async (_request, reply) =>
-    reply.code(404).send({ code: "not_found", message: "No such API route." }),
-  );
-  await app.register(sessionRoute, { emulator: config.idp.emulator });
-  await app.register(meRoutes, { secureCookies: config.secureCookies });
-  await app.register(declaredApiRoutes, { config });
+  app.setNotFoundHandler(notFoundOptions(API_BASELINE), async () => {
+    throw new AppError("not_found", 404, "No such API route.");
+  });
+  await app.register(sessionRoute, { emulator });
+  await app.register(meRoutes);
+  if (config) await app.register(declaredApiRoutes, { config });
 };
+
+/**
+ * Fastify keeps a not-found handler's `config` like a route's (its types only list the hooks),
+ * so the requirement hooks read the same declaration for unknown /api URLs.
+ */
+function notFoundOptions(config: RouteRequirements): { preHandler?: never } {
+  return { config } as { preHandler?: never };
+}

@@ -1,14 +1,13 @@
-import { SessionResponseSchema } from "@entra-bff/contracts";
+import { ApiErrorSchema, SessionResponseSchema } from "@entra-bff/contracts";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import { ApiErrorResponse } from "../schemas.js";
 
 /** `GET /api/session`: who is signed in, and until when. Never a token. */
 export const sessionRoute: FastifyPluginAsyncTypebox<{ emulator: boolean }> = async (app, { emulator }) => {
   app.get(
     "/session",
     {
-      config: { sessionOptional: true },
-      schema: { response: { 200: SessionResponseSchema, "4xx": ApiErrorResponse, "5xx": ApiErrorResponse } },
+      config: { csrf: true, session: "optional" },
+      schema: { response: { 200: SessionResponseSchema, "4xx": ApiErrorSchema, "5xx": ApiErrorSchema } },
     },
     async (request) => {
       const auth = app.sessions.current(request);
