@@ -4,8 +4,6 @@ import { lazy } from "react";
 // The views are split by who is looking: the session answer decides which chunk to fetch.
 const signedOut = () => import("./signed-out/index.js");
 const signedIn = () => import("./signed-in/index.js");
-// The Tasks page (and its API calls) is a chunk of its own, fetched when someone opens it.
-const tasks = () => import("./tasks/index.js");
 
 export const Landing = lazy(() => signedOut().then((m) => ({ default: m.Landing })));
 export const SessionEnded = lazy(() => signedOut().then((m) => ({ default: m.SessionEnded })));
@@ -13,4 +11,4 @@ export const AccountBar = lazy(() => signedIn().then((m) => ({ default: m.Accoun
 export const Dashboard = lazy(() => signedIn().then((m) => ({ default: m.Dashboard })));
 export const ProfilePage = lazy(() => signedIn().then((m) => ({ default: m.ProfilePage })));
 export const NotFound = lazy(() => signedIn().then((m) => ({ default: m.NotFound })));
-export const TasksPage = lazy(() => tasks().then((m) => ({ default: m.TasksPage })));
+export const TasksPage = lazy(() => signedIn().then((m) => ({ default: m.TasksPage })));

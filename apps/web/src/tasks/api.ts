@@ -1,13 +1,8 @@
+// The Tasks API's own type (a type-only import: nothing of the API's code reaches the bundle).
+import type { Task } from "@entra-bff/tasks-api";
 import { getJson, send } from "../lib/api.js";
 
-/** A task of the sample Tasks API, as the BFF passes it through from /api/tasks. */
-export interface Task {
-  id: string;
-  title: string;
-  done: boolean;
-  createdAt: string;
-  updatedAt: string;
-}
+export type { Task };
 
 export async function fetchTasks(signal?: AbortSignal): Promise<Task[]> {
   return (await getJson<{ tasks: Task[] }>("/api/tasks", signal)).tasks;
