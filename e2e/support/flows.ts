@@ -42,11 +42,33 @@ export async function pickAccount(page: Page, user: DemoUser, baseUrl: string): 
   await page.waitForURL((url) => url.origin === baseUrl);
 }
 
-/** From a signed-out page of the app: Sign in → picker → `user` → back in the app. */
-export async function signIn(page: Page, user: DemoUser, app: { baseUrl: string; emulatorUrl: string }) {
-  await signInLink(page).click();
+/** From a signed-out page of the app: Sign in (or `link`) → picker → `user` → back in the app. */
+export async function signIn(
+  page: Page,
+  user: DemoUser,
+  app: { baseUrl: string; emulatorUrl: string },
+  link = signInLink(page),
+) {
+  await link.click();
   await expectAccountPicker(page, app.emulatorUrl);
   await pickAccount(page, user, app.baseUrl);
+}
+
+/** Opens the app signed out, signs `user` in and waits for their dashboard. */
+export async function signInFromHome(
+  page: Page,
+  user: DemoUser,
+  app: { baseUrl: string; emulatorUrl: string },
+) {
+  await page.goto("/");
+  await signIn(page, user, app);
+  await expectDashboard(page, user);
+}
+
+/** On a sign-in error page: Try again → picker → `user` → the dashboard. */
+export async function tryAgain(page: Page, user: DemoUser, app: { baseUrl: string; emulatorUrl: string }) {
+  await signIn(page, user, app, page.getByRole("link", { name: "Try again" }));
+  await expectDashboard(page, user);
 }
 
 /** The dashboard greets `user` and shows their Graph name, job title, mail and photo. */

@@ -3,9 +3,10 @@ import {
   ADELE,
   expectAccountPicker,
   expectDashboard,
-  pickAccount,
   signIn,
+  signInFromHome,
   signInLink,
+  tryAgain,
 } from "../support/flows.js";
 
 test.describe("when sign-in fails", () => {
@@ -25,10 +26,7 @@ test.describe("when sign-in fails", () => {
     await expect(alert).toContainText("access_denied");
     await expect(page.getByRole("link", { name: "Back to the app" })).toHaveAttribute("href", "/");
 
-    await page.getByRole("link", { name: "Try again" }).click();
-    await expectAccountPicker(page, app.emulatorUrl);
-    await pickAccount(page, ADELE, app.baseUrl);
-    await expectDashboard(page, ADELE);
+    await tryAgain(page, ADELE, app);
   });
 
   test("an Entra error (AADSTS50105) is explained on a friendly page whose Try again works", async ({
@@ -49,10 +47,7 @@ test.describe("when sign-in fails", () => {
     await expect(alert).not.toContainText(/\bat \S+ \(|\.[jt]s:\d+/);
     await expect(alert).not.toContainText("{");
 
-    await page.getByRole("link", { name: "Try again" }).click();
-    await expectAccountPicker(page, app.emulatorUrl);
-    await pickAccount(page, ADELE, app.baseUrl);
-    await expectDashboard(page, ADELE);
+    await tryAgain(page, ADELE, app);
   });
 });
 
@@ -62,9 +57,7 @@ test.describe("when the session or Graph fails later", () => {
     app,
     emulator,
   }) => {
-    await page.goto("/");
-    await signIn(page, ADELE, app);
-    await expectDashboard(page, ADELE);
+    await signInFromHome(page, ADELE, app);
 
     // An hour passes at Entra: the access token expires, and the refresh token has been revoked.
     await emulator.revokeRefreshTokens(ADELE.upn);
@@ -74,9 +67,7 @@ test.describe("when the session or Graph fails later", () => {
 
     // The BFF's clock never moved: put the emulator's back so new tokens are not issued in its future.
     await emulator.reset();
-    await signInLink(page).click();
-    await expectAccountPicker(page, app.emulatorUrl);
-    await pickAccount(page, ADELE, app.baseUrl);
+    await signIn(page, ADELE, app);
     await expectDashboard(page, ADELE);
   });
 
@@ -85,9 +76,7 @@ test.describe("when the session or Graph fails later", () => {
     app,
     emulator,
   }) => {
-    await page.goto("/");
-    await signIn(page, ADELE, app);
-    await expectDashboard(page, ADELE);
+    await signInFromHome(page, ADELE, app);
 
     // Enough failures to outlast the BFF's and the SPA's own retries.
     await emulator.graphFault({ status: 503, count: 1000 });

@@ -5,7 +5,7 @@ import {
   expectDashboard,
   expectSignedOut,
   SESSION_COOKIE,
-  signIn,
+  signInFromHome,
   signInLink,
 } from "../support/flows.js";
 
@@ -15,9 +15,7 @@ test.describe("single sign-on at the emulator", () => {
     context,
     app,
   }) => {
-    await page.goto("/");
-    await signIn(page, ADELE, app);
-    await expectDashboard(page, ADELE);
+    await signInFromHome(page, ADELE, app);
 
     // The app's session goes (cookie lost), Entra's stays: Sign in comes straight back, no picker.
     await context.clearCookies({ name: SESSION_COOKIE });

@@ -1,6 +1,11 @@
 import rateLimit from "@fastify/rate-limit";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from "fastify";
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyPluginAsync,
+  type RouteOptions,
+} from "fastify";
 import type { DestinationStream } from "pino";
 import { declaredResourceIds } from "./apis/scopes.js";
 import { auditPlugin } from "./audit.js";
@@ -47,6 +52,8 @@ export interface BuildAppOptions {
   sessionTiming?: SessionTiming;
   /** OpenTelemetry's plugin (telemetry/otel.ts), only when tracing is configured. */
   tracing?: FastifyPluginAsync;
+  /** Sees each route as it is registered (tests list the route table with it). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 /**
@@ -91,6 +98,7 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
     clientErrorHandler: clientErrorHandler(headers),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  if (options.onRoute) app.addHook("onRoute", options.onRoute);
   app.setErrorHandler(errorHandler);
   answerRawRequests(app.server, headers);
   // First, so each request's span is the parent of everything the request does.

@@ -1,8 +1,9 @@
-import { type Emulator, startEmulator } from "@entra-bff/entra-emulator";
+import type { Emulator } from "@entra-bff/entra-emulator";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { startEmulatorFor } from "./helpers/emulator.js";
+import { freePort } from "./helpers/free-port.js";
 import { type RedisServer, startRedisServer } from "./helpers/redis-server.js";
 import {
-  freePort,
   logLines,
   type ServerProcess,
   signInOverHttp,
@@ -27,7 +28,7 @@ afterEach(async () => {
 async function startBff(env: Record<string, string>): Promise<{ server: ServerProcess; base: string }> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  emulator = await startEmulator({ redirectUris: [`${base}/getAToken`] });
+  emulator = await startEmulatorFor({ publicUrl: base });
   const server = startServerProcess({
     PORT: String(port),
     HOST: "127.0.0.1",

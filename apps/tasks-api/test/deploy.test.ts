@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { DEFAULT_CONFIG, loadConfig, parseConfig, startEmulator } from "@entra-bff/entra-emulator";
 import { describe, expect, it } from "vitest";
 import { buildTasksApi, DEMO_TASKS_API_CLIENT_ID, loadTasksApiConfig } from "../src/index.js";
-import { ADELE, msalTokens } from "./helpers.js";
+import { ADELE, msalTokens } from "./helpers/tenant.js";
 
 const root = new URL("../../../", import.meta.url);
 const tenantFile = new URL("deploy/emulator-tenant.json", root).pathname;

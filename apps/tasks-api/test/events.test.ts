@@ -1,25 +1,16 @@
-import type { Emulator } from "@entra-bff/entra-emulator";
-import type { FastifyInstance } from "fastify";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADELE, apiFor, MEGAN, msalTokens, READ_WRITE, startTenant } from "./helpers.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { ADELE, MEGAN, msalTokens, READ_WRITE, tasksApiForFile } from "./helpers/tenant.js";
 
 // GET /v1/tasks/events: Server-Sent Events of the caller's own changes, over a real socket.
-let emulator: Emulator;
-let api: FastifyInstance;
+const setup = tasksApiForFile({ maxStreamsPerUser: 1 });
 let base: string;
 let adele: string;
 let megan: string;
 
 beforeAll(async () => {
-  emulator = await startTenant();
-  api = await apiFor(emulator, { maxStreamsPerUser: 1 });
-  base = await api.listen({ host: "127.0.0.1", port: 0 });
-  [adele = ""] = await msalTokens(emulator, ADELE, [[READ_WRITE]]);
-  [megan = ""] = await msalTokens(emulator, MEGAN, [[READ_WRITE]]);
-});
-afterAll(async () => {
-  await api.close();
-  await emulator.close();
+  base = await setup.api.listen({ host: "127.0.0.1", port: 0 });
+  [adele = ""] = await msalTokens(setup.emulator, ADELE, [[READ_WRITE]]);
+  [megan = ""] = await msalTokens(setup.emulator, MEGAN, [[READ_WRITE]]);
 });
 
 const auth = (token: string) => ({ authorization: `Bearer ${token}` });

@@ -4,7 +4,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
-import { API_APP_ID } from "./helpers.js";
+import { API_APP_ID } from "./helpers/tenant.js";
 
 // src/server.ts as a user runs it, from a directory without a .env.
 const server = new URL("../src/server.ts", import.meta.url).pathname;

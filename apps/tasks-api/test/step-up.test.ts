@@ -5,7 +5,15 @@ import type { Emulator } from "@entra-bff/entra-emulator";
 import { exportJWK, importPKCS8, importSPKI, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildTasksApi } from "../src/index.js";
-import { ADELE, API_APP_ID, apiFor, challengeOf, msalTokens, READ_WRITE, startTenant } from "./helpers.js";
+import {
+  ADELE,
+  API_APP_ID,
+  apiFor,
+  challengeOf,
+  msalTokens,
+  READ_WRITE,
+  startTenant,
+} from "./helpers/tenant.js";
 
 // TASKS_API_REQUIRE_ACRS: the API asks for a Conditional Access authentication context with a
 // claims challenge, the way Entra-protected APIs do for step-up.

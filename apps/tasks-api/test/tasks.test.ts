@@ -1,28 +1,19 @@
-import type { Emulator } from "@entra-bff/entra-emulator";
-import type { FastifyInstance } from "fastify";
 import pino from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADELE, apiFor, MEGAN, msalTokens, READ_WRITE, startTenant } from "./helpers.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { ADELE, apiFor, MEGAN, msalTokens, READ_WRITE, tasksApiForFile } from "./helpers/tenant.js";
 
 // The Tasks API's routes, called with real v2.0 tokens that MSAL Node acquired from the emulator.
-let emulator: Emulator;
-let api: FastifyInstance;
+const setup = tasksApiForFile({ maxTasksPerUser: 3 });
 let adele: string;
 let megan: string;
 
 beforeAll(async () => {
-  emulator = await startTenant();
-  api = await apiFor(emulator, { maxTasksPerUser: 3 });
-  [adele = ""] = await msalTokens(emulator, ADELE, [[READ_WRITE]]);
-  [megan = ""] = await msalTokens(emulator, MEGAN, [[READ_WRITE]]);
-});
-afterAll(async () => {
-  await api.close();
-  await emulator.close();
+  [adele = ""] = await msalTokens(setup.emulator, ADELE, [[READ_WRITE]]);
+  [megan = ""] = await msalTokens(setup.emulator, MEGAN, [[READ_WRITE]]);
 });
 
 function call(token: string, method: "GET" | "POST" | "PATCH" | "DELETE", url: string, body?: unknown) {
-  return api.inject({
+  return setup.api.inject({
     method,
     url,
     headers: { authorization: `Bearer ${token}` },
@@ -90,7 +81,7 @@ describe("bad input", () => {
 
   it("answers malformed JSON, a wrong content type and an oversized body with JSON, never a 5xx", async () => {
     const send = (payload: string, type: string) =>
-      api.inject({
+      setup.api.inject({
         method: "POST",
         url: "/v1/tasks",
         headers: { authorization: `Bearer ${adele}`, "content-type": type },
@@ -109,7 +100,7 @@ describe("bad input", () => {
   });
 
   it("checks the token before reading the body: no token and a huge body is 401, not 413", async () => {
-    const response = await api.inject({
+    const response = await setup.api.inject({
       method: "POST",
       url: "/v1/tasks",
       headers: { "content-type": "application/json" },
@@ -130,16 +121,16 @@ describe("bad input", () => {
   });
 
   it("unknown routes and undecodable URLs: JSON 404/400", async () => {
-    const unknown = await api.inject({ method: "GET", url: "/v2/nothing" });
+    const unknown = await setup.api.inject({ method: "GET", url: "/v2/nothing" });
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json().code).toBe("not_found");
-    const bad = await api.inject({ method: "GET", url: "/v1/tasks/%ff" });
+    const bad = await setup.api.inject({ method: "GET", url: "/v1/tasks/%ff" });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().code).toBe("invalid_request");
   });
 
   it("GET /healthz needs no token", async () => {
-    const response = await api.inject({ method: "GET", url: "/healthz" });
+    const response = await setup.api.inject({ method: "GET", url: "/healthz" });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({ status: "ok" });
   });
@@ -149,7 +140,7 @@ describe("logs", () => {
   const secret = "query-secret-value";
 
   async function logsOf(logger: "info" | ReturnType<typeof pino>, lines: string[]) {
-    const logged = await apiFor(emulator, {
+    const logged = await apiFor(setup.emulator, {
       logger,
       logStream: { write: (line) => lines.push(line) },
     });

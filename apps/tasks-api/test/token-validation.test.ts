@@ -1,10 +1,9 @@
 import { createHmac, randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Emulator } from "@entra-bff/entra-emulator";
 import type { FastifyInstance } from "fastify";
 import { base64url, decodeJwt, decodeProtectedHeader } from "jose";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
   ADELE,
   API_APP_ID,
@@ -18,24 +17,18 @@ import {
   rawToken,
   rawTokens,
   startTenant,
-} from "./helpers.js";
+  tasksApiForFile,
+} from "./helpers/tenant.js";
 
 // The Tasks API as a resource server: every way a token can be wrong is refused with RFC 6750's
 // answer, and only a v2.0 token for this API, from the trusted tenant, with the scope, gets in.
-let emulator: Emulator;
-let api: FastifyInstance;
+const setup = tasksApiForFile();
 let apiToken: string;
 let graphToken: string;
 
 beforeAll(async () => {
-  emulator = await startTenant();
-  api = await apiFor(emulator);
   // One sign-in, a token per resource: Graph (User.Read) and the Tasks API.
-  [graphToken = "", apiToken = ""] = await msalTokens(emulator, ADELE, [["User.Read"], [READ_WRITE]]);
-});
-afterAll(async () => {
-  await api.close();
-  await emulator.close();
+  [graphToken = "", apiToken = ""] = await msalTokens(setup.emulator, ADELE, [["User.Read"], [READ_WRITE]]);
 });
 
 function list(app: FastifyInstance, token: string | undefined) {
@@ -69,12 +62,12 @@ describe("a valid token", () => {
     const claims = decodeJwt(apiToken);
     expect(claims).toMatchObject({
       aud: API_APP_ID,
-      iss: emulator.issuer,
+      iss: setup.emulator.issuer,
       ver: "2.0",
-      tid: emulator.tenantId,
+      tid: setup.emulator.tenantId,
     });
     expect(String(claims.scp).split(" ")).toContain("Tasks.ReadWrite");
-    const response = await list(api, apiToken);
+    const response = await list(setup.api, apiToken);
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({ tasks: [] });
     expect(response.headers["cache-control"]).toBe("no-store");
@@ -84,7 +77,7 @@ describe("a valid token", () => {
 describe("refused tokens", () => {
   it("no Authorization header, or another scheme: 401 with a bare Bearer challenge (RFC 6750 §3.1)", async () => {
     for (const headers of [{}, { authorization: `Basic ${Buffer.from("a:b").toString("base64")}` }]) {
-      const response = await api.inject({ method: "GET", url: "/v1/tasks", headers });
+      const response = await setup.api.inject({ method: "GET", url: "/v1/tasks", headers });
       expect(response.statusCode).toBe(401);
       expect(response.headers["www-authenticate"]).toBe('Bearer realm="tasks-api"');
       expect(response.json().code).toBe("unauthenticated");
@@ -92,77 +85,82 @@ describe("refused tokens", () => {
   });
 
   it("a token in the query string is not read", async () => {
-    const response = await api.inject({ method: "GET", url: `/v1/tasks?access_token=${apiToken}` });
+    const response = await setup.api.inject({ method: "GET", url: `/v1/tasks?access_token=${apiToken}` });
     expect(response.statusCode).toBe(401);
   });
 
   it("garbage and an empty bearer token", async () => {
-    await expectRefused(await list(api, "not-a-jwt"), /malformed/);
-    await expectRefused(await list(api, ""), /malformed/);
-    await expectRefused(await list(api, "a.b.c"), /malformed/);
+    await expectRefused(await list(setup.api, "not-a-jwt"), /malformed/);
+    await expectRefused(await list(setup.api, ""), /malformed/);
+    await expectRefused(await list(setup.api, "a.b.c"), /malformed/);
   });
 
   it("a Graph token from the same sign-in, and the BFF's own ID token (wrong aud)", async () => {
     expect(decodeJwt(graphToken).aud).toBe("00000003-0000-0000-c000-000000000000");
-    await expectRefused(await list(api, graphToken), /another audience/);
-    const { idToken } = await rawTokens(emulator, ADELE, READ_WRITE);
-    expect(decodeJwt(idToken).aud).toBe(emulator.client.clientId);
-    await expectRefused(await list(api, idToken), /another audience/);
+    await expectRefused(await list(setup.api, graphToken), /another audience/);
+    const { idToken } = await rawTokens(setup.emulator, ADELE, READ_WRITE);
+    expect(decodeJwt(idToken).aud).toBe(setup.emulator.client.clientId);
+    await expectRefused(await list(setup.api, idToken), /another audience/);
   });
 
   it("a tampered payload (someone else's oid) with the original signature", async () => {
-    const megan = emulator.users.find((u) => u.userPrincipalName === MEGAN)?.id;
-    await expectRefused(await list(api, tampered(apiToken, { oid: megan })), /signature is invalid/);
+    const megan = setup.emulator.users.find((u) => u.userPrincipalName === MEGAN)?.id;
+    await expectRefused(await list(setup.api, tampered(apiToken, { oid: megan })), /signature is invalid/);
   });
 
   it("alg none and HS256 keyed with the tenant's public key (key confusion)", async () => {
     const claims = base64url.encode(JSON.stringify(decodeJwt(apiToken)));
     const none = `${base64url.encode(JSON.stringify({ typ: "JWT", alg: "none" }))}.${claims}.`;
-    await expectRefused(await list(api, none), /algorithm is not accepted/);
+    await expectRefused(await list(setup.api, none), /algorithm is not accepted/);
     const { kid } = decodeProtectedHeader(apiToken);
-    const keys = (await (await fetch(jwksOf(emulator))).json()) as { keys: { kid: string; n: string }[] };
+    const keys = (await (await fetch(jwksOf(setup.emulator))).json()) as {
+      keys: { kid: string; n: string }[];
+    };
     const secret = keys.keys.find((k) => k.kid === kid)?.n ?? "";
     const header = base64url.encode(JSON.stringify({ typ: "JWT", alg: "HS256", kid }));
     const mac = createHmac("sha256", secret).update(`${header}.${claims}`).digest("base64url");
-    await expectRefused(await list(api, `${header}.${claims}.${mac}`), /algorithm is not accepted/);
+    await expectRefused(await list(setup.api, `${header}.${claims}.${mac}`), /algorithm is not accepted/);
   });
 
   it("a token signed by another tenant's keys (another emulator)", async () => {
     const other = await startTenant();
     try {
       const [foreign = ""] = await msalTokens(other, ADELE, [[READ_WRITE]]);
-      await expectRefused(await list(api, foreign), /not signed by a key of the tenant/);
+      await expectRefused(await list(setup.api, foreign), /not signed by a key of the tenant/);
     } finally {
       await other.close();
     }
   });
 
   it("a genuine token from a tenant that is not allowed", async () => {
-    const strict = await apiFor(emulator, { tenantIds: [randomUUID()], jwksUri: jwksOf(emulator) });
+    const strict = await apiFor(setup.emulator, {
+      tenantIds: [randomUUID()],
+      jwksUri: jwksOf(setup.emulator),
+    });
     await expectRefused(await list(strict, apiToken), /tenant this API does not accept/);
     await strict.close();
   });
 
   it("a genuine token whose issuer is not the expected one", async () => {
-    const elsewhere = await apiFor(emulator, {
+    const elsewhere = await apiFor(setup.emulator, {
       authorityHost: "https://login.microsoftonline.com",
-      jwksUri: jwksOf(emulator),
+      jwksUri: jwksOf(setup.emulator),
     });
     await expectRefused(await list(elsewhere, apiToken), /issuer is not accepted/);
     await elsewhere.close();
   });
 
   it("an expired token and one not valid yet; a few seconds of clock skew are tolerated", async () => {
-    emulator.advanceClock(-7200);
-    const expired = await rawToken(emulator, ADELE, READ_WRITE);
-    emulator.advanceClock(7200 + 3600);
-    const early = await rawToken(emulator, ADELE, READ_WRITE);
-    emulator.advanceClock(-3600 + 20);
-    const slightlyAhead = await rawToken(emulator, ADELE, READ_WRITE);
-    emulator.advanceClock(-20);
-    await expectRefused(await list(api, expired), /expired/);
-    await expectRefused(await list(api, early), /not valid yet/);
-    expect((await list(api, slightlyAhead)).statusCode).toBe(200);
+    setup.emulator.advanceClock(-7200);
+    const expired = await rawToken(setup.emulator, ADELE, READ_WRITE);
+    setup.emulator.advanceClock(7200 + 3600);
+    const early = await rawToken(setup.emulator, ADELE, READ_WRITE);
+    setup.emulator.advanceClock(-3600 + 20);
+    const slightlyAhead = await rawToken(setup.emulator, ADELE, READ_WRITE);
+    setup.emulator.advanceClock(-20);
+    await expectRefused(await list(setup.api, expired), /expired/);
+    await expectRefused(await list(setup.api, early), /not valid yet/);
+    expect((await list(setup.api, slightlyAhead)).statusCode).toBe(200);
   });
 });
 
@@ -187,7 +185,7 @@ describe("scope", () => {
 
 describe("where the keys come from", () => {
   it("answers 503 keys_unavailable when they cannot be fetched: the caller's token is not to blame", async () => {
-    const down = await apiFor(emulator, { jwksUri: "http://127.0.0.1:9/keys" });
+    const down = await apiFor(setup.emulator, { jwksUri: "http://127.0.0.1:9/keys" });
     const response = await list(down, apiToken);
     expect(response.statusCode).toBe(503);
     expect(response.json().code).toBe("keys_unavailable");
@@ -200,13 +198,13 @@ describe("where the keys come from", () => {
       calls++;
       if (calls === 1) return void res.writeHead(500).end();
       // The emulator's discovery document, as if this server were the authority.
-      void fetch(`${emulator.url}${req.url}`).then(async (r) => res.end(await r.text()));
+      void fetch(`${setup.emulator.url}${req.url}`).then(async (r) => res.end(await r.text()));
     });
     await new Promise<void>((resolve) => flaky.listen(0, "127.0.0.1", resolve));
     const host = `http://127.0.0.1:${(flaky.address() as AddressInfo).port}`;
-    const retrying = await apiFor(emulator, {
+    const retrying = await apiFor(setup.emulator, {
       authorityHost: host,
-      issuer: `${emulator.url}/{tenantid}/v2.0`,
+      issuer: `${setup.emulator.url}/{tenantid}/v2.0`,
     });
     expect((await list(retrying, apiToken)).statusCode).toBe(503);
     expect((await list(retrying, apiToken)).statusCode).toBe(200);
@@ -216,10 +214,10 @@ describe("where the keys come from", () => {
 
   it("takes the authority as a promise, so the API can start before the emulator listens", async () => {
     let resolveHost: (url: string) => void = () => {};
-    const early = await apiFor(emulator, {
+    const early = await apiFor(setup.emulator, {
       authorityHost: new Promise((resolve) => (resolveHost = resolve)),
     });
-    resolveHost(emulator.url);
+    resolveHost(setup.emulator.url);
     expect((await list(early, apiToken)).statusCode).toBe(200);
     await early.close();
   });

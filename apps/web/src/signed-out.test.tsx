@@ -8,8 +8,8 @@ describe("the signed-out page", () => {
   it("shows the app name, what it does and a Sign in with Microsoft link back to /", async () => {
     fakeBff({ "GET /api/session": ok(signedOut()) });
     renderApp("/");
-    expect(await screen.findByRole("heading", { level: 1, name: "Entra BFF" })).toBeTruthy();
-    expect(screen.getByText(/see your Microsoft 365 profile/i)).toBeTruthy();
+    await screen.findByRole("heading", { level: 1, name: "Entra BFF" });
+    screen.getByText(/see your Microsoft 365 profile/i);
     const signIn = screen.getByRole("link", { name: "Sign in with Microsoft" });
     expect(signIn.getAttribute("href")).toBe("/login?returnTo=%2F");
   });
@@ -24,7 +24,7 @@ describe("the signed-out page", () => {
   it("treats a 401 unauthenticated from /api/session like a signed-out answer", async () => {
     fakeBff({ "GET /api/session": fail(401, "unauthenticated") });
     renderApp("/");
-    expect(await screen.findByRole("link", { name: "Sign in with Microsoft" })).toBeTruthy();
+    await screen.findByRole("link", { name: "Sign in with Microsoft" });
   });
 
   it("shows no navigation and no Sign out button", async () => {
@@ -41,7 +41,7 @@ describe("the emulator banner", () => {
     fakeBff({ "GET /api/session": ok(signedOut(true)) });
     renderApp("/");
     const banner = await screen.findByRole("complementary", { name: "Demo mode" });
-    expect(within(banner).getByText("Demo mode: local Entra ID emulator")).toBeTruthy();
+    within(banner).getByText("Demo mode: local Entra ID emulator");
     expect(banner.textContent).toContain("Adele Vance");
   });
 

@@ -2,14 +2,23 @@ import { randomUUID } from "node:crypto";
 import type { DemoUser } from "./config-types.js";
 import { type AadError, entraTimestamp } from "./errors.js";
 
+/** Each character escapeHtml replaces, with its entity ("&" first: the others start with it). */
+const ENTITIES = [
+  ["&", "&amp;"],
+  ["<", "&lt;"],
+  [">", "&gt;"],
+  ['"', "&quot;"],
+  ["'", "&#39;"],
+] as const;
+
 /** Escapes text for HTML element content and double-quoted attributes. */
 export function escapeHtml(value: string): string {
-  return value
-    .replaceAll("&", "&amp;")
-    .replaceAll("<", "&lt;")
-    .replaceAll(">", "&gt;")
-    .replaceAll('"', "&quot;")
-    .replaceAll("'", "&#39;");
+  return ENTITIES.reduce((text, [char, entity]) => text.replaceAll(char, entity), value);
+}
+
+/** The inverse of escapeHtml ("&amp;" last, so an escaped "&lt;" comes back as "&lt;"). */
+export function unescapeHtml(value: string): string {
+  return ENTITIES.reduceRight((text, [char, entity]) => text.replaceAll(entity, char), value);
 }
 
 const STYLE = `

@@ -1,3 +1,4 @@
+import { unescapeHtml } from "./html.js";
 import { type SimpleRequest, type SimpleResponse, simpleRequest } from "./http-client.js";
 
 export interface SignInOptions {
@@ -29,10 +30,10 @@ export async function driveSignIn(
     const action = html.match(/<form method="post" action="([^"]+)"/)?.[1];
     const flow = html.match(/name="flow" value="([^"]+)"/)?.[1];
     if (!action || !flow) throw new Error("sign-in failed: the authorize page has no form");
-    const fields: Record<string, string> = { flow: decodeEntities(flow) };
+    const fields: Record<string, string> = { flow: unescapeHtml(flow) };
     if (html.includes('name="action" value="accept"')) fields.action = options.consent ?? "accept";
     else fields.user = pickUser(html, username);
-    url = new URL(decodeEntities(action), url).toString();
+    url = new URL(unescapeHtml(action), url).toString();
     response = await request(url, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded" },
@@ -49,19 +50,10 @@ function pickUser(html: string, username: string): string {
     /name="user" value="([^"]+)"[\s\S]*?<span class="name">([^<]*)<\/span><span class="upn">([^<]*)<\/span>/g,
   )) {
     const [, id, name, upn] = match;
-    if (upn?.toLowerCase() === wanted || decodeEntities(name ?? "").toLowerCase() === wanted || id === wanted)
-      return decodeEntities(id ?? "");
+    if (upn?.toLowerCase() === wanted || unescapeHtml(name ?? "").toLowerCase() === wanted || id === wanted)
+      return unescapeHtml(id ?? "");
   }
   throw new Error(`sign-in failed: no account "${username}" on the picker`);
-}
-
-function decodeEntities(value: string): string {
-  return value
-    .replaceAll("&quot;", '"')
-    .replaceAll("&#39;", "'")
-    .replaceAll("&lt;", "<")
-    .replaceAll("&gt;", ">")
-    .replaceAll("&amp;", "&");
 }
 
 /** A 302 Location, or the target + fields of a form_post auto-submit page. */
@@ -73,14 +65,14 @@ function redirectTarget(response: SimpleResponse, requestUrl: string): URL | und
   if (html.includes('name="flow"')) return undefined;
   const action = html.match(/<form method="post" action="([^"]+)"/)?.[1];
   if (!action) return undefined;
-  const url = new URL(decodeEntities(action));
+  const url = new URL(unescapeHtml(action));
   for (const m of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
-    url.searchParams.set(decodeEntities(m[1] ?? ""), decodeEntities(m[2] ?? ""));
+    url.searchParams.set(unescapeHtml(m[1] ?? ""), unescapeHtml(m[2] ?? ""));
   }
   return url;
 }
 
 function pageMessage(html: string, status: number): string {
   const message = html.match(/<dt>Message<\/dt><dd>([^<]*)<\/dd>/)?.[1];
-  return message ? `${status} ${decodeEntities(message)}` : `HTTP ${status}`;
+  return message ? `${status} ${unescapeHtml(message)}` : `HTTP ${status}`;
 }

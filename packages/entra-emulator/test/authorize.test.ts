@@ -1,15 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type Emulator, startEmulator } from "../src/index.js";
-import { ADELE, authorizeUrl, pkce } from "./helpers.js";
+import { describe, expect, it } from "vitest";
+import { emulatorForFile } from "./helpers/emulator.js";
+import { ADELE, authorizeUrl, flowOf, pkce, postStep } from "./helpers/oauth.js";
 
-let emulator: Emulator;
-beforeAll(async () => {
-  emulator = await startEmulator();
-});
-afterEach(() => emulator.reset());
-afterAll(async () => {
-  await emulator.close();
-});
+const emulator = emulatorForFile({}, { resetAfterEach: true });
 
 function get(url: string, headers: Record<string, string> = {}) {
   return fetch(url, { redirect: "manual", headers });
@@ -64,13 +57,8 @@ describe("GET /{tenant}/oauth2/v2.0/authorize", () => {
 
   it("sends error=access_denied (AADSTS65004) with the state when the user cancels", async () => {
     const html = await (await get(authorizeUrl(emulator))).text();
-    const flow = html.match(/name="flow" value="([^"]+)"/)?.[1] ?? "";
-    const response = await fetch(`${emulator.authority}/login`, {
-      method: "POST",
-      redirect: "manual",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ flow, action: "cancel" }),
-    });
+    const flow = flowOf(html);
+    const response = await postStep(emulator, "login", { flow, action: "cancel" });
     expect(response.status).toBe(302);
     expect(errorOf(response.headers.get("location"))).toEqual({
       error: "access_denied",
@@ -81,36 +69,31 @@ describe("GET /{tenant}/oauth2/v2.0/authorize", () => {
 
   it("accepts a picker submission only once", async () => {
     const html = await (await get(authorizeUrl(emulator))).text();
-    const flow = html.match(/name="flow" value="([^"]+)"/)?.[1] ?? "";
-    const submit = () =>
-      fetch(`${emulator.authority}/login`, {
-        method: "POST",
-        redirect: "manual",
-        headers: { "content-type": "application/x-www-form-urlencoded" },
-        body: new URLSearchParams({ flow, user: emulator.users[0]?.id ?? "" }),
-      });
+    const flow = flowOf(html);
+    const submit = () => postStep(emulator, "login", { flow, user: emulator.users[0]?.id ?? "" });
     expect((await submit()).status).toBe(302);
     const replay = await submit();
     expect(replay.status).toBe(400);
     expect(await replay.text()).toContain("AADSTS9002313");
   });
 
-  it("shows Entra's error page (AADSTS700016) for an unknown client instead of redirecting", async () => {
-    const response = await get(authorizeUrl(emulator, { client_id: "11111111-2222-3333-4444-555555555555" }));
+  it.each([
+    [
+      "AADSTS700016 for an unknown client",
+      { client_id: "11111111-2222-3333-4444-555555555555" },
+      ["AADSTS700016", "Sorry, but we're having trouble signing you in."],
+    ],
+    [
+      "AADSTS50011 for an unregistered redirect URI, and never redirects to it",
+      { redirect_uri: "https://evil.example/cb" },
+      ["AADSTS50011", "https://evil.example/cb"],
+    ],
+  ])("shows Entra's error page (%s) instead of redirecting", async (_name, params, texts) => {
+    const response = await get(authorizeUrl(emulator, params));
     expect(response.status).toBe(400);
     expect(response.headers.get("location")).toBeNull();
     const html = await response.text();
-    expect(html).toContain("Sorry, but we're having trouble signing you in.");
-    expect(html).toContain("AADSTS700016");
-  });
-
-  it("shows Entra's error page (AADSTS50011) for an unregistered redirect URI and never redirects to it", async () => {
-    const response = await get(authorizeUrl(emulator, { redirect_uri: "https://evil.example/cb" }));
-    expect(response.status).toBe(400);
-    expect(response.headers.get("location")).toBeNull();
-    const html = await response.text();
-    expect(html).toContain("AADSTS50011");
-    expect(html).toContain("https://evil.example/cb");
+    for (const text of texts) expect(html).toContain(text);
   });
 
   it.each([
@@ -154,13 +137,8 @@ describe("GET /{tenant}/oauth2/v2.0/authorize", () => {
 
   it("signs a user in silently with prompt=none when the ESTSAUTH session cookie is present", async () => {
     const html = await (await get(authorizeUrl(emulator))).text();
-    const flow = html.match(/name="flow" value="([^"]+)"/)?.[1] ?? "";
-    const picked = await fetch(`${emulator.authority}/login`, {
-      method: "POST",
-      redirect: "manual",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ flow, user: emulator.users[0]?.id ?? "" }),
-    });
+    const flow = flowOf(html);
+    const picked = await postStep(emulator, "login", { flow, user: emulator.users[0]?.id ?? "" });
     const cookie = picked.headers.get("set-cookie") ?? "";
     expect(cookie).toMatch(/^ESTSAUTH=[\w-]+; Path=\/; HttpOnly; SameSite=Lax$/);
     const silent = await get(authorizeUrl(emulator, { prompt: "none" }), {

@@ -1,12 +1,12 @@
 import { createHash, createPrivateKey, randomUUID, X509Certificate } from "node:crypto";
 import { SignJWT } from "jose";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_CONFIG, type Emulator, startEmulator } from "../src/index.js";
-import { makeCertificate } from "./certs.js";
-import { aadstsOf, getCode, REDIRECT, token } from "./helpers.js";
-import { msalClientFor, msalSignIn } from "./msal.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_CONFIG } from "../src/index.js";
+import { makeCertificate } from "./helpers/certs.js";
+import { builtInClient, emulatorForFile, startWithClient } from "./helpers/emulator.js";
+import { msalClientFor, msalSignIn } from "./helpers/msal.js";
+import { aadstsOf, getCode, REDIRECT, token } from "./helpers/oauth.js";
 
-let emulator: Emulator;
 let registered: { certPem: string; keyPem: string };
 let stranger: { certPem: string; keyPem: string };
 const thumbprints = (pem: string) => {
@@ -21,14 +21,11 @@ const thumbprints = (pem: string) => {
 beforeAll(async () => {
   registered = makeCertificate("registered");
   stranger = makeCertificate("stranger");
-  const [client] = DEFAULT_CONFIG.clients;
-  if (!client) throw new Error("no default client");
-  emulator = await startEmulator({
-    config: { ...DEFAULT_CONFIG, clients: [{ ...client, certificates: [registered.certPem] }] },
-  });
 });
-afterAll(async () => {
-  await emulator.close();
+// After the certificates exist: the built-in client knows `registered` (and its secret).
+const emulator = emulatorForFile(() => {
+  const client = { ...builtInClient(), certificates: [registered.certPem] };
+  return { config: { ...DEFAULT_CONFIG, clients: [client] } };
 });
 
 interface AssertionOptions {
@@ -114,14 +111,8 @@ describe("certificate client_assertion", () => {
   });
 
   it("refuses a replayed jti with AADSTS700027 when the client asks for single-use assertions", async () => {
-    const [client] = DEFAULT_CONFIG.clients;
-    if (!client) throw new Error("no default client");
-    const strict = await startEmulator({
-      config: {
-        ...DEFAULT_CONFIG,
-        clients: [{ ...client, certificates: [registered.certPem], singleUseAssertions: true }],
-      },
-    });
+    const client = builtInClient();
+    const strict = await startWithClient({ certificates: [registered.certPem], singleUseAssertions: true });
     try {
       const now = Math.floor(Date.now() / 1000);
       const once = await new SignJWT({

@@ -1,8 +1,10 @@
 import { readFileSync } from "node:fs";
 import { CryptoProvider } from "@azure/msal-node";
 import { decodeJwt } from "jose";
-import { beforeAll, describe, expect, it } from "vitest";
-import { type Emulator, parseConfig, startEmulator } from "../src/index.js";
+import { describe, expect, it } from "vitest";
+import { parseConfig } from "../src/index.js";
+import { emulatorForFile, startWithClient } from "./helpers/emulator.js";
+import { msalClientFor, REDIRECT_URI } from "./helpers/msal.js";
 import {
   ADELE,
   aadstsOf,
@@ -15,18 +17,12 @@ import {
   postStep,
   refresh,
   signInTokens,
-  startWithClient,
   token,
-} from "./helpers.js";
-import { msalClientFor, REDIRECT_URI } from "./msal.js";
+} from "./helpers/oauth.js";
 
 // Entra's consent model: configured permissions vs. consented ones (admin per client, user per
 // client + user). The built-in client: User.Read admin-consented, User.ReadBasic.All configured only.
-let emulator: Emulator;
-beforeAll(async () => {
-  emulator = await startEmulator();
-  return () => emulator.close();
-});
+const emulator = emulatorForFile();
 
 const MEGAN = "MeganB@M365x214355.onmicrosoft.com";
 const CAPTURES = JSON.parse(

@@ -1,15 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type Emulator, startEmulator } from "../src/index.js";
-import { ADELE, aadstsOf, authorizeUrl, refresh, signInTokens, token } from "./helpers.js";
+import { describe, expect, it } from "vitest";
+import { startEmulator } from "../src/index.js";
+import { emulatorForFile } from "./helpers/emulator.js";
+import { ADELE, aadstsOf, authorizeUrl, refresh, signInTokens, token } from "./helpers/oauth.js";
 
-let emulator: Emulator;
-beforeAll(async () => {
-  emulator = await startEmulator();
-});
-afterEach(() => emulator.reset());
-afterAll(async () => {
-  await emulator.close();
-});
+const emulator = emulatorForFile({}, { resetAfterEach: true });
 
 function control(path: string, body?: unknown) {
   return fetch(`${emulator.url}/_emulator/${path}`, {

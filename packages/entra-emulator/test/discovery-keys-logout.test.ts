@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Emulator, startEmulator } from "../src/index.js";
+import { describe, expect, it } from "vitest";
+import { emulatorForFile } from "./helpers/emulator.js";
 
-let emulator: Emulator;
-beforeAll(async () => {
-  emulator = await startEmulator({
-    redirectUris: ["http://localhost:7000/getAToken"],
-    postLogoutRedirectUris: ["http://localhost:7000/"],
-  });
-});
-afterAll(async () => {
-  await emulator.close();
+const emulator = emulatorForFile({
+  redirectUris: ["http://localhost:7000/getAToken"],
+  postLogoutRedirectUris: ["http://localhost:7000/"],
 });
 
 async function json(url: string) {

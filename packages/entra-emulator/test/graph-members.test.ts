@@ -1,18 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { GROUP_IDS, PROJECT_GROUP_IDS } from "../src/default-directory.js";
-import { type Emulator, startEmulator } from "../src/index.js";
-import { ADELE, signInTokens, startWithClient } from "./helpers.js";
+import type { Emulator } from "../src/index.js";
+import { emulatorForFile, startWithClient } from "./helpers/emulator.js";
+import { ADELE, signInTokens } from "./helpers/oauth.js";
 
 const GRADY = "GradyA@M365x214355.onmicrosoft.com";
-let emulator: Emulator;
+const emulator = emulatorForFile();
 let gradyToken: string;
 
 beforeAll(async () => {
-  emulator = await startEmulator();
   gradyToken = (await signInTokens(emulator, GRADY)).access_token;
-});
-afterAll(async () => {
-  await emulator.close();
 });
 
 function graph(

@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Emulator, startEmulator } from "../src/index.js";
-import { ADELE, signInTokens, token } from "./helpers.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { emulatorForFile } from "./helpers/emulator.js";
+import { ADELE, clientCredentials, signInTokens } from "./helpers/oauth.js";
 
 // Graph /users for the demo tenant, Graph's permission rules, and Graph's error shape elsewhere.
-let emulator: Emulator;
+const emulator = emulatorForFile();
 let basic: string; // Megan, with User.ReadBasic.All (consented on the picker's consent step)
 let userRead: string; // Adele, with User.Read only
 const CAPTURES = JSON.parse(
@@ -13,16 +13,12 @@ const CAPTURES = JSON.parse(
 const MEGAN_ID = "48d31887-5fad-4d73-a9f5-3c356e68a038";
 const ADELE_ID = "87d349ed-44d7-43e1-9a83-5f2406dee5bd";
 beforeAll(async () => {
-  emulator = await startEmulator();
   basic = (
     await signInTokens(emulator, "MeganB@M365x214355.onmicrosoft.com", {
       scope: "openid offline_access User.ReadBasic.All",
     })
   ).access_token;
   userRead = (await signInTokens(emulator, ADELE)).access_token;
-});
-afterAll(async () => {
-  await emulator.close();
 });
 
 /** A Graph answer: a collection (`value`), an entity, or an error envelope. */
@@ -137,12 +133,7 @@ describe("GET /v1.0/users", () => {
   });
 
   it("refuses an app-only token without the User.Read.All application permission", async () => {
-    const app = await token(emulator, {
-      grant_type: "client_credentials",
-      client_id: emulator.client.clientId,
-      client_secret: emulator.client.clientSecret,
-      scope: "https://graph.microsoft.com/.default",
-    });
+    const app = await clientCredentials(emulator);
     expect((await graph("/users", String(app.body.access_token))).status).toBe(403);
   });
 

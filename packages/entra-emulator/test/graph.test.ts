@@ -1,17 +1,12 @@
 import { PNG } from "pngjs";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type Emulator, startEmulator } from "../src/index.js";
-import { ADELE, DIEGO, signInTokens, startWithClient, token } from "./helpers.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { emulatorForFile, startWithClient } from "./helpers/emulator.js";
+import { ADELE, clientCredentials, DIEGO, signInTokens } from "./helpers/oauth.js";
 
-let emulator: Emulator;
+const emulator = emulatorForFile({}, { resetAfterEach: true });
 let adele: { access_token: string; id_token: string };
 beforeAll(async () => {
-  emulator = await startEmulator();
   adele = await signInTokens(emulator, ADELE);
-});
-afterEach(() => emulator.reset());
-afterAll(async () => {
-  await emulator.close();
 });
 
 function graph(path: string, accessToken?: string, headers: Record<string, string> = {}) {
@@ -128,12 +123,7 @@ describe("Graph bearer validation", () => {
   });
 
   it("answers 400 for /me with an app-only token", async () => {
-    const { body } = await token(emulator, {
-      grant_type: "client_credentials",
-      client_id: emulator.client.clientId,
-      client_secret: emulator.client.clientSecret,
-      scope: "https://graph.microsoft.com/.default",
-    });
+    const { body } = await clientCredentials(emulator);
     const response = await graph("/me", String(body.access_token));
     expect(response.status).toBe(400);
     expect((await graphError(response)).message).toBe(

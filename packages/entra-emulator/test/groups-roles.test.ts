@@ -1,19 +1,13 @@
 import { decodeJwt } from "jose";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { GROUP_IDS, PROJECT_GROUP_IDS } from "../src/default-directory.js";
 import { DEFAULT_CONFIG, type Emulator, startEmulator } from "../src/index.js";
-import { ADELE, DIEGO, refresh, signInTokens, startWithClient } from "./helpers.js";
+import { emulatorForFile, startWithClient } from "./helpers/emulator.js";
+import { ADELE, DIEGO, refresh, signInTokens } from "./helpers/oauth.js";
 
 const GRADY = "GradyA@M365x214355.onmicrosoft.com";
 const ALEX = "AlexW@M365x214355.onmicrosoft.com";
-let emulator: Emulator;
-
-beforeAll(async () => {
-  emulator = await startEmulator();
-});
-afterAll(async () => {
-  await emulator.close();
-});
+const emulator = emulatorForFile();
 
 const idClaims = async (em: Emulator, user: string) => decodeJwt((await signInTokens(em, user)).id_token);
 

@@ -1,24 +1,15 @@
 import { createHmac, createPublicKey, type JsonWebKey } from "node:crypto";
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, type JSONWebKeySet, jwtVerify } from "jose";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import {
-  type Emulator,
-  HOSTILE_ID_TOKEN_KINDS,
-  type HostileIdTokenKind,
-  startEmulator,
-} from "../src/index.js";
-import { refresh, signInTokens } from "./helpers.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { HOSTILE_ID_TOKEN_KINDS, type HostileIdTokenKind } from "../src/index.js";
+import { emulatorForFile } from "./helpers/emulator.js";
+import { refresh, signInTokens } from "./helpers/oauth.js";
 
-let emulator: Emulator;
+const emulator = emulatorForFile({}, { resetAfterEach: true });
 let jwks: ReturnType<typeof createLocalJWKSet>;
 beforeAll(async () => {
-  emulator = await startEmulator();
   const doc = (await (await fetch(`${emulator.authority}/discovery/v2.0/keys`)).json()) as JSONWebKeySet;
   jwks = createLocalJWKSet(doc);
-});
-afterEach(() => emulator.reset());
-afterAll(async () => {
-  await emulator.close();
 });
 
 /** What a correct relying party (OIDC Core 3.1.3.7) checks; returns the first failure or "ok". */

@@ -5,18 +5,13 @@ import https from "node:https";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import tls from "node:tls";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { simpleRequest } from "../src/http-client.js";
-import { type Emulator, startEmulator } from "../src/index.js";
-import { ADELE, authorizeUrl } from "./helpers.js";
+import { startEmulator } from "../src/index.js";
+import { emulatorForFile } from "./helpers/emulator.js";
+import { ADELE, authorizeUrl } from "./helpers/oauth.js";
 
-let emulator: Emulator;
-beforeAll(async () => {
-  emulator = await startEmulator({ https: true });
-});
-afterAll(async () => {
-  await emulator.close();
-});
+const emulator = emulatorForFile({ https: true });
 
 /** The certificate the server presents (fetched without verification, to inspect it). */
 function peerCertificate(url: string): Promise<X509Certificate> {

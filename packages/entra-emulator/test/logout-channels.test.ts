@@ -2,34 +2,27 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BACKCHANNEL_EVENT, DEFAULT_CONFIG, type Emulator, startEmulator } from "../src/index.js";
-import { ADELE, authorizeUrl, codeForm, flowOf, pkce, postStep, token } from "./helpers.js";
+import { BACKCHANNEL_EVENT, DEFAULT_CONFIG, startEmulator } from "../src/index.js";
+import { builtInClient, emulatorForFile } from "./helpers/emulator.js";
+import { ADELE, authorizeUrl, codeForm, flowOf, pkce, postStep, token } from "./helpers/oauth.js";
 
 // Entra's `sid`, front-channel logout from the sign-out page, and back-channel logout tokens.
 const SECOND_APP = "22222222-3333-4444-8555-666666666666";
-let emulator: Emulator;
-
-beforeAll(async () => {
-  const base = DEFAULT_CONFIG.clients[0];
-  if (!base) throw new Error("no built-in client");
-  emulator = await startEmulator({
-    config: {
-      ...DEFAULT_CONFIG,
-      clients: [
-        { ...base, frontchannelLogoutUrl: "http://localhost:5000/logout/frontchannel" },
-        {
-          ...base,
-          clientId: SECOND_APP,
-          displayName: "Second app",
-          redirectUris: ["http://localhost:6000/callback"],
-          frontchannelLogoutUrl: "http://127.0.0.1:6000/signout?tenant=contoso",
-        },
-      ],
-    },
-  });
-});
-afterAll(async () => {
-  await emulator.close();
+const base = builtInClient();
+const emulator = emulatorForFile({
+  config: {
+    ...DEFAULT_CONFIG,
+    clients: [
+      { ...base, frontchannelLogoutUrl: "http://localhost:5000/logout/frontchannel" },
+      {
+        ...base,
+        clientId: SECOND_APP,
+        displayName: "Second app",
+        redirectUris: ["http://localhost:6000/callback"],
+        frontchannelLogoutUrl: "http://127.0.0.1:6000/signout?tenant=contoso",
+      },
+    ],
+  },
 });
 
 function get(url: string, cookie?: string) {

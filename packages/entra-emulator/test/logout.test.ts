@@ -1,33 +1,27 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_CONFIG, type Emulator, startEmulator } from "../src/index.js";
-import { signInTokens } from "./helpers.js";
+import { describe, expect, it } from "vitest";
+import { DEFAULT_CONFIG } from "../src/index.js";
+import { builtInClient, emulatorForFile } from "./helpers/emulator.js";
+import { signInTokens } from "./helpers/oauth.js";
 
 // Entra's post-logout rule: the URI must be one of the app's registered redirect URIs — of the
 // app named by client_id / id_token_hint, or of any registered app when neither is sent (MSAL).
 const OTHER_APP = "http://localhost:8000/";
-let emulator: Emulator;
-beforeAll(async () => {
-  const builtIn = DEFAULT_CONFIG.clients[0];
-  if (!builtIn) throw new Error("no built-in client");
-  emulator = await startEmulator({
-    config: {
-      ...DEFAULT_CONFIG,
-      clients: [
-        builtIn,
-        {
-          clientId: "bbbbbbbb-0000-4000-8000-000000000002",
-          displayName: "Other app",
-          clientSecrets: ["other"],
-          redirectUris: [OTHER_APP],
-          postLogoutRedirectUris: [],
-          certificates: [],
-        },
-      ],
-    },
-  });
-});
-afterAll(async () => {
-  await emulator.close();
+const builtIn = builtInClient();
+const emulator = emulatorForFile({
+  config: {
+    ...DEFAULT_CONFIG,
+    clients: [
+      builtIn,
+      {
+        clientId: "bbbbbbbb-0000-4000-8000-000000000002",
+        displayName: "Other app",
+        clientSecrets: ["other"],
+        redirectUris: [OTHER_APP],
+        postLogoutRedirectUris: [],
+        certificates: [],
+      },
+    ],
+  },
 });
 
 function logout(params: Record<string, string>) {

@@ -1,16 +1,10 @@
 import { InteractionRequiredAuthError, ServerError } from "@azure/msal-node";
 import { decodeJwt } from "jose";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Emulator, startEmulator } from "../src/index.js";
-import { msalClientFor, msalSignIn } from "./msal.js";
+import { describe, expect, it } from "vitest";
+import { emulatorForFile } from "./helpers/emulator.js";
+import { msalClientFor, msalSignIn } from "./helpers/msal.js";
 
-let emulator: Emulator;
-beforeAll(async () => {
-  emulator = await startEmulator();
-});
-afterAll(async () => {
-  await emulator.close();
-});
+const emulator = emulatorForFile();
 
 describe("MSAL Node ConfidentialClientApplication against the emulator", () => {
   it("signs Adele in with auth code + PKCE and gets Entra-shaped tokens", async () => {

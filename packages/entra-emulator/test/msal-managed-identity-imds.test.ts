@@ -2,15 +2,14 @@ import { ManagedIdentityApplication } from "@azure/msal-node";
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_MANAGED_IDENTITIES } from "../src/default-directory.js";
-import { type Emulator, startEmulator } from "../src/index.js";
+import { emulatorForFile } from "./helpers/emulator.js";
 
 // The IMDS source, reached on loopback through AZURE_POD_IDENTITY_AUTHORITY_HOST (MSAL would
 // otherwise call 169.254.169.254). Its own file: MSAL caches the source it picked per process.
-let emulator: Emulator;
+const emulator = emulatorForFile();
 const saved = { ...process.env };
 
 beforeAll(async () => {
-  emulator = await startEmulator();
   for (const name of [
     "IDENTITY_ENDPOINT",
     "IDENTITY_HEADER",
@@ -25,7 +24,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   process.env = saved;
-  await emulator.close();
 });
 
 describe("msal-node ManagedIdentityApplication (IMDS) against the emulator", () => {

@@ -1,22 +1,20 @@
 import { ManagedIdentityApplication } from "@azure/msal-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_MANAGED_IDENTITIES } from "../src/default-directory.js";
-import { type Emulator, startEmulator } from "../src/index.js";
-import { token } from "./helpers.js";
+import { emulatorForFile } from "./helpers/emulator.js";
+import { token } from "./helpers/oauth.js";
 
 // MSAL picks its managed identity source from the environment once per process: this file (its own
 // vitest worker) points App Service's variables at the emulator on loopback.
-let emulator: Emulator;
+const emulator = emulatorForFile();
 const saved = { ...process.env };
 
 beforeAll(async () => {
-  emulator = await startEmulator();
   process.env.IDENTITY_ENDPOINT = emulator.managedIdentityEnv.IDENTITY_ENDPOINT;
   process.env.IDENTITY_HEADER = emulator.managedIdentityEnv.IDENTITY_HEADER;
 });
 afterAll(async () => {
   process.env = saved;
-  await emulator.close();
 });
 
 describe("msal-node ManagedIdentityApplication against the emulator", () => {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { simpleRequest } from "../src/http-client.js";
 import { type Emulator, startEmulator } from "../src/index.js";
 import { printedEnv, runClient } from "./conformance/run-client.js";
-import { ADELE } from "./helpers.js";
+import { ADELE } from "./helpers/oauth.js";
 
 // MSAL Node 2.x (installed as `msal-node-2`, next to the current MSAL Node) and the current one,
 // each in a process of its own with only the --print-env lines: the flow of Microsoft's msal-node

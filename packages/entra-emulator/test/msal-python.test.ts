@@ -1,14 +1,14 @@
 import { existsSync } from "node:fs";
 import { decodeJwt } from "jose";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Emulator, startEmulator } from "../src/index.js";
+import { beforeAll, describe, expect, it } from "vitest";
 import { printedEnv, runClient } from "./conformance/run-client.js";
-import { DIEGO } from "./helpers.js";
+import { emulatorForFile } from "./helpers/emulator.js";
+import { DIEGO } from "./helpers/oauth.js";
 
 // Debian's python3-msal (scripts/ensure-system-deps.sh installs it), run by /usr/bin/python3 —
 // not a pyenv python on PATH, which would not see Debian's dist-packages.
 const PYTHON = "/usr/bin/python3";
-let emulator: Emulator;
+const emulator = emulatorForFile({ https: true });
 /** What msal_python_app.py prints. */
 interface Seen {
   authUri: string;
@@ -23,15 +23,11 @@ let seen: Seen;
 
 beforeAll(async () => {
   if (!existsSync(PYTHON)) throw new Error(`${PYTHON} is missing: apt-get install python3-msal`);
-  emulator = await startEmulator({ https: true });
   seen = await runClient<Seen>(PYTHON, ["msal_python_app.py"], {
     ...printedEnv(emulator),
     SIGN_IN_USER: DIEGO,
   });
 }, 60_000);
-afterAll(async () => {
-  await emulator?.close();
-});
 
 describe("MSAL Python (python3-msal) against the --https emulator, configuration only", () => {
   it("builds the auth code flow against the https authority with PKCE and a nonce", () => {

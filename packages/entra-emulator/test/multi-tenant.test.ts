@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FABRIKAM } from "../src/default-directory.js";
 import type { Emulator } from "../src/index.js";
 import { startEmulator } from "../src/index.js";
-import { ADELE, authorizeUrl, codeForm, pkce, startWithClient } from "./helpers.js";
+import { startWithClient } from "./helpers/emulator.js";
+import { ADELE, authorizeUrl, codeForm, pkce } from "./helpers/oauth.js";
 
 const KIM = "KimA@fabrikam.onmicrosoft.com";
 let single: Emulator;

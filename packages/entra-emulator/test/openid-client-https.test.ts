@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Emulator, startEmulator } from "../src/index.js";
+import { beforeAll, describe, expect, it } from "vitest";
 import { printedEnv, runClient } from "./conformance/run-client.js";
+import { emulatorForFile } from "./helpers/emulator.js";
 
 // openid-client v6 with its defaults (strict issuer, https only) in a process of its own.
 const ALEX = "AlexW@M365x214355.onmicrosoft.com";
@@ -13,19 +13,15 @@ interface Seen {
   me: { status: number; body: { displayName?: string } };
   logout: { status: number; location: string | null };
 }
-let emulator: Emulator;
+const emulator = emulatorForFile({ https: true });
 let seen: Seen;
 
 beforeAll(async () => {
-  emulator = await startEmulator({ https: true });
   seen = await runClient<Seen>(process.execPath, ["openid-client-app.mjs"], {
     ...printedEnv(emulator),
     SIGN_IN_USER: ALEX,
   });
 }, 60_000);
-afterAll(async () => {
-  await emulator.close();
-});
 
 describe("openid-client v6, strict issuer over https (no allowInsecureRequests)", () => {
   it("discovers ENTRA_AUTHORITY/v2.0 as the issuer, exactly", () => {

@@ -1,14 +1,13 @@
 import * as oidc from "openid-client";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Emulator, startEmulator } from "../src/index.js";
-import { DIEGO } from "./helpers.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { emulatorForFile } from "./helpers/emulator.js";
+import { DIEGO } from "./helpers/oauth.js";
 
 const REDIRECT = "http://localhost:5000/getAToken";
-let emulator: Emulator;
+const emulator = emulatorForFile();
 let config: oidc.Configuration;
 
 beforeAll(async () => {
-  emulator = await startEmulator();
   config = await oidc.discovery(
     new URL(emulator.issuer),
     emulator.client.clientId,
@@ -18,9 +17,6 @@ beforeAll(async () => {
   );
   // Verify ID token signatures against the emulator's JWKS too (off by default in openid-client).
   oidc.enableNonRepudiationChecks(config);
-});
-afterAll(async () => {
-  await emulator.close();
 });
 
 /** openid-client's auth code + PKCE flow, with the emulator's picker standing in for the browser. */

@@ -1,47 +1,43 @@
 import { createRemoteJWKSet, decodeJwt, jwtVerify } from "jose";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_CONFIG, type Emulator, parseConfig, startEmulator } from "../src/index.js";
-import { ADELE, refresh, signInTokens } from "./helpers.js";
+import { describe, expect, it } from "vitest";
+import { DEFAULT_CONFIG, parseConfig } from "../src/index.js";
+import { builtInClient, emulatorForFile } from "./helpers/emulator.js";
+import { ADELE, refresh, signInTokens } from "./helpers/oauth.js";
 
 // A registered API ("Expose an API"): its manifest's requestedAccessTokenVersion decides the
 // access token's format, as at Entra — v2.0: aud = its app id GUID, iss = the tenant's v2.0 issuer.
 const V2_APP = "5b0c1a7e-2f3d-4c5b-8a9e-0d1c2b3a4f5e";
 const V1_APP = "7d3e2c1b-0a9f-4e8d-9c7b-6a5f4e3d2c1b";
-const builtIn = DEFAULT_CONFIG.clients[0];
-if (!builtIn) throw new Error("no built-in client");
+const builtIn = builtInClient();
 
-let emulator: Emulator;
-beforeAll(async () => {
-  emulator = await startEmulator({
-    config: {
-      ...DEFAULT_CONFIG,
-      clients: [
-        {
-          ...builtIn,
-          permissions: ["User.Read", `api://${V2_APP}/Tasks.ReadWrite`, "api://orders/Orders.Read"],
-          adminConsent: ["User.Read", `api://${V2_APP}/Tasks.ReadWrite`, "api://orders/Orders.Read"],
-        },
-      ],
-      apis: [
-        {
-          appId: V2_APP,
-          displayName: "Tasks API",
-          identifierUris: [`api://${V2_APP}`],
-          scopes: ["Tasks.ReadWrite", "Tasks.Read"],
-          requestedAccessTokenVersion: 2,
-        },
-        {
-          appId: V1_APP,
-          displayName: "Orders API",
-          identifierUris: ["api://orders"],
-          scopes: ["Orders.Read"],
-          requestedAccessTokenVersion: 1,
-        },
-      ],
-    },
-  });
+const emulator = emulatorForFile({
+  config: {
+    ...DEFAULT_CONFIG,
+    clients: [
+      {
+        ...builtIn,
+        permissions: ["User.Read", `api://${V2_APP}/Tasks.ReadWrite`, "api://orders/Orders.Read"],
+        adminConsent: ["User.Read", `api://${V2_APP}/Tasks.ReadWrite`, "api://orders/Orders.Read"],
+      },
+    ],
+    apis: [
+      {
+        appId: V2_APP,
+        displayName: "Tasks API",
+        identifierUris: [`api://${V2_APP}`],
+        scopes: ["Tasks.ReadWrite", "Tasks.Read"],
+        requestedAccessTokenVersion: 2,
+      },
+      {
+        appId: V1_APP,
+        displayName: "Orders API",
+        identifierUris: ["api://orders"],
+        scopes: ["Orders.Read"],
+        requestedAccessTokenVersion: 1,
+      },
+    ],
+  },
 });
-afterAll(() => emulator.close());
 
 describe("registered APIs (apis)", () => {
   it("issues a v2.0 access token with aud = the API's app id, verifiable with the tenant's keys", async () => {

@@ -1,13 +1,9 @@
-import { beforeAll, describe, expect, it } from "vitest";
-import { type Emulator, startEmulator } from "../src/index.js";
-import { ADELE, authorizeUrl, flowOf, postStep } from "./helpers.js";
+import { describe, expect, it } from "vitest";
+import { emulatorForFile } from "./helpers/emulator.js";
+import { ADELE, authorizeUrl, flowOf, postStep } from "./helpers/oauth.js";
 
 // Single sign-on through the emulator's own session cookie (ESTSAUTH), and what each prompt does.
-let emulator: Emulator;
-beforeAll(async () => {
-  emulator = await startEmulator();
-  return () => emulator.close();
-});
+const emulator = emulatorForFile();
 
 const MEGAN = "MeganB@M365x214355.onmicrosoft.com";
 

@@ -1,16 +1,18 @@
 import { decodeJwt } from "jose";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type Emulator, startEmulator } from "../src/index.js";
-import { ADELE, aadstsOf, codeForm, getCode, refresh, signInTokens, token } from "./helpers.js";
+import { describe, expect, it } from "vitest";
+import { emulatorForFile } from "./helpers/emulator.js";
+import {
+  ADELE,
+  aadstsOf,
+  clientCredentials,
+  codeForm,
+  getCode,
+  refresh,
+  signInTokens,
+  token,
+} from "./helpers/oauth.js";
 
-let emulator: Emulator;
-beforeAll(async () => {
-  emulator = await startEmulator();
-});
-afterEach(() => emulator.reset());
-afterAll(async () => {
-  await emulator.close();
-});
+const emulator = emulatorForFile({}, { resetAfterEach: true });
 
 describe("POST /{tenant}/oauth2/v2.0/token errors", () => {
   it("answers in Entra's error body shape with the caller's correlation id", async () => {
@@ -207,12 +209,7 @@ describe("refresh_token grant", () => {
 
 describe("client_credentials grant", () => {
   it("issues an app-only Graph token for the /.default scope", async () => {
-    const { status, body } = await token(emulator, {
-      grant_type: "client_credentials",
-      client_id: emulator.client.clientId,
-      client_secret: emulator.client.clientSecret,
-      scope: "https://graph.microsoft.com/.default",
-    });
+    const { status, body } = await clientCredentials(emulator);
     expect(status).toBe(200);
     expect(body).toMatchObject({ token_type: "Bearer", expires_in: 3600 });
     expect(body.refresh_token).toBeUndefined();
@@ -220,27 +217,16 @@ describe("client_credentials grant", () => {
   });
 
   it("refuses a delegated scope with AADSTS1002012", async () => {
-    const { body } = await token(emulator, {
-      grant_type: "client_credentials",
-      client_id: emulator.client.clientId,
-      client_secret: emulator.client.clientSecret,
-      scope: "User.Read",
-    });
+    const { body } = await clientCredentials(emulator, "User.Read");
     expect(body.error).toBe("invalid_scope");
     expect(aadstsOf(body)).toBe(1002012);
   });
 
   it("takes its own origin as the Graph resource (GRAPH_BASE_URL/.default), and no other host", async () => {
-    const form = (scope: string) => ({
-      grant_type: "client_credentials",
-      client_id: emulator.client.clientId,
-      client_secret: emulator.client.clientSecret,
-      scope,
-    });
-    const own = await token(emulator, form(`${emulator.graphBaseUrl}/.default`));
+    const own = await clientCredentials(emulator, `${emulator.graphBaseUrl}/.default`);
     expect(own.status).toBe(200);
     expect(decodeJwt(String(own.body.access_token)).aud).toBe("00000003-0000-0000-c000-000000000000");
-    const other = await token(emulator, form("https://graph.example.com/.default"));
+    const other = await clientCredentials(emulator, "https://graph.example.com/.default");
     expect(aadstsOf(other.body)).toBe(1002012);
   });
 });

@@ -1,19 +1,13 @@
 import { decodeJwt, SignJWT } from "jose";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DEFAULT_MANAGED_IDENTITIES } from "../src/default-directory.js";
 import { DEFAULT_CONFIG, type Emulator, startEmulator } from "../src/index.js";
 import { rsaKeyPair } from "../src/keys.js";
-import { aadstsOf, codeForm, getCode, startWithClient, token } from "./helpers.js";
+import { emulatorForFile, startWithClient } from "./helpers/emulator.js";
+import { aadstsOf, codeForm, getCode, token } from "./helpers/oauth.js";
 
 const ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
-let emulator: Emulator;
-
-beforeAll(async () => {
-  emulator = await startEmulator();
-});
-afterAll(async () => {
-  await emulator.close();
-});
+const emulator = emulatorForFile();
 
 /** client_credentials authenticated by a federated assertion alone (no secret). */
 function appToken(em: Emulator, assertion: string) {

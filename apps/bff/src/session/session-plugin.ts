@@ -18,7 +18,7 @@ declare module "fastify" {
 
 /** When a session's lastSeenAt moves; injectable so race tests run in seconds. */
 export interface SessionTiming {
-  /** lastSeenAt moves at most this often, so most requests do no store write. Default 60 000. */
+  /** lastSeenAt moves at most this often, so most requests do no store write. Default: touchIntervalFor(idle). */
   touchIntervalMs?: number;
   /** The clock idle, absolute and touch decisions use. Default Date.now. */
   now?: () => number;
@@ -37,6 +37,11 @@ export interface SessionPluginOptions {
 
 export const TOUCH_INTERVAL_MS = 60_000;
 
+/** Once a minute, or a tenth of the idle timeout when that is shorter. */
+export function touchIntervalFor(idleMs: number): number {
+  return Math.min(TOUCH_INTERVAL_MS, Math.floor(idleMs / 10));
+}
+
 /**
  * Server-side sessions: @fastify/session over the KV store, a cookie that carries only a signed
  * id, and idle + absolute lifetimes enforced on the server for every request of this scope.
@@ -45,7 +50,9 @@ export const TOUCH_INTERVAL_MS = 60_000;
  */
 export const sessionPlugin = fp<SessionPluginOptions>(
   async (app: FastifyInstance, { cookies, secrets, idleMs, absoluteMs, tombstoneMs, timing = {} }) => {
-    const touchIntervalMs = timing.touchIntervalMs ?? TOUCH_INTERVAL_MS;
+    // lastSeenAt lags real activity by up to one interval, so a short idle timeout needs a
+    // proportionally short one (SESSION_IDLE_MINUTES=1 would otherwise end active sessions).
+    const touchIntervalMs = timing.touchIntervalMs ?? touchIntervalFor(idleMs);
     const now = timing.now ?? (() => Date.now());
     const sidCookie = cookies.name("bff.sid");
     await app.register(fastifyCookie);

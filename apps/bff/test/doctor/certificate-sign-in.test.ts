@@ -1,10 +1,11 @@
 import { Writable } from "node:stream";
-import { DEFAULT_CONFIG, type Emulator, startEmulator } from "@entra-bff/entra-emulator";
+import type { Emulator } from "@entra-bff/entra-emulator";
 import type { FastifyInstance } from "fastify";
 import { afterEach, describe, expect, it } from "vitest";
 import { buildApp } from "../../src/app.js";
 import { type AppConfig, loadConfig } from "../../src/config.js";
 import { createMemoryStore } from "../../src/session/memory-store.js";
+import { startEmulatorFor } from "../helpers/emulator.js";
 import { ADELE, api, signIn } from "../helpers/test-app.js";
 import { createCertificate, type TestCertificate } from "./certificates.js";
 
@@ -23,16 +24,7 @@ async function certificateApp(
   cert: TestCertificate,
   passphrase?: string,
 ): Promise<{ app: FastifyInstance; emulator: Emulator; logs: () => string }> {
-  const primary = DEFAULT_CONFIG.clients[0];
-  if (!primary) throw new Error("the default tenant has no client");
-  const emulator = await startEmulator({
-    config: {
-      ...DEFAULT_CONFIG,
-      clients: [{ ...primary, clientSecrets: [], certificates: [cert.certPem] }],
-    },
-    redirectUris: [`${PUBLIC_URL}/getAToken`],
-    postLogoutRedirectUris: [`${PUBLIC_URL}/`],
-  });
+  const emulator = await startEmulatorFor({ publicUrl: PUBLIC_URL, certificates: [cert.certPem] });
   cleanups.push(() => emulator.close());
   const config = loadConfig({
     ENTRA_TENANT_ID: emulator.tenantId,

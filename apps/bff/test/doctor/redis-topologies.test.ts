@@ -1,19 +1,47 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CheckResult } from "../../src/doctor/check.js";
 import { runDoctor } from "../../src/doctor/run.js";
+import { freePort } from "../helpers/free-port.js";
 import { type RedisCluster, startRedisCluster } from "../helpers/redis-cluster.js";
 import { sentinelSetupForFile } from "../helpers/redis-sentinel.js";
-import { freePort } from "../helpers/redis-server.js";
+import { startRedisServer } from "../helpers/redis-server.js";
+import { emulator, tenantEnv } from "./doctor-tenant.js";
 
 // Emulator mode (no ENTRA_*): the doctor checks the configuration, then Redis.
 const CLUSTER_PASSWORD = "doctor-cluster-secret";
 
-async function redisCheck(env: Record<string, string>): Promise<{ check: CheckResult; json: string }> {
+async function redisCheck(env: Record<string, string | undefined>) {
   const report = await runDoctor(env, { timeoutMs: 1500 });
-  const check = report.checks.find((c) => c.id === "redis");
-  if (!check) throw new Error(`no redis check in ${JSON.stringify(report.checks)}`);
-  return { check, json: JSON.stringify(report) };
+  const check: CheckResult = report.checks.find((c) => c.id === "redis") ?? fail(report.checks);
+  return { check, json: JSON.stringify(report), ok: report.ok };
 }
+
+function fail(checks: CheckResult[]): never {
+  throw new Error(`no redis check in ${JSON.stringify(checks)}`);
+}
+
+describe("doctor: one Redis (REDIS_URL), with a real tenant", { timeout: 30_000 }, () => {
+  it("fails when Redis does not answer, without showing its password", async () => {
+    const port = await freePort();
+    const env = tenantEnv(await emulator(), { REDIS_URL: `redis://:hunter2-secret@127.0.0.1:${port}` });
+    const { check, json, ok } = await redisCheck(env);
+    expect(check.status).toBe("fail");
+    expect(check.detail).toContain("Redis cannot be reached");
+    expect(json).not.toContain("hunter2-secret");
+    expect(ok).toBe(false);
+  });
+
+  it("passes when Redis answers PING", async () => {
+    const redisServer = await startRedisServer();
+    try {
+      const { check, ok } = await redisCheck(tenantEnv(await emulator(), { REDIS_URL: redisServer.url }));
+      expect(check.status).toBe("pass");
+      expect(ok).toBe(true);
+    } finally {
+      await redisServer.stop();
+    }
+  });
+});
 
 describe("doctor: Redis Cluster (REDIS_CLUSTER_NODES)", { timeout: 60_000 }, () => {
   let cluster: RedisCluster;

@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { until } from "../session/poll.js";
 import { type RedisServer, startRedisServer } from "./redis-server.js";
+import { until } from "./until.js";
 
 /** Three masters, no replicas: the smallest Redis Cluster, built with Debian's redis-cli. */
 export interface RedisCluster {

@@ -5,8 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll } from "vitest";
-import { until } from "../session/poll.js";
-import { freePort, launch, type RedisServer, startRedisServer } from "./redis-server.js";
+import { freePort } from "./free-port.js";
+import { launch, type RedisServer, startRedisServer } from "./redis-server.js";
+import { until } from "./until.js";
 
 /**
  * One master, one replica and Debian's `redis-sentinel` watching them, everything with a password:

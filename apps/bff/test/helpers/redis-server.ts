@@ -1,10 +1,12 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createConnection, createServer } from "node:net";
+import { createConnection } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll } from "vitest";
+import { freePort } from "./free-port.js";
+import { until } from "./until.js";
 
 /** A throwaway Debian `redis-server` on a free loopback port, for one test file. */
 export interface RedisServer {
@@ -124,12 +126,7 @@ export async function launch(args: string[], port: number, command = "redis-serv
 
 /** Polls with a raw PING until Redis answers (+PONG, or -NOAUTH when a password is set). */
 async function waitForPong(port: number, deadlineMs = 10_000): Promise<void> {
-  const deadline = Date.now() + deadlineMs;
-  while (Date.now() < deadline) {
-    if (await answersPing(port)) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`Redis on port ${port} did not answer within ${deadlineMs} ms`);
+  await until(() => answersPing(port), `Redis on port ${port} to answer`, deadlineMs);
 }
 
 function answersPing(port: number): Promise<boolean> {
@@ -148,19 +145,6 @@ function answersPing(port: number): Promise<boolean> {
       resolve(false);
     });
     socket.once("error", () => resolve(false));
-  });
-}
-
-/** A TCP port nothing listens on right now (the OS picks it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
   });
 }
 

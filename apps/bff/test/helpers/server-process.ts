@@ -8,8 +8,6 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Emulator } from "@entra-bff/entra-emulator";
 import { afterEach } from "vitest";
 
-export { freePort } from "./redis-server.js";
-
 const SERVER = fileURLToPath(new URL("../../src/server.ts", import.meta.url));
 // Resolved from here: the server runs in a temp dir (no .env), where a bare "tsx" would not resolve.
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;

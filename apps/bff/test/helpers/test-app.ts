@@ -1,11 +1,12 @@
 import { Writable } from "node:stream";
-import { type Emulator, type EmulatorConfig, startEmulator } from "@entra-bff/entra-emulator";
+import type { Emulator, EmulatorConfig } from "@entra-bff/entra-emulator";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import { afterEach } from "vitest";
 import { buildApp } from "../../src/app.js";
 import { type AppConfig, type EntraSettings, loadConfig } from "../../src/config.js";
 import type { KeyValueStore } from "../../src/session/kv-store.js";
 import { createMemoryStore } from "../../src/session/memory-store.js";
+import { startEmulatorFor } from "./emulator.js";
 
 export const PUBLIC_URL = "http://localhost:5000";
 
@@ -14,6 +15,8 @@ export interface TestApp {
   emulator: Emulator;
   config: AppConfig;
   store: KeyValueStore;
+  /** Every route the app registered, as "METHOD /path" (HEAD routes Fastify adds included). */
+  routes: string[];
   /** Every log line the app wrote so far, as parsed JSON. */
   logs(): Array<Record<string, unknown>>;
   /** The raw log output. */
@@ -55,10 +58,9 @@ afterEach(async () => {
  */
 export async function buildTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const publicUrl = options.env?.PUBLIC_URL ?? PUBLIC_URL;
-  const emulator = await startEmulator({
+  const emulator = await startEmulatorFor({
+    publicUrl,
     ...(options.emulatorConfig ? { config: options.emulatorConfig } : {}),
-    redirectUris: [`${publicUrl}/getAToken`],
-    postLogoutRedirectUris: [`${publicUrl}/`],
   });
   cleanups.push(() => emulator.close());
   const base = loadConfig({
@@ -82,13 +84,18 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     },
   });
   const store = options.store ?? createMemoryStore();
-  const app = await buildApp(config, { store, logStream });
+  const routes: string[] = [];
+  const onRoute = (route: { method: string | string[]; url: string }) => {
+    for (const method of [route.method].flat()) routes.push(`${method} ${route.url}`);
+  };
+  const app = await buildApp(config, { store, logStream, onRoute });
   cleanups.push(() => app.close());
   return {
     app,
     emulator,
     config,
     store,
+    routes,
     logs() {
       return lines
         .join("")

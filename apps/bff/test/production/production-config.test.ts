@@ -2,9 +2,11 @@ import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { type Emulator, envLines, startEmulator } from "@entra-bff/entra-emulator";
+import { type Emulator, envLines } from "@entra-bff/entra-emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type BffChild, Cookies, freePort, startBffProcess } from "./bff-process.js";
+import { startEmulatorFor } from "../helpers/emulator.js";
+import { freePort } from "../helpers/free-port.js";
+import { type BffChild, Cookies, startBffProcess } from "./bff-process.js";
 
 // Issue 19 item 7: the BFF in production configuration (no emulator mode) against the --https
 // emulator — the variables a team sets for a real tenant, from `entra-emulator --print-env`, and
@@ -17,11 +19,7 @@ const started: BffChild[] = [];
 
 beforeAll(async () => {
   port = await freePort();
-  emulator = await startEmulator({
-    https: true,
-    redirectUris: [`http://127.0.0.1:${port}/getAToken`],
-    postLogoutRedirectUris: [`http://127.0.0.1:${port}/`],
-  });
+  emulator = await startEmulatorFor({ https: true, publicUrl: `http://127.0.0.1:${port}` });
   printed = Object.fromEntries(
     envLines(emulator).map((line) => {
       const [key = "", value = ""] = line.split(/=(.*)/s);

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { Writable } from "node:stream";
-import { type Emulator, type EmulatorConfig, startEmulator } from "@entra-bff/entra-emulator";
+import type { Emulator, EmulatorConfig } from "@entra-bff/entra-emulator";
 import type { FastifyInstance } from "fastify";
 import { afterEach } from "vitest";
 import { buildApp } from "../../src/app.js";
@@ -9,6 +9,7 @@ import type { KeyValueStore } from "../../src/session/kv-store.js";
 import { createMemoryStore } from "../../src/session/memory-store.js";
 import { createRedisStore } from "../../src/session/redis-store.js";
 import type { SessionTiming } from "../../src/session/session-plugin.js";
+import { startEmulatorFor } from "../helpers/emulator.js";
 import { redisForFile } from "../helpers/redis-server.js";
 import { idpFor, PUBLIC_URL } from "../helpers/test-app.js";
 
@@ -57,10 +58,9 @@ export interface FleetOptions {
 
 /** Starts an emulator and `size` BFF instances sharing `redisUrl` (or one memory store). */
 export async function startFleet(options: FleetOptions): Promise<Fleet> {
-  const emulator = await startEmulator({
+  const emulator = await startEmulatorFor({
+    publicUrl: PUBLIC_URL,
     ...(options.emulatorConfig ? { config: options.emulatorConfig } : {}),
-    redirectUris: [`${PUBLIC_URL}/getAToken`],
-    postLogoutRedirectUris: [`${PUBLIC_URL}/`],
   });
   const keyPrefix = `fleet-${randomBytes(6).toString("hex")}:`;
   const base = loadConfig({

@@ -2,7 +2,7 @@ import type { LightMyRequestResponse } from "fastify";
 import { afterEach, describe, expect, it } from "vitest";
 import { type RedisServer, startRedisServer } from "../helpers/redis-server.js";
 import { ADELE, api, signIn } from "../helpers/test-app.js";
-import { until } from "../session/poll.js";
+import { until } from "../helpers/until.js";
 import { type Fleet, type Instance, startFleet } from "./fleet.js";
 
 let redis: RedisServer | undefined;

@@ -1,12 +1,13 @@
 import { Writable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
-import { type Emulator, startEmulator } from "@entra-bff/entra-emulator";
+import type { Emulator } from "@entra-bff/entra-emulator";
 import type { FastifyInstance } from "fastify";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../src/app.js";
 import { type AppConfig, loadConfig } from "../../src/config.js";
 import { loggerOptions } from "../../src/logging.js";
+import { startEmulatorFor } from "../helpers/emulator.js";
 import { type SentinelSetup, sentinelSetupForFile } from "../helpers/redis-sentinel.js";
 import { ADELE, api, type CookieJar, idpFor, PUBLIC_URL, signIn } from "../helpers/test-app.js";
 
@@ -20,10 +21,7 @@ const logLines: string[] = [];
 
 beforeAll(async () => {
   setup = sentinel();
-  emulator = await startEmulator({
-    redirectUris: [`${PUBLIC_URL}/getAToken`],
-    postLogoutRedirectUris: [`${PUBLIC_URL}/`],
-  });
+  emulator = await startEmulatorFor({ publicUrl: PUBLIC_URL });
   const config: AppConfig = {
     ...loadConfig({
       PUBLIC_URL,

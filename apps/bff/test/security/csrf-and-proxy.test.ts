@@ -1,38 +1,21 @@
-import type { FastifyInstance } from "fastify";
 import { describe, expect, it } from "vitest";
 import { ADELE, api, buildTestApp, signIn } from "../helpers/test-app.js";
 import { graphCalls, rawRequest } from "./helpers.js";
 
-/** Every route the app serves, as [method, path], from Fastify's own route table. */
-function routesOf(app: FastifyInstance): Array<[string, string]> {
-  const routes: Array<[string, string]> = [];
-  let parent = "";
-  for (const line of app.printRoutes({ commonPrefix: false }).split("\n")) {
-    const match = /^([│ ]*)[├└]── (\S+) \(([^)]+)\)/.exec(line);
-    if (!match) continue;
-    const [, indent = "", segment = "", methods = ""] = match;
-    const path = indent.length === 0 ? segment : parent + segment;
-    if (indent.length === 0) parent = segment;
-    for (const method of methods.split(", ")) routes.push([method, path]);
-  }
-  return routes;
-}
-
 describe("security: CSRF on every route that needs it", () => {
   it("finds every /api route and every state-changing route in the route table", async () => {
-    const { app } = await buildTestApp();
-    const routes = routesOf(app).map(([method, path]) => `${method} ${path}`);
+    const { routes } = await buildTestApp();
     expect(routes).toEqual(
       expect.arrayContaining(["GET /api/session", "GET /api/me", "GET /api/me/photo", "POST /logout"]),
     );
   });
 
   it("answers 403 csrf_rejected JSON without X-CSRF on every /api route and every non-GET route, with a valid session", async () => {
-    const { app, emulator } = await buildTestApp();
+    const { app, emulator, routes } = await buildTestApp();
     const jar = await signIn(app, emulator, ADELE);
-    const guarded = routesOf(app).filter(
-      ([method, path]) => path.startsWith("/api/") || !["GET", "HEAD"].includes(method),
-    );
+    const guarded = routes
+      .map((route) => route.split(" ") as [string, string])
+      .filter(([method, path]) => path.startsWith("/api/") || !["GET", "HEAD"].includes(method));
     expect(guarded.length).toBeGreaterThanOrEqual(4);
     for (const [method, url] of guarded) {
       const res = await app.inject({ method: method as "GET", url, headers: { cookie: jar.header() } });

@@ -1,7 +1,18 @@
-import { createServer } from "node:net";
-import { DEFAULT_CONFIG, startEmulator } from "@entra-bff/entra-emulator";
+import { DEFAULT_CONFIG } from "@entra-bff/entra-emulator";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { ADELE, api, buildTestApp, CookieJar, callback, signIn, startLogin } from "../helpers/test-app.js";
+import { startEmulatorFor } from "../helpers/emulator.js";
+import { freePort } from "../helpers/free-port.js";
+import {
+  ADELE,
+  api,
+  buildTestApp,
+  CookieJar,
+  callback,
+  signIn,
+  startLogin,
+  type TestApp,
+} from "../helpers/test-app.js";
+import { until as poll } from "../helpers/until.js";
 import { graphCalls } from "./helpers.js";
 
 afterEach(() => {
@@ -9,21 +20,20 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-/** A loopback port that nothing listens on right now. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
+/** Polls `check` for up to 10 s (metadata retries back off). */
+const until = (check: () => Promise<boolean> | boolean, what: string) => poll(check, what, 10_000);
+
+/** Starts a sign-in, picks ADELE at the emulator, arms `fault`, then completes the callback. */
+async function callbackDuring({ app, emulator }: TestApp, fault: () => unknown, returnTo?: string) {
+  const jar = new CookieJar();
+  const redirect = await emulator.signIn((await startLogin(app, jar, returnTo)).toString(), ADELE);
+  fault();
+  return { jar, res: await callback(app, jar, redirect) };
 }
 
-async function until(check: () => Promise<boolean> | boolean, what: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`gave up waiting for ${what}`);
+/** The same browser signs in again once the fault is over: the callback's answer. */
+async function retrySignIn({ app, emulator }: TestApp, jar: CookieJar, returnTo?: string) {
+  return callback(app, jar, await emulator.signIn((await startLogin(app, jar, returnTo)).toString(), ADELE));
 }
 
 /** Makes one IdP endpoint misbehave for its next requests, leaving every other request alone. */
@@ -92,7 +102,7 @@ describe("security: faults at the IdP", () => {
       checks: { store: true, idpMetadata: false, draining: false },
     });
 
-    const emulator = await startEmulator({ port });
+    const emulator = await startEmulatorFor({ port });
     try {
       await until(
         async () => (await app.inject({ method: "GET", url: "/readyz" })).statusCode === 200,
@@ -106,40 +116,26 @@ describe("security: faults at the IdP", () => {
   });
 
   it("shows the IdP-unavailable page when the token endpoint answers 5xx during the callback, and a retry works", async () => {
-    const { app, emulator, store } = await buildTestApp();
-    const jar = new CookieJar();
-    const redirect = await emulator.signIn((await startLogin(app, jar, "/profile")).toString(), ADELE);
-    tokenEndpointFault("503");
-    const res = await callback(app, jar, redirect);
+    const started = await buildTestApp();
+    const { jar, res } = await callbackDuring(started, () => tokenEndpointFault("503"), "/profile");
     expect(res.statusCode).toBe(503);
     expect(res.body).toContain("Sign-in is unavailable right now");
     expect(res.body).toContain('href="/login?returnTo=%2Fprofile"');
     expect(jar.cookies.has("bff.sid")).toBe(false);
-    expect(await store.count("sess:")).toBe(0);
+    expect(await started.store.count("sess:")).toBe(0);
 
-    const retry = await callback(
-      app,
-      jar,
-      await emulator.signIn((await startLogin(app, jar, "/profile")).toString(), ADELE),
-    );
+    const retry = await retrySignIn(started, jar, "/profile");
     expect(retry.statusCode).toBe(302);
     expect(retry.headers.location).toBe("/profile");
   });
 
   it("gives up on a token endpoint that never answers after IDP_TIMEOUT_MS, shows the page, and a retry works", async () => {
-    const { app, emulator } = await buildTestApp({ env: { IDP_TIMEOUT_MS: "300" } });
-    const jar = new CookieJar();
-    const redirect = await emulator.signIn((await startLogin(app, jar)).toString(), ADELE);
-    tokenEndpointFault("hang");
-    const res = await callback(app, jar, redirect);
+    const started = await buildTestApp({ env: { IDP_TIMEOUT_MS: "300" } });
+    const { jar, res } = await callbackDuring(started, () => tokenEndpointFault("hang"));
     expect(res.statusCode).toBe(503);
     expect(res.body).toContain("Sign-in is unavailable right now");
     expect(jar.cookies.has("bff.sid")).toBe(false);
-    const retry = await callback(
-      app,
-      jar,
-      await emulator.signIn((await startLogin(app, jar)).toString(), ADELE),
-    );
+    const retry = await retrySignIn(started, jar);
     expect(retry.statusCode).toBe(302);
   });
 
@@ -154,21 +150,17 @@ describe("security: faults at the IdP", () => {
   });
 
   it("gives up on a JWKS endpoint that never answers after IDP_TIMEOUT_MS, shows the page, and a retry works", async () => {
-    const { app, emulator } = await buildTestApp({ env: { IDP_TIMEOUT_MS: "300" } });
-    const jar = new CookieJar();
-    const redirect = await emulator.signIn((await startLogin(app, jar)).toString(), ADELE);
-    const hang = idpFault("hang", { method: "GET", pathEnd: "/discovery/v2.0/keys" });
-    const res = await callback(app, jar, redirect);
-    expect(hang.abortedAfterMs).toHaveLength(1);
-    expect(hang.abortedAfterMs[0]).toBeLessThan(2500);
+    const started = await buildTestApp({ env: { IDP_TIMEOUT_MS: "300" } });
+    let hang: ReturnType<typeof idpFault> | undefined;
+    const { jar, res } = await callbackDuring(started, () => {
+      hang = idpFault("hang", { method: "GET", pathEnd: "/discovery/v2.0/keys" });
+    });
+    expect(hang?.abortedAfterMs).toHaveLength(1);
+    expect(hang?.abortedAfterMs[0]).toBeLessThan(2500);
     expect(res.statusCode).toBe(502);
     expect(res.body).toContain("the signing keys could not be fetched in time");
     expect(jar.cookies.has("bff.sid")).toBe(false);
-    const retry = await callback(
-      app,
-      jar,
-      await emulator.signIn((await startLogin(app, jar)).toString(), ADELE),
-    );
+    const retry = await retrySignIn(started, jar);
     expect(retry.statusCode).toBe(302);
   });
 

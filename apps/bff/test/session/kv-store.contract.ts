@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { KeyValueStore } from "../../src/session/kv-store.js";
+import { until } from "../helpers/until.js";
 import { describeGuardedWrites } from "./kv-store.guarded.contract.js";
-import { until } from "./poll.js";
 
 /** Long enough that nothing expires during a test. */
 const LONG = 60_000;

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import type { KeyValueStore } from "../../src/session/kv-store.js";
-import { until } from "./poll.js";
+import { until } from "../helpers/until.js";
 
 const LONG = 60_000;
 const SHORT = 100;

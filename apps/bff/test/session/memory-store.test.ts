@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createMemoryStore, type MemoryKeyValueStore } from "../../src/session/memory-store.js";
+import { until } from "../helpers/until.js";
 import { describeKeyValueStoreContract } from "./kv-store.contract.js";
-import { until } from "./poll.js";
 
 describeKeyValueStoreContract("memory", () => createMemoryStore());
 

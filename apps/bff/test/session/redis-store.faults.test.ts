@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type KeyValueStore, StoreUnavailableError } from "../../src/session/kv-store.js";
 import { createRedisStore, type RedisStoreLogger } from "../../src/session/redis-store.js";
 import { type RedisServer, startRedisServer } from "../helpers/redis-server.js";
-import { until } from "./poll.js";
+import { until } from "../helpers/until.js";
 
 const PASSWORD = "s3cret-Pa55:word/with@odd%chars";
 const COMMAND_TIMEOUT_MS = 300;

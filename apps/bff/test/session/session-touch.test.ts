@@ -62,4 +62,19 @@ describe("the once-a-minute session touch", () => {
     expect(setCookies(res).some((c) => /^bff\.sid=[^;]/.test(c))).toBe(false);
     expect(await realGet(sessionKeys.record(id))).toBeUndefined();
   });
+
+  it("keeps an active user signed in with the shortest idle timeout (SESSION_IDLE_MINUTES=1)", async () => {
+    const { app, emulator } = await buildTestApp({ env: { SESSION_IDLE_MINUTES: "1" } });
+    const jar = await signIn(app, emulator, ADELE);
+    const start = Date.now();
+    // A request every 15 s for 3 minutes: never idle for a minute, so never signed out.
+    for (let elapsed = 15_000; elapsed <= 180_000; elapsed += 15_000) {
+      vi.useFakeTimers({ toFake: ["Date"], now: start + elapsed });
+      const res = await api(app, jar, "/api/session");
+      expect(`${elapsed / 1000} s: ${res.json().authenticated}`).toBe(`${elapsed / 1000} s: true`);
+    }
+    // …and idle for just over the minute does end it.
+    vi.useFakeTimers({ toFake: ["Date"], now: start + 180_000 + 61_000 });
+    expect((await api(app, jar, "/api/session")).json().authenticated).toBe(false);
+  });
 });

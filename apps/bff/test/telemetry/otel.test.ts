@@ -1,7 +1,10 @@
-import { type Emulator, startEmulator } from "@entra-bff/entra-emulator";
+import type { Emulator } from "@entra-bff/entra-emulator";
 import { afterEach, describe, expect, it } from "vitest";
-import { freePort, signInOverHttp, startServerProcess } from "../helpers/server-process.js";
+import { startEmulatorFor } from "../helpers/emulator.js";
+import { freePort } from "../helpers/free-port.js";
+import { signInOverHttp, startServerProcess } from "../helpers/server-process.js";
 import { ADELE } from "../helpers/test-app.js";
+import { until } from "../helpers/until.js";
 import {
   type OtlpReceiver,
   type ReceivedSpan,
@@ -28,7 +31,7 @@ interface Setup {
 async function start(env: Record<string, string> = {}): Promise<Setup & { stdout: () => string }> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const emulator = await startEmulator({ redirectUris: [`${base}/getAToken`] });
+  const emulator = await startEmulatorFor({ publicUrl: base });
   closers.push(() => emulator.close());
   const receiver = await startOtlpReceiver();
   closers.push(() => receiver.close());
@@ -53,16 +56,6 @@ async function start(env: Record<string, string> = {}): Promise<Setup & { stdout
   return { base, emulator, receiver, graph, stdout: server.stdout };
 }
 
-async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 const children = (spans: ReceivedSpan[], parent: ReceivedSpan) =>
   spans.filter((span) => span.parentSpanId === parent.spanId && span.traceId === parent.traceId);
 
@@ -85,10 +78,14 @@ describe("OpenTelemetry traces over OTLP/HTTP", { timeout: 60_000 }, () => {
     expect(dead.status).toBe(401);
 
     const spans = receiver.spans;
-    const requests = await until("three GET /api/me spans", () => {
-      const found = spans.filter((span) => span.name === "GET /api/me" && span.kind === 2);
-      return found.length === 3 ? found : undefined;
-    });
+    const requests = await until(
+      () => {
+        const found = spans.filter((span) => span.name === "GET /api/me" && span.kind === 2);
+        return found.length === 3 ? found : undefined;
+      },
+      "three GET /api/me spans",
+      15_000,
+    );
     expect([...receiver.services]).toEqual(["bff-under-test"]);
     const [cached, refreshed, failed] = requests as [ReceivedSpan, ReceivedSpan, ReceivedSpan];
 
@@ -177,10 +174,14 @@ describe("OpenTelemetry traces over OTLP/HTTP", { timeout: 60_000 }, () => {
     expect(page.status).toBeGreaterThanOrEqual(400);
 
     // Children end (and may be exported) before their parent: wait for the request span too.
-    const redeem = await until("the code redemption span and its request", () => {
-      const found = receiver.spans.find((span) => span.name === "token redeem-code");
-      return found && receiver.spans.some((span) => span.spanId === found.parentSpanId) ? found : undefined;
-    });
+    const redeem = await until(
+      () => {
+        const found = receiver.spans.find((span) => span.name === "token redeem-code");
+        return found && receiver.spans.some((span) => span.spanId === found.parentSpanId) ? found : undefined;
+      },
+      "the code redemption span and its request",
+      15_000,
+    );
     expect(redeem.attributes).toMatchObject({ "entra.aadsts": 70008, "error.type": "entra_error" });
     expect(redeem.status?.code).toBe(2);
     const request = receiver.spans.find((span) => span.spanId === redeem.parentSpanId);

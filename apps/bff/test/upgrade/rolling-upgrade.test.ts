@@ -4,8 +4,9 @@ import { type Emulator, startEmulator } from "@entra-bff/entra-emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { KeyValueStore } from "../../src/session/kv-store.js";
 import { createRedisStore } from "../../src/session/redis-store.js";
+import { freePort } from "../helpers/free-port.js";
 import { type RedisServer, startRedisServer } from "../helpers/redis-server.js";
-import { freePort, signInOverHttp, startServerProcess } from "../helpers/server-process.js";
+import { signInOverHttp, startServerProcess } from "../helpers/server-process.js";
 import { ADELE } from "../helpers/test-app.js";
 import { previousReleaseServer } from "./previous-release.js";
 

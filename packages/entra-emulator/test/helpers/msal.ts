@@ -1,5 +1,5 @@
 import { ConfidentialClientApplication, CryptoProvider } from "@azure/msal-node";
-import type { Emulator } from "../src/index.js";
+import type { Emulator } from "../../src/index.js";
 
 /**
  * An MSAL Node confidential client pointed at the emulator the way the BFF does it: https authority

@@ -2,7 +2,8 @@ import { createHash, randomBytes } from "node:crypto";
 import { ConfidentialClientApplication, CryptoProvider } from "@azure/msal-node";
 import { DEFAULT_CONFIG, type Emulator, startEmulator } from "@entra-bff/entra-emulator";
 import type { FastifyInstance } from "fastify";
-import { buildTasksApi, DEMO_TASKS_API_CLIENT_ID, type TasksApiOptions } from "../src/index.js";
+import { afterAll, beforeAll } from "vitest";
+import { buildTasksApi, DEMO_TASKS_API_CLIENT_ID, type TasksApiOptions } from "../../src/index.js";
 
 /** The Tasks API's own app registration in the emulated tenant ("Expose an API"). */
 export const API_APP_ID = DEMO_TASKS_API_CLIENT_ID;
@@ -53,6 +54,24 @@ export function apiFor(
     authorityHost: emulator.url,
     ...overrides,
   });
+}
+
+/**
+ * For a test file: the tenant (startTenant) and a Tasks API trusting it (apiFor with
+ * `apiOptions`), started before the file's tests and closed after them. Read `emulator` and
+ * `api` from the returned object inside tests and hooks.
+ */
+export function tasksApiForFile(apiOptions: Partial<TasksApiOptions> = {}) {
+  const setup = {} as { emulator: Emulator; api: FastifyInstance };
+  beforeAll(async () => {
+    setup.emulator = await startTenant();
+    setup.api = await apiFor(setup.emulator, apiOptions);
+  });
+  afterAll(async () => {
+    await setup.api?.close();
+    await setup.emulator?.close();
+  });
+  return setup;
 }
 
 /** The tenant's JWKS URL at the emulator (to trust its keys while changing other settings). */

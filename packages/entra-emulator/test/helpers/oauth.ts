@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { type ClientRegistration, DEFAULT_CONFIG, type Emulator, startEmulator } from "../src/index.js";
+import type { Emulator } from "../../src/index.js";
 
 export const REDIRECT = "http://localhost:5000/getAToken";
 export const ADELE = "AdeleV@M365x214355.onmicrosoft.com";
@@ -98,16 +98,19 @@ export function refresh(emulator: Emulator, refreshToken: string, extra: Record<
   });
 }
 
+/** A client_credentials grant with the built-in client's secret (app-only; Graph by default). */
+export function clientCredentials(emulator: Emulator, scope = "https://graph.microsoft.com/.default") {
+  return token(emulator, {
+    grant_type: "client_credentials",
+    client_id: emulator.client.clientId,
+    client_secret: emulator.client.clientSecret,
+    scope,
+  });
+}
+
 /** Asserts nothing here: extracts the AADSTS code from an Entra error body for expectations. */
 export function aadstsOf(body: Record<string, unknown>): number | undefined {
   return (body.error_codes as number[] | undefined)?.[0];
-}
-
-/** An emulator whose (only) client is the built-in one with `overrides` (e.g. other consent). */
-export function startWithClient(overrides: Partial<ClientRegistration>): Promise<Emulator> {
-  const builtIn = DEFAULT_CONFIG.clients[0];
-  if (!builtIn) throw new Error("the built-in tenant has no client");
-  return startEmulator({ config: { ...DEFAULT_CONFIG, clients: [{ ...builtIn, ...overrides }] } });
 }
 
 /** The single-use flow id of a picker or consent page. */
