@@ -141,6 +141,7 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
   await app.register(async (scope) => {
     await scope.register(sessionPlugin, {
       cookies,
+      resourceIds: declaredResourceIds(config.apis),
       secrets: config.sessionSecrets,
       idleMs: config.sessionIdleMs,
       absoluteMs: config.sessionAbsoluteMs,

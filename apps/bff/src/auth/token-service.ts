@@ -119,6 +119,7 @@ export class TokenService {
   /** Drops the in-process copy only (another instance may have ended the session). */
   dropHot(cacheKey: string): void {
     this.#hot.delete(cacheKey);
+    for (const id of this.#o.resourceIds) this.#hot.delete(`${cacheKey} ${id}`);
   }
 
   /** The in-process copy lives no longer than the token, so ended sessions do not pin memory. */

@@ -30,8 +30,11 @@ describe("per-resource tokens across instances", () => {
     expect(tokens.size).toBe(2);
     const audiences = new Set(upstream.received.map((entry) => jwtClaims(entry.headers.authorization).aud));
     expect(audiences.size).toBe(2);
-    // Signed out on one instance: the other serves no resource token any more.
+    // Graph's token and one per resource are shared in Redis…
+    expect(await a.store.count("at:")).toBe(3);
+    // …and signing out on one instance ends them all: the other serves no resource token any more.
     await a.app.inject({ method: "POST", url: "/logout", headers: { "x-csrf": "1", cookie: jar.header() } });
+    expect(await a.store.count("at:")).toBe(0);
     expect((await api(b.app, jar, "/api/tasks")).statusCode).toBe(401);
   });
 });
