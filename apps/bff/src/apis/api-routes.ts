@@ -138,10 +138,7 @@ function withLoginUrl(request: FastifyRequest, route: ApiRoute, deps: ProxyDeps,
   const referer = request.headers.referer;
   const returnTo = returnToOf(typeof referer === "string" ? referer : undefined, deps.config.publicUrl);
   const oid = request.server.sessions.current(request)?.user.oid;
-  request.log.info(
-    { event: `api.${needed.kind}`, api: route.prefix, scopes: route.scopes, ...(oid ? { oid } : {}) },
-    needed.kind === "consent_required" ? "an API needs the user's consent" : "an API needs step-up",
-  );
+  request.server.audit.apiInteractionNeeded(request, needed.kind, route, oid);
   return new InteractionNeededError(needed.kind, needed.scopes, needed.claims, {
     cause: error,
     loginUrl: loginUrlFor(deps.basePath, needed, returnTo),

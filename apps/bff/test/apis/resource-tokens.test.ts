@@ -87,6 +87,9 @@ describe("consent and step-up keep the session", () => {
     expect((await api(t.app, jar, "/api/me")).statusCode).toBe(200);
     const consent = t.logs().find((line) => line.event === "api.consent_required");
     expect(consent).toMatchObject({ api: "/api/tasks" });
+    expect(await t.app.metrics.registry.metrics()).toMatch(
+      /bff_api_interactions_total\{api="\/api\/tasks",kind="consent_required"\} 1/,
+    );
 
     const login = await t.app.inject({
       method: "GET",
