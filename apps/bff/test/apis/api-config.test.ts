@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseApis } from "../../src/apis/api-config.js";
 import { ConfigError, loadConfig } from "../../src/config.js";
+import { checkConfiguration } from "../../src/doctor/checks/configuration.js";
 
 const TASKS = "api://3f2a1b0c-9d8e-4f7a-b6c5-d4e3f2a1b0c9";
 const good = {
@@ -111,5 +112,22 @@ describe("BFF_APIS validation", () => {
     expect(() => loadConfig({ BFF_APIS: join(dir, "missing.json") })).toThrow(/BFF_APIS: cannot read/);
     writeFileSync(file, JSON.stringify([good]));
     expect(loadConfig({ BFF_APIS: file }).apis).toHaveLength(1);
+  });
+
+  it("pnpm run doctor fails the configuration check on a bad BFF_APIS entry, with the fix", () => {
+    const dir = mkdtempSync(join(tmpdir(), "bff-apis-"));
+    const file = join(dir, "apis.json");
+    writeFileSync(file, JSON.stringify([good, { ...good, prefix: "/api/tasks/x" }]));
+    const { results, config } = checkConfiguration({ BFF_APIS: file });
+    expect(config).toBeUndefined();
+    expect(results).toEqual([
+      expect.objectContaining({
+        status: "fail",
+        message: expect.stringMatching(
+          /BFF_APIS: entry 1 \(\/api\/tasks\/x\): field "prefix" overlaps entry 0/,
+        ),
+        fix: expect.stringContaining("BFF_APIS"),
+      }),
+    ]);
   });
 });
