@@ -123,7 +123,7 @@ describe("BFF_APIS validation", () => {
     expect(results).toEqual([
       expect.objectContaining({
         status: "fail",
-        message: expect.stringMatching(
+        detail: expect.stringMatching(
           /BFF_APIS: entry 1 \(\/api\/tasks\/x\): field "prefix" overlaps entry 0/,
         ),
         fix: expect.stringContaining("BFF_APIS"),
