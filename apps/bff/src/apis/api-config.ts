@@ -161,8 +161,9 @@ function parseEntry(raw: unknown, index: number): ApiRoute {
       `mix resources (${[...resources].join(", ")}): one entry, one resource (AADSTS28000)`,
     );
   }
-  if (entry.session === "optional" && entry.token === "user") {
-    throw fail("session", 'can be "optional" only when token is "none" or "app"');
+  // An app token for signed-out browsers would hand the app's own access to anyone.
+  if (entry.session === "optional" && entry.token !== "none") {
+    throw fail("session", 'can be "optional" only when token is "none"');
   }
   const forbidden = (entry.headers ?? []).find((header) => NEVER_FORWARDED.has(header));
   if (forbidden) throw fail("headers", `must not list "${forbidden}": it is never forwarded`);

@@ -83,6 +83,11 @@ describe("BFF_APIS validation", () => {
     ["an upper-case header", [{ ...good, headers: ["X-Extra"] }], /field "headers"/],
     ["a zero timeout", [{ ...good, timeoutMs: 0 }], /field "timeoutMs"/],
     ["an optional session with a user token", [{ ...good, session: "optional" }], /field "session"/],
+    [
+      "an optional session with an app token",
+      [{ ...good, token: "app", session: "optional" }],
+      /field "session" can be "optional" only when token is "none"/,
+    ],
   ])("refuses %s, naming the entry and field", (_name, entries, message) => {
     expect(refusal(entries)).toMatch(message);
   });
