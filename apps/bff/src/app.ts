@@ -129,7 +129,7 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
     redirectUri: config.redirectUri,
     postLogoutRedirectUri: config.postLogoutRedirectUri,
     idpTimeoutMs: config.idpTimeoutMs,
-    sessionAbsoluteMs: config.sessionAbsoluteMs,
+    tokenCacheTtlMs: config.sessionIdleMs,
     tombstoneMs,
     preLoginMax: config.preLoginMax,
     resourceIds: declaredResourceIds(config.apis),

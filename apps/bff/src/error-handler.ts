@@ -65,5 +65,6 @@ export function errorHandler(error: unknown, request: FastifyRequest, reply: Fas
   const { status, body, cause } = toApiError(error);
   if (cause) request.log.error({ err: error, code: body.code }, "request failed");
   if (body.retryAfter !== undefined) reply.header("retry-after", String(body.retryAfter));
-  return reply.code(status).type("application/json").send(body);
+  // An error is about this request only: no cache may keep it (also before any route's hooks ran).
+  return reply.code(status).header("cache-control", "no-store").type("application/json").send(body);
 }

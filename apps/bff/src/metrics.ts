@@ -140,6 +140,7 @@ export function instrumentStore(store: KeyValueStore, metrics: BffMetrics): KeyV
     deleteIfEquals: (key, value) =>
       metrics.timeStore("deleteIfEquals", () => store.deleteIfEquals(key, value)),
     update: (key, value, ttlMs) => metrics.timeStore("update", () => store.update(key, value, ttlMs)),
+    extend: (key, ttlMs) => metrics.timeStore("extend", () => store.extend(key, ttlMs)),
     setUnlessTombstoned: (key, value, ttlMs, tombstone) =>
       metrics.timeStore("setUnlessTombstoned", () => store.setUnlessTombstoned(key, value, ttlMs, tombstone)),
     deleteWithTombstone: (keys, tombstone, ttlMs) =>

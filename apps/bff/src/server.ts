@@ -19,7 +19,20 @@ try {
 const pretty = usePrettyLogs(loaded.logFormat, process.stdout.isTTY === true);
 const log = await createLogger(loaded.logLevel, pretty);
 for (const warning of loaded.warnings) log.warn(warning);
-const idp = await resolveIdentityProvider(loaded, log);
+/** A busy port is a setting to change, not a crash: one line naming it, exit 1. */
+async function orExitOnBusyPort<T>(start: Promise<T>, setting: string): Promise<T> {
+  try {
+    return await start;
+  } catch (error) {
+    const { code, port } = error as { code?: string; port?: number };
+    if (code !== "EADDRINUSE" && code !== "EACCES") throw error;
+    const why = code === "EADDRINUSE" ? "is already in use" : "needs privileges this process lacks";
+    console.error(`Cannot listen: port ${port ?? "?"} ${why}. Stop the other process or set ${setting}.`);
+    process.exit(1);
+  }
+}
+
+const idp = await orExitOnBusyPort(resolveIdentityProvider(loaded, log), "EMULATOR_PORT");
 // Only with an OTLP endpoint: otherwise the SDK is never imported.
 const tracing = loaded.tracing ? await (await import("./telemetry/otel.js")).startTracing(log) : undefined;
 const app = await buildApp(idp.config, { logger: log, ...(tracing ? { tracing: tracing.plugin } : {}) });
@@ -43,7 +56,10 @@ const onSignal = shutdownHandler({
 process.on("SIGTERM", onSignal);
 process.on("SIGINT", onSignal);
 
-const listening = await app.listen({ port: idp.config.port, host: idp.config.host });
+const listening = await orExitOnBusyPort(
+  app.listen({ port: idp.config.port, host: idp.config.host }),
+  "PORT",
+);
 const banner = bannerLines({ config: idp.config, listening, demoUsers: idp.demoUsers });
 // For a person: three plain lines; for a log collector: one record with the same facts.
 if (pretty) process.stdout.write(`\n${banner.join("\n")}\n\n`);

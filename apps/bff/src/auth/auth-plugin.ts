@@ -32,8 +32,11 @@ export interface AuthPluginOptions {
   postLogoutRedirectUri: string;
   /** Time allowed for each request to Entra ID (IDP_TIMEOUT_MS). */
   idpTimeoutMs: number;
-  /** A session's absolute lifetime: its token cache lives as long. */
-  sessionAbsoluteMs: number;
+  /**
+   * TTL of a session's token cache (the idle timeout): every session touch extends it, so the
+   * refresh token never outlives a session that idled out.
+   */
+  tokenCacheTtlMs: number;
   /** How long an ended session's tombstone blocks late token writes. */
   tombstoneMs: number;
   /** Most sign-ins in progress at once (PRELOGIN_MAX). */
@@ -51,7 +54,7 @@ export interface AuthPluginOptions {
  */
 export const authPlugin = fp<AuthPluginOptions>(
   async (app: FastifyInstance, options) => {
-    const { idp, idpTimeoutMs, sessionAbsoluteMs, metadataWaitMs = 5000 } = options;
+    const { idp, idpTimeoutMs, tokenCacheTtlMs, metadataWaitMs = 5000 } = options;
     const log = app.log.child({ component: "auth" });
     const metadata = new IdpMetadata({
       discoveryUrl: `${idp.authorityHost}/${idp.tenantId}/v2.0/.well-known/openid-configuration`,
@@ -77,7 +80,7 @@ export const authPlugin = fp<AuthPluginOptions>(
     const tokens = new TokenService({
       kv: app.kv,
       msal,
-      cacheTtlMs: sessionAbsoluteMs,
+      cacheTtlMs: tokenCacheTtlMs,
       tombstoneTtlMs: options.tombstoneMs,
       log,
       onRefresh: (result) => app.metrics.tokenRefresh(result),
@@ -87,7 +90,7 @@ export const authPlugin = fp<AuthPluginOptions>(
       kv: app.kv,
       idp,
       redirectUri: options.redirectUri,
-      sessionAbsoluteMs: sessionAbsoluteMs,
+      tokenCacheTtlMs,
       preLoginMax: options.preLoginMax,
       metadata: loadedMetadata,
       msal,

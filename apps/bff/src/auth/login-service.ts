@@ -21,7 +21,8 @@ export interface LoginServiceOptions {
   kv: KeyValueStore;
   idp: EntraSettings;
   redirectUri: string;
-  sessionAbsoluteMs: number;
+  /** TTL of the new session's token cache (the idle timeout; session touches extend it). */
+  tokenCacheTtlMs: number;
   /** Most pre-login records at once (PRELOGIN_MAX). */
   preLoginMax: number;
   metadata: () => Promise<OidcMetadata>;
@@ -129,7 +130,7 @@ export class LoginService {
       this.o.verifier(),
     ]);
     const cacheKey = randomBytes(32).toString("base64url");
-    const client = factory(sessionCachePlugin(this.o.kv, cacheKey, this.o.sessionAbsoluteMs));
+    const client = factory(sessionCachePlugin(this.o.kv, cacheKey, this.o.tokenCacheTtlMs));
     let result: Awaited<ReturnType<typeof client.acquireTokenByCode>>;
     try {
       result = await client.acquireTokenByCode(

@@ -47,7 +47,9 @@ function isSafePath(path: string): boolean {
   const base = "http://bff.invalid";
   try {
     const url = new URL(path, base);
-    return url.origin === base;
+    // `/.//evil.com` stays same-origin but normalises to the path `//evil.com`, which a SPA that
+    // navigates to its own path would read as protocol-relative.
+    return url.origin === base && !url.pathname.startsWith("//");
   } catch {
     return false;
   }

@@ -98,7 +98,10 @@ export function createFastifySessionStore(
       if (ttl <= 0) return false;
       // The record as @fastify/session stores it (its own properties: cookie and auth).
       const record = writeRecord("session", { ...session, auth });
-      return kv.update(sessionKeys.record(sessionId), record, ttl);
+      if (!(await kv.update(sessionKeys.record(sessionId), record, ttl))) return false;
+      // The refresh token lives as long as the session does, not a whole absolute lifetime.
+      await kv.extend(sessionKeys.tokenCache(sessionId), ttl);
+      return true;
     },
   };
 }

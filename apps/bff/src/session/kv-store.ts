@@ -23,6 +23,8 @@ export interface KeyValueStore {
   deleteIfEquals(key: string, value: string): Promise<boolean>;
   /** Overwrites only a key that still exists (SET XX): true when written; never creates one. */
   update(key: string, value: string, ttlMs: number): Promise<boolean>;
+  /** Moves the expiry of a key that exists (PEXPIRE): never creates it or changes its value. */
+  extend(key: string, ttlMs: number): Promise<boolean>;
   /** Writes unless `tombstone` exists (its owner has ended): true when written. Same hash tag. */
   setUnlessTombstoned(key: string, value: string, ttlMs: number, tombstone: string): Promise<boolean>;
   /**

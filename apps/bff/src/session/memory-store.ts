@@ -85,6 +85,13 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryKeyVa
       cache.set(key, value, { ttl });
       return true;
     },
+    async extend(key, ttlMs) {
+      const ttl = ttlToMs(ttlMs);
+      const value = cache.get(key);
+      if (value === undefined) return false;
+      cache.set(key, value, { ttl });
+      return true;
+    },
     async setUnlessTombstoned(key, value, ttlMs, tombstone) {
       const ttl = ttlToMs(ttlMs);
       if (cache.has(tombstone)) return false;

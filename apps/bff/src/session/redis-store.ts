@@ -74,6 +74,10 @@ export function createRedisStore(options: RedisStoreOptions): KeyValueStore {
       const ttl = ttlToMs(ttlMs);
       return run("update", async () => (await client.set(key, value, "PX", ttl, "XX")) === "OK");
     },
+    async extend(key, ttlMs) {
+      const ttl = ttlToMs(ttlMs);
+      return run("extend", async () => (await client.pexpire(key, ttl)) === 1);
+    },
     async setUnlessTombstoned(key, value, ttlMs, tombstone) {
       const ttl = ttlToMs(ttlMs);
       return run(

@@ -61,6 +61,9 @@ export function createSessions(deps: SessionsDeps): Sessions {
       };
       // regenerate() destroys the previous record and its keys behind a tombstone.
       await createSession(request, identity.cacheKey, auth);
+      // The old cookie is replaced by the new one below; left in place, @fastify/session would
+      // also "clear" it first with nothing but Path=/, against the one cookie rule.
+      delete request.cookies[cookieName];
       if (previous) events.emitEnded(previous.cacheKey);
     },
     async end(request, reply, reason, detail) {

@@ -67,6 +67,7 @@ const STORE_METHODS = [
   "setIfAbsent",
   "deleteIfEquals",
   "update",
+  "extend",
   "setUnlessTombstoned",
   "deleteWithTombstone",
   "addCapped",

@@ -13,6 +13,9 @@ describe("safeReturnTo", () => {
   it.each([
     ["protocol-relative", "//evil.example"],
     ["protocol-relative with path", "//evil.example/path"],
+    ["dot segment before a double slash", "/.//evil.example"],
+    ["dot-dot segment before a double slash", "/..//evil.example"],
+    ["encoded dot segment before a double slash", "/%2e//evil.example"],
     ["backslash", "/\\evil.example"],
     ["double backslash", "\\\\evil.example"],
     ["absolute https", "https://evil.example"],

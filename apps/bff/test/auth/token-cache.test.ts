@@ -1,8 +1,38 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { slimCache } from "../../src/auth/token-cache.js";
 import type { KeyValueStore } from "../../src/session/kv-store.js";
 import { createMemoryStore } from "../../src/session/memory-store.js";
 import { ADELE, api, buildTestApp, signIn } from "../helpers/test-app.js";
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+/** Every TTL a store was given for token-cache keys (`tc:`), by operation. */
+function ttlRecordingStore(): { store: KeyValueStore; ttls: Array<[string, number]> } {
+  const inner = createMemoryStore();
+  const ttls: Array<[string, number]> = [];
+  const note = (op: string, key: string, ttlMs: number) => {
+    if (key.startsWith("tc:")) ttls.push([op, ttlMs]);
+  };
+  const store: KeyValueStore = {
+    ...inner,
+    kind: inner.kind,
+    async setUnlessTombstoned(key, value, ttlMs, tombstone) {
+      note("write", key, ttlMs);
+      return inner.setUnlessTombstoned(key, value, ttlMs, tombstone);
+    },
+    async set(key, value, ttlMs) {
+      note("write", key, ttlMs);
+      return inner.set(key, value, ttlMs);
+    },
+    async extend(key, ttlMs) {
+      note("extend", key, ttlMs);
+      return inner.extend(key, ttlMs);
+    },
+  };
+  return { store, ttls };
+}
 
 /** A memory store that remembers the last value written under each key. */
 function recordingStore(): { store: KeyValueStore; written: Map<string, string> } {
@@ -40,6 +70,22 @@ describe("the per-session MSAL token cache", { timeout: 30_000 }, () => {
 
     for (let i = 0; i < 2; i++) expect((await api(app, jar, "/api/me")).statusCode).toBe(200);
     expect(emulator.requests({ grantType: "refresh_token" }).map((r) => r.status)).toEqual([200, 200]);
+  });
+
+  it("keeps the refresh token no longer than the session's idle timeout, extended by each touch", async () => {
+    const { store, ttls } = ttlRecordingStore();
+    const idleMs = 5 * 60_000;
+    const { app, emulator } = await buildTestApp({ env: { SESSION_IDLE_MINUTES: "5" }, store });
+    const jar = await signIn(app, emulator, ADELE);
+    // Before: the cache lived SESSION_ABSOLUTE_HOURS (8 h) after a session that idled out in 5 min.
+    expect(ttls.filter(([op]) => op === "write").map(([, ttl]) => ttl)).toEqual([idleMs]);
+
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 60_000 }); // the touch is due
+    expect((await api(app, jar, "/api/session")).json().authenticated).toBe(true);
+    const extended = ttls.filter(([op]) => op === "extend").map(([, ttl]) => ttl);
+    expect(extended).toHaveLength(1);
+    expect(extended[0]).toBeGreaterThan(idleMs - 5_000);
+    expect(extended[0]).toBeLessThanOrEqual(idleMs);
   });
 
   it("leaves a cache it cannot parse as it is", () => {

@@ -77,6 +77,34 @@ describe.each(MODES)(
       expectCleared(again, sid, secure);
     });
 
+    it("signing in again while signed in sends the new session cookie and no attribute-less clear", async () => {
+      const { app, emulator } = await buildTestApp({ env });
+      const jar = new CookieJar();
+      for (let round = 0; round < 2; round++) {
+        const start = await app.inject({
+          method: "GET",
+          url: "/login",
+          headers: { ...headers, cookie: jar.header() },
+        });
+        jar.update(start);
+        const redirect = await emulator.signIn(String(start.headers.location), ADELE);
+        const callback = await app.inject({
+          method: "GET",
+          url: `${redirect.pathname}${redirect.search}`,
+          headers: { ...headers, cookie: jar.header() },
+        });
+        expect(callback.statusCode).toBe(302);
+        const sessionCookies = ([] as string[])
+          .concat(callback.headers["set-cookie"] ?? [])
+          .filter((c) => c.startsWith(`${sid}=`));
+        // Exactly one: the new session cookie, under the one rule (no bare `Path=/` clear first).
+        expect(sessionCookies).toHaveLength(1);
+        expect(sessionCookies[0]).toMatch(/;\s*HttpOnly/i);
+        if (secure) expect(sessionCookies[0]).toMatch(/;\s*Secure/i);
+        jar.update(callback);
+      }
+    });
+
     it("clears a binding cookie the BFF never issued with the same attributes", async () => {
       const { app } = await buildTestApp({ env });
       const res = await app.inject({

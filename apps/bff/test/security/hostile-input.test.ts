@@ -30,6 +30,8 @@ function problems(res: LightMyRequestResponse, kind: Kind): string[] {
       found.push(`body ${res.body.slice(0, 120)}`);
     // Fastify's own shape echoes the URL or the content type back.
     if (/statusCode|FST_|%ff|Route |x-evil/i.test(res.body)) found.push("echoes the request");
+    // An error is never cacheable, even one answered before any route's hooks ran.
+    if (res.headers["cache-control"] !== "no-store") found.push("cacheable");
   }
   if (!String(res.headers["content-security-policy"]).includes("frame-ancestors 'none'"))
     found.push("no CSP");

@@ -16,6 +16,25 @@ export function describeGuardedWrites(current: () => KeyValueStore): void {
     store = current();
   });
 
+  describe("extend (only while the key exists)", () => {
+    it("moves the expiry of a present key and keeps its value", async () => {
+      await store.set("tc:{e}", "v1", SHORT);
+      expect(await store.extend("tc:{e}", LONG)).toBe(true);
+      await store.set("tc:witness", "w", SHORT);
+      await until(async () => (await store.get("tc:witness")) === undefined, "witness to expire");
+      expect(await store.get("tc:{e}")).toBe("v1");
+    });
+
+    it("never creates a missing or expired key", async () => {
+      expect(await store.extend("tc:{never}", LONG)).toBe(false);
+      await store.set("tc:{expired}", "v", SHORT);
+      await until(async () => (await store.get("tc:{expired}")) === undefined, "key to expire");
+      expect(await store.extend("tc:{expired}", LONG)).toBe(false);
+      expect(await store.get("tc:{never}")).toBeUndefined();
+      expect(await store.get("tc:{expired}")).toBeUndefined();
+    });
+  });
+
   describe("update (only while the key exists)", () => {
     it("overwrites a present key with the new value and TTL", async () => {
       await store.set("sess:{u}", "v1", SHORT);
