@@ -76,7 +76,9 @@ export async function measureHttpTargets(
     apisDir = mkdtempSync(join(tmpdir(), "bench-apis-"));
     const apisFile = join(apisDir, "apis.json");
     const graphApi = { prefix: "/api/graph", upstream: `${emulator.info.graphBaseUrl}/v1.0`, token: "user" };
-    writeFileSync(apisFile, JSON.stringify([{ ...graphApi, scopes: ["User.Read"] }]));
+    // The load comes from a few sessions: the per-session limits must not turn it into 429s.
+    const unlimited = { rateLimitPerMinute: 1_000_000_000, maxConcurrentPerSession: 10_000 };
+    writeFileSync(apisFile, JSON.stringify([{ ...graphApi, scopes: ["User.Read"], ...unlimited }]));
     log("starting the BFF (memory store)");
     const bffMemory = await startBff({
       apisFile,
