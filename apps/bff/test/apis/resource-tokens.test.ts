@@ -171,3 +171,41 @@ describe("consent and step-up keep the session", () => {
     expect((await api(t.app, jar, "/api/session")).json().authenticated).toBe(false);
   });
 });
+
+describe("a 401 from the API", () => {
+  async function refusing(times: number) {
+    let refused = 0;
+    const upstream = await startUpstream((_request, response) => {
+      if (refused < times) {
+        refused += 1;
+        response.writeHead(401, { "www-authenticate": 'Bearer error="invalid_token"' });
+        return response.end();
+      }
+      response.writeHead(200, { "content-type": "application/json" });
+      response.end("{}");
+    });
+    const t = await buildApisApp([
+      { prefix: "/api/tasks", upstream: upstream.url, token: "user", scopes: [TASKS_SCOPE] },
+    ]);
+    const jar = await signIn(t.app, t.emulator, ADELE);
+    return { t, jar, upstream };
+  }
+
+  it("gets one forced refresh and a retry with the new token", async () => {
+    const { t, jar, upstream } = await refusing(1);
+    const res = await api(t.app, jar, "/api/tasks");
+    expect(res.statusCode).toBe(200);
+    const [first, second] = upstream.received.map((entry) => entry.headers.authorization);
+    expect(second).toBeDefined();
+    expect(second).not.toBe(first);
+  });
+
+  it("refused twice answers 502 upstream_error and keeps the session", async () => {
+    const { t, jar, upstream } = await refusing(2);
+    const res = await api(t.app, jar, "/api/tasks");
+    expect(res.statusCode).toBe(502);
+    expect(res.json().code).toBe("upstream_error");
+    expect(upstream.received).toHaveLength(2);
+    expect((await api(t.app, jar, "/api/session")).json().authenticated).toBe(true);
+  });
+});
