@@ -7,6 +7,7 @@ import Fastify, {
   type RouteOptions,
 } from "fastify";
 import type { DestinationStream } from "pino";
+import { declaredResourceIds } from "./apis/scopes.js";
 import { auditPlugin } from "./audit.js";
 import { authPlugin } from "./auth/auth-plugin.js";
 import { userTokenPlugin } from "./auth/user-token.js";
@@ -157,6 +158,7 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
     tombstoneMs,
     preLoginMax: config.preLoginMax,
     graphTimeoutMs: config.graphTimeoutMs,
+    resourceIds: declaredResourceIds(config.apis),
   });
   await app.register(graphPlugin, { baseUrl: config.idp.graphBaseUrl, timeoutMs: config.graphTimeoutMs });
   await app.register(healthRoutes);
@@ -165,6 +167,7 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
   await app.register(async (scope) => {
     await scope.register(sessionPlugin, {
       cookies,
+      resourceIds: declaredResourceIds(config.apis),
       secrets: config.sessionSecrets,
       idleMs: config.sessionIdleMs,
       absoluteMs: config.sessionAbsoluteMs,
@@ -190,6 +193,7 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
       cookies,
       secrets: config.sessionSecrets,
       rateLimitPerMinute: config.authRateLimitPerMinute,
+      declaredScopes: new Set(config.apis.filter((api) => api.token === "user").flatMap((api) => api.scopes)),
     });
     await scope.register(frontchannelLogoutRoute, { config });
     await scope.register(backchannelLogoutRoute, { config });
@@ -198,6 +202,7 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
       emulator: config.idp.emulator,
       sessionIdleMs: config.sessionIdleMs,
       plugins: options.apiPlugins ?? [],
+      config,
     });
   });
 

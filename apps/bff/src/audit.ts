@@ -20,6 +20,13 @@ export interface Audit {
     /** Why Entra refused, when it did. */
     detail?: { aadsts?: number },
   ): void;
+  /** A declared API needs consent or a step-up: `api.consent_required` / `api.step_up_required`. */
+  apiInteractionNeeded(
+    request: FastifyRequest,
+    kind: "consent_required" | "step_up_required",
+    api: { prefix: string; scopes: readonly string[] },
+    oid: string | undefined,
+  ): void;
 }
 
 declare module "fastify" {
@@ -64,6 +71,13 @@ export const auditPlugin = fp(
           ...(detail?.aadsts === undefined ? {} : { aadsts: detail.aadsts }),
         });
         metrics.sessionEnded(reason);
+      },
+      apiInteractionNeeded(request, kind, api, oid) {
+        request.log.info(
+          { event: `api.${kind}`, api: api.prefix, scopes: api.scopes, ...(oid ? { oid } : {}) },
+          kind === "consent_required" ? "an API needs the user's consent" : "an API needs a step-up",
+        );
+        metrics.apiInteraction(api.prefix, kind);
       },
     } satisfies Audit);
   },

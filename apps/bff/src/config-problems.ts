@@ -84,6 +84,8 @@ const FIXES: Record<string, string> = {
   REDIS_PASSWORD:
     "Use it only with REDIS_CLUSTER_NODES or REDIS_SENTINELS; with REDIS_URL put it in the URL.",
   LOG_LEVEL: "Set LOG_LEVEL=info, or remove it for the default.",
+  BFF_APIS:
+    'Fix the named entry and field of the JSON file (an array of {prefix, upstream, token, scopes, …}; see the README\'s "Your own APIs"), or remove BFF_APIS.',
   LOG_FORMAT: "Set LOG_FORMAT=pretty for readable logs or json for log collectors, or remove it.",
 };
 

@@ -1,3 +1,4 @@
+import type { ApiRoute } from "./apis/api-config.js";
 import type { AllowedTenants } from "./config-entra.js";
 import type { OperationsSettings } from "./config-operations.js";
 import type { ClientCredential } from "./credentials.js";
@@ -56,6 +57,8 @@ export interface Config extends OperationsSettings {
   /** Bearer token for `GET /metrics`; without it the route does not exist. */
   metricsToken?: string;
   idp: EntraSettings | EmulatorModeSettings;
+  /** Declared API routes (BFF_APIS); in emulator mode the sample Tasks API is added. */
+  apis: ApiRoute[];
   /** Start-up warnings for server.ts to log (e.g. a generated session secret). */
   warnings: string[];
 }

@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { type Static, Type } from "typebox";
 import { Value } from "typebox/value";
+import { loadApisFile } from "./apis/api-config.js";
 import { EntraDepthEnv, parseAllowedTenants, parseGroupsFilter } from "./config-entra.js";
 import { OperationsEnv, operationsSettings, parseSessionSecrets } from "./config-operations.js";
 import { parsePort, parsePublicUrl, parseServiceUrl, parseTrustProxy, parseUrl } from "./config-parsers.js";
@@ -112,6 +113,9 @@ export const EnvSchema = Type.Object({
   ),
   ...OperationsEnv,
   ...EntraDepthEnv,
+  BFF_APIS: Type.Optional(
+    Type.String({ minLength: 1, description: "the path of a JSON file of API entries (see README)" }),
+  ),
   WEB_DIST_DIR: Type.Optional(Type.String({ minLength: 1, description: "the path of the built SPA" })),
 });
 export type Env = Static<typeof EnvSchema>;
@@ -168,6 +172,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
   const port = problems.attempt(() => parsePort("PORT", env.PORT ?? "5000")) ?? 0;
   const trustProxy = problems.attempt(() => parseTrustProxy(env.TRUST_PROXY)) ?? false;
   const redis = problems.attempt(() => loadRedisSettings(env));
+  const apis = env.BFF_APIS ? (problems.attempt(() => loadApisFile(env.BFF_APIS as string)) ?? []) : [];
   problems.throwIfAny();
 
   return {
@@ -192,6 +197,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
     ...operationsSettings(env),
     ...(env.METRICS_TOKEN ? { metricsToken: env.METRICS_TOKEN } : {}),
     idp,
+    apis,
     warnings,
   };
 }

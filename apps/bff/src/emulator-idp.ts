@@ -1,11 +1,14 @@
-import { DEFAULT_CONFIG, type Emulator, startEmulator } from "@entra-bff/entra-emulator";
+import { DEFAULT_CONFIG, type Emulator } from "@entra-bff/entra-emulator";
 import type { FastifyBaseLogger } from "fastify";
+import { startEmulatorWithApis } from "./apis/emulator-apis.js";
 import type { AppConfig, Config, EmulatorModeSettings } from "./config.js";
 
 export interface ResolvedIdentityProvider {
   config: AppConfig;
   /** The emulator's users as "Name <upn>" for the start-up banner; empty with a real tenant. */
   demoUsers: string[];
+  /** The in-process emulator, if one was started (tests drive its sign-in page). */
+  emulator?: Emulator;
   /** Stops the in-process emulator, if one was started. */
   close(): Promise<void>;
 }
@@ -21,6 +24,8 @@ export async function emulatorIdentityProvider(
   log: FastifyBaseLogger,
 ): Promise<ResolvedIdentityProvider> {
   let emulator: Emulator | undefined;
+  let sample: { close(): Promise<void> } | undefined;
+  let apis = config.apis;
   let url: string;
   let tenantId: string;
   let clientId: string;
@@ -36,23 +41,10 @@ export async function emulatorIdentityProvider(
     clientSecret = secret;
     users = DEFAULT_CONFIG.users;
   } else {
-    const [primary, ...others] = DEFAULT_CONFIG.clients;
-    if (!primary) throw new Error("the emulator's built-in tenant has no client");
-    emulator = await startEmulator({
-      port: idp.port,
-      // Registered like a real app's "Front-channel logout URL": sign-out at the emulator ends
-      // the BFF session through a hidden iframe.
-      config: {
-        ...DEFAULT_CONFIG,
-        clients: [
-          { ...primary, frontchannelLogoutUrl: `${config.publicUrl}/logout/frontchannel` },
-          ...others,
-        ],
-      },
-      // Sign-out returns to PUBLIC_URL/, which Entra accepts only as a registered redirect URI.
-      redirectUris: [config.redirectUri, config.postLogoutRedirectUri],
-      postLogoutRedirectUris: [config.postLogoutRedirectUri],
-    });
+    const started = await startEmulatorWithApis(config, idp.port, log);
+    emulator = started.emulator;
+    sample = started.sample;
+    apis = started.apis;
     url = emulator.url;
     tenantId = emulator.tenantId;
     clientId = emulator.client.clientId;
@@ -64,9 +56,11 @@ export async function emulatorIdentityProvider(
       "(set ENTRA_TENANT_ID, ENTRA_CLIENT_ID and a credential for a real tenant)",
   );
   return {
+    ...(emulator ? { emulator } : {}),
     demoUsers: users.map((user) => `${user.displayName} <${user.userPrincipalName}>`),
     config: {
       ...config,
+      apis,
       idp: {
         mode: "entra",
         tenantId,
@@ -78,6 +72,7 @@ export async function emulatorIdentityProvider(
       },
     },
     close: async () => {
+      await sample?.close();
       await emulator?.close();
     },
   };

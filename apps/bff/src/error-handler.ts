@@ -22,6 +22,7 @@ export function toApiError(error: unknown): { status: number; body: ApiError; ca
         code: error.code,
         message: error.message,
         ...(error.retryAfter === undefined ? {} : { retryAfter: error.retryAfter }),
+        ...(error.loginUrl === undefined ? {} : { loginUrl: error.loginUrl }),
       },
       cause: error.statusCode >= 500,
     };

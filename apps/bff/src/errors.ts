@@ -6,13 +6,16 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     readonly statusCode: number,
     message: string,
-    options?: { cause?: unknown; retryAfter?: number },
+    options?: { cause?: unknown; retryAfter?: number; loginUrl?: string },
   ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = "AppError";
     this.retryAfter = options?.retryAfter;
+    this.loginUrl = options?.loginUrl;
   }
   readonly retryAfter: number | undefined;
+  /** Where the SPA sends the user to perform an interactive step (consent, step-up). */
+  readonly loginUrl: string | undefined;
 }
 
 /** The session's refresh token is dead: the session has been ended, the user must sign in again. */
@@ -34,6 +37,29 @@ export class SessionEndedError extends AppError {
   constructor() {
     super("unauthenticated", 401, "Your session has ended; sign in again.");
     this.name = "SessionEndedError";
+  }
+}
+
+/**
+ * An API needs the user's interaction (consent to a scope, or a claims challenge), but the session
+ * is fine: it is kept, and `loginUrl` performs the step. `scopes`/`claims` are what that step asks for.
+ */
+export class InteractionNeededError extends AppError {
+  constructor(
+    readonly kind: "consent_required" | "step_up_required",
+    readonly scopes: readonly string[],
+    readonly claims: string | undefined,
+    options?: { cause?: unknown; loginUrl?: string },
+  ) {
+    super(
+      kind,
+      401,
+      kind === "consent_required"
+        ? "This page needs your permission to use an API."
+        : "This page needs you to verify your identity again.",
+      options,
+    );
+    this.name = "InteractionNeededError";
   }
 }
 

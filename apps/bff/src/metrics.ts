@@ -19,6 +19,8 @@ export interface BffMetrics {
   signIn(outcome: SignInOutcome): void;
   tokenRefresh(outcome: RefreshOutcome): void;
   sessionEnded(reason: string): void;
+  /** A declared API needed the user's consent or a step-up (the session stayed). */
+  apiInteraction(api: string, kind: string): void;
   /** Times one session-store operation; counts it as an error when it rejects. */
   timeStore<T>(operation: string, run: () => Promise<T>): Promise<T>;
 }
@@ -54,6 +56,12 @@ export function createMetrics(options: { activeSessions?: () => Promise<number> 
     name: "bff_token_refreshes_total",
     help: "Refresh-token redemptions by result.",
     labelNames: ["result"] as const,
+    registers: [registry],
+  });
+  const apiInteractions = new Counter({
+    name: "bff_api_interactions_total",
+    help: "Declared API calls that needed the user's consent or a step-up, by API prefix and kind.",
+    labelNames: ["api", "kind"] as const,
     registers: [registry],
   });
   const sessionsEnded = new Counter({
@@ -104,6 +112,7 @@ export function createMetrics(options: { activeSessions?: () => Promise<number> 
     },
     tokenRefresh: (result) => refreshes.inc({ result }),
     sessionEnded: (reason) => sessionsEnded.inc({ reason }),
+    apiInteraction: (api, kind) => apiInteractions.inc({ api, kind }),
     async timeStore(operation, run) {
       const end = storeDuration.startTimer({ operation });
       try {

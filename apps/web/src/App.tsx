@@ -19,6 +19,7 @@ import {
   SessionEnded,
   SessionWatch,
   SignedOutElsewhere,
+  TasksPage,
 } from "./views.js";
 
 function OfflinePage() {
@@ -60,6 +61,7 @@ function Page({
   if (pathname === "/profile") {
     return <ProfilePage user={data.user} expiresAt={data.expiresAt} roles={data.roles} />;
   }
+  if (pathname === "/tasks") return <TasksPage />;
   return <NotFound />;
 }
 

@@ -16,3 +16,4 @@ export const SignedOutElsewhere = lazy(() => signedOut().then((m) => ({ default:
 export const SessionWatch = lazy(() =>
   import("./session-watch/index.js").then((m) => ({ default: m.SessionWatch })),
 );
+export const TasksPage = lazy(() => signedIn().then((m) => ({ default: m.TasksPage })));

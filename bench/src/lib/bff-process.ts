@@ -13,6 +13,8 @@ export interface BffOptions {
   redisUrl?: string;
   redisKeyPrefix?: string;
   logLevel: string;
+  /** BFF_APIS: a JSON file of declared APIs. */
+  apisFile?: string;
   /** Extra Node flags, e.g. `--cpu-prof` when profiling. */
   nodeArgs?: string[];
 }
@@ -48,6 +50,7 @@ export async function startBff(options: BffOptions): Promise<BffProcess> {
       AUTH_RATE_LIMIT_PER_MINUTE: "1000000",
       ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
       ...(options.redisKeyPrefix ? { REDIS_KEY_PREFIX: options.redisKeyPrefix } : {}),
+      ...(options.apisFile ? { BFF_APIS: options.apisFile } : {}),
     },
     ready: () => answers200(`${url}/healthz`),
     timeoutMs: 30_000,

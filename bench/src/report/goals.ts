@@ -26,6 +26,12 @@ export function computeRatios(results: BenchResults): BenchResults["ratios"] {
     ratios.meRpsBffOverProxy = bff.rps / proxy.rps;
     ratios.meCpuBffOverProxy = cpuRatio(bff, proxy);
   }
+  const declared = measured(t.bffDeclaredMe);
+  if (declared && proxy) {
+    ratios.declaredP50OverProxy = declared.p50 / proxy.p50;
+    ratios.declaredP99OverProxy = declared.p99 / proxy.p99;
+    ratios.declaredRpsOverProxy = declared.rps / proxy.rps;
+  }
   if (redis && proxy) {
     ratios.meRedisP50OverProxy = redis.p50 / proxy.p50;
     ratios.meRedisP99OverProxy = redis.p99 / proxy.p99;

@@ -73,6 +73,13 @@ export function renderMarkdown(results: BenchResults): string {
             ratio(r.meCpuBffOverProxy),
           ],
           [
+            "BFF declared API /api/graph/me ÷ bare proxy",
+            ratio(r.declaredP50OverProxy),
+            ratio(r.declaredP99OverProxy),
+            ratio(r.declaredRpsOverProxy),
+            "",
+          ],
+          [
             "BFF /api/me (Redis) ÷ bare proxy",
             ratio(r.meRedisP50OverProxy),
             ratio(r.meRedisP99OverProxy),

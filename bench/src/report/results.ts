@@ -8,6 +8,7 @@ import type { SpaSize } from "../suites/spa-size.js";
 export const targetIds = [
   "bffMeMemory",
   "bffMeRedis",
+  "bffDeclaredMe",
   "bareProxyMe",
   "graphMeDirect",
   "bffSession",
@@ -18,6 +19,7 @@ export type TargetId = (typeof targetIds)[number];
 export const targetLabels: Record<TargetId, string> = {
   bffMeMemory: "BFF GET /api/me (memory store)",
   bffMeRedis: "BFF GET /api/me (Redis store)",
+  bffDeclaredMe: "BFF GET /api/graph/me (declared API → Graph /me, memory store)",
   bareProxyMe: "bare Fastify proxy → Graph /me",
   graphMeDirect: "emulator Graph /v1.0/me directly",
   bffSession: "BFF GET /api/session",
@@ -78,6 +80,10 @@ export interface BenchResults {
     sessionP99BffOverBare?: number;
     /** Server CPU per request, BFF ÷ bare: the load-independent view of the same cost. */
     meCpuBffOverProxy?: number;
+    /** A declared API route (BFF_APIS) to Graph /me ÷ the bare proxy. */
+    declaredP50OverProxy?: number;
+    declaredP99OverProxy?: number;
+    declaredRpsOverProxy?: number;
     meRedisCpuOverProxy?: number;
     sessionCpuBffOverBare?: number;
   };

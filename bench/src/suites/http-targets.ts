@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { request } from "undici";
@@ -57,6 +57,7 @@ export async function measureHttpTargets(
 ): Promise<HttpFigures> {
   const children: Array<Child | BffProcess | RedisInstance | EmulatorProcess | undefined> = [];
   const profileDir = options.profile ? mkdtempSync(join(tmpdir(), "bench-cpu-prof-")) : undefined;
+  let apisDir: string | undefined;
   try {
     const redisSkip = redisUnavailableReason();
     const [memoryPort, redisPort, tokenPort] = [await freePort(), await freePort(), await freePort()];
@@ -71,8 +72,16 @@ export async function measureHttpTargets(
 
     const redis = redisSkip ? undefined : await startRedis();
     children.push(redis);
+    // The same Graph /me, reached through a declared API route (BFF_APIS) instead of /api/me.
+    apisDir = mkdtempSync(join(tmpdir(), "bench-apis-"));
+    const apisFile = join(apisDir, "apis.json");
+    const graphApi = { prefix: "/api/graph", upstream: `${emulator.info.graphBaseUrl}/v1.0`, token: "user" };
+    // The load comes from a few sessions: the per-session limits must not turn it into 429s.
+    const unlimited = { rateLimitPerMinute: 1_000_000_000, maxConcurrentPerSession: 10_000 };
+    writeFileSync(apisFile, JSON.stringify([{ ...graphApi, scopes: ["User.Read"], ...unlimited }]));
     log("starting the BFF (memory store)");
     const bffMemory = await startBff({
+      apisFile,
       name: "bff (memory)",
       port: memoryPort,
       emulatorUrl: emulator.info.url,
@@ -129,6 +138,12 @@ export async function measureHttpTargets(
         headerSets: api(memoryCookies),
         pid: pidOf(bffMemory),
       },
+      {
+        id: "bffDeclaredMe",
+        url: `${bffMemory.url}/api/graph/me`,
+        headerSets: api(memoryCookies),
+        pid: pidOf(bffMemory),
+      },
       ...(bffRedis
         ? [
             {
@@ -169,5 +184,6 @@ export async function measureHttpTargets(
   } finally {
     await stopAll(children.reverse());
     if (profileDir) rmSync(profileDir, { recursive: true, force: true });
+    if (apisDir) rmSync(apisDir, { recursive: true, force: true });
   }
 }

@@ -19,6 +19,8 @@ export interface Auth {
   tokens: TokenService;
   /** The session's current roles and groups (the latest refresh's, else the sign-in's). */
   authorization: SessionAuthorization;
+  /** The MSAL client factory, once the IdP metadata is loaded (app-only tokens of declared APIs). */
+  msal(): Promise<MsalClientFactory>;
   /** Entra's end-session URL that brings the browser back to the app. */
   logoutUrl(loginHint?: string): Promise<string>;
 }
@@ -47,6 +49,8 @@ export interface AuthPluginOptions {
   preLoginMax: number;
   /** Time allowed for Graph's answer (the groups of a groups overage). */
   graphTimeoutMs: number;
+  /** Ids of the declared APIs' resources (user tokens), whose shared tokens end with the session. */
+  resourceIds?: readonly string[];
   /** How long a request waits for IdP metadata that is still loading. */
   metadataWaitMs?: number;
 }
@@ -109,6 +113,7 @@ export const authPlugin = fp<AuthPluginOptions>(
         filter: idp.groupsFilter,
         ttlMs: tokenCacheTtlMs,
       }),
+      resourceIds: options.resourceIds ?? [],
     });
     const login = new LoginService({
       kv: app.kv,
@@ -133,6 +138,7 @@ export const authPlugin = fp<AuthPluginOptions>(
       login,
       tokens,
       authorization,
+      msal,
       async logoutUrl(loginHint?: string) {
         const loaded = await loadedMetadata();
         const endpoint =

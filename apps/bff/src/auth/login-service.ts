@@ -43,6 +43,8 @@ export interface StartLogin {
   /** The browser-binding cookie value. */
   binding: string;
   prompt?: "select_account" | "login";
+  /** Incremental consent: declared APIs' scopes to ask for besides the sign-in scopes. */
+  extraScopes?: string[];
   /** A claims challenge from Entra (after `reauth_required`). */
   claims?: string;
 }
@@ -78,13 +80,19 @@ export class LoginService {
     const state = randomBytes(32).toString("base64url");
     const nonce = randomBytes(32).toString("base64url");
     const pkce = await crypto.generatePkceCodes();
-    const pending = { codeVerifier: pkce.verifier, nonce, returnTo: request.returnTo };
+    const apiScopes = request.extraScopes?.length ? request.extraScopes : undefined;
+    const pending = {
+      codeVerifier: pkce.verifier,
+      nonce,
+      returnTo: request.returnTo,
+      ...(apiScopes ? { apiScopes } : {}),
+    };
     if (!(await this.#pending.save(state, request.binding, pending))) {
       throw new SignInError({ kind: "too_many_sign_ins" }, request.returnTo);
     }
     // Building a URL touches no token cache.
     return factory().getAuthCodeUrl({
-      scopes: SIGN_IN_SCOPES,
+      scopes: signInScopes(apiScopes),
       redirectUri: this.o.redirectUri,
       state,
       nonce,
@@ -135,7 +143,7 @@ export class LoginService {
         {
           code: query.code,
           redirectUri: this.o.redirectUri,
-          scopes: SIGN_IN_SCOPES,
+          scopes: signInScopes(record.apiScopes),
           codeVerifier: record.codeVerifier,
           state: query.state,
           // MSAL compares the ID token's nonce with this one (and we verify it again).
@@ -191,7 +199,8 @@ export class LoginService {
       if (sid) identity.sid = sid;
       const sub = stringClaim(claims.sub);
       if (sub) identity.sub = sub;
-      if (result.accessToken && result.expiresOn) {
+      // After an incremental consent the code's token is the API's, not Graph's: not kept as Graph's.
+      if (result.accessToken && result.expiresOn && !record.apiScopes) {
         await this.o.tokens.remember(cacheKey, {
           accessToken: result.accessToken,
           expiresOnMs: result.expiresOn.getTime(),
@@ -207,6 +216,18 @@ export class LoginService {
     }
   }
 }
+
+/**
+ * The scopes of an authorize request and its code redemption. Incremental consent asks for the
+ * declared API's scopes instead of Graph's: Entra issues a token for one resource only
+ * (AADSTS28000), and Graph's User.Read was consented to at the first sign-in.
+ */
+function signInScopes(apiScopes: string[] | undefined): string[] {
+  if (!apiScopes) return SIGN_IN_SCOPES;
+  return [...SIGN_IN_SCOPES.filter((scope) => OIDC_SCOPES.includes(scope)), ...apiScopes];
+}
+
+const OIDC_SCOPES = ["openid", "profile", "offline_access"];
 
 function exchangeFailure(error: unknown, returnTo: string): SignInError {
   if (error instanceof ServerError) {

@@ -14,6 +14,8 @@ export interface PendingSignIn {
   codeVerifier: string;
   nonce: string;
   returnTo: string;
+  /** Incremental consent: the declared API's scopes the code is redeemed for (not Graph's). */
+  apiScopes?: string[];
 }
 
 /** The server-side record of a started sign-in, keyed by its `state`, single use. */

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { AuthError, InteractionRequiredAuthError, ServerError } from "@azure/msal-node";
 import type { FastifyBaseLogger } from "fastify";
 import { LRUCache } from "lru-cache";
-import { AppError, ReauthRequiredError, SessionEndedError } from "../errors.js";
+import { AppError, InteractionNeededError, ReauthRequiredError, SessionEndedError } from "../errors.js";
 import type { KeyValueStore } from "../session/kv-store.js";
 import { readRecord, writeRecord } from "../session/record-format.js";
 import { endSessionKeys, sessionKeys } from "../session/session-keys.js";
@@ -14,6 +14,15 @@ import { sessionCachePlugin } from "./token-cache.js";
 export interface CachedAccessToken {
   accessToken: string;
   expiresOnMs: number;
+}
+
+/**
+ * A declared API's resource: `id` is a short stable name of the resource (it names the shared
+ * token and lock keys), `scopes` are exactly that API's scopes (one resource per token).
+ */
+export interface ResourceRequest {
+  id: string;
+  scopes: string[];
 }
 
 /** The parts of a session the token service needs. */
@@ -37,6 +46,8 @@ export interface TokenServiceOptions {
   /** How long an ended session's tombstone blocks late writes. Default 10 min. */
   tombstoneTtlMs?: number;
   maxHotEntries?: number;
+  /** The ids of every declared API's resource, whose shared tokens go when a session ends. */
+  resourceIds?: readonly string[];
   /** Told about every refresh-token redemption MSAL attempted (metrics). */
   onRefresh?: (result: "success" | "failure") => void;
   /**
@@ -68,38 +79,42 @@ export class TokenService {
       maxHotEntries: 50_000,
       onRefresh: () => {},
       onIdToken: async () => {},
+      resourceIds: [],
       ...options,
     };
     this.#hot = new LRUCache({ max: this.#o.maxHotEntries });
   }
 
   /**
-   * The session's access token. `rejected`: a token Graph refused (401); it is never returned
-   * again and forces a refresh.
+   * The session's access token for Graph, or for `resource` (a declared API: same refresh token,
+   * a token per resource). `rejected`: a token the API refused (401); it is never returned again
+   * and forces a refresh.
    */
-  async getAccessToken(owner: TokenOwner, rejected?: string): Promise<string> {
-    const hot = this.#hot.get(owner.cacheKey);
+  async getAccessToken(owner: TokenOwner, rejected?: string, resource?: ResourceRequest): Promise<string> {
+    const hotKey = resource ? `${owner.cacheKey} ${resource.id}` : owner.cacheKey;
+    const hot = this.#hot.get(hotKey);
     if (hot && hot.accessToken !== rejected && this.#fresh(hot)) return hot.accessToken;
 
-    let flight = this.#inflight.get(owner.cacheKey);
+    let flight = this.#inflight.get(hotKey);
     if (!flight) {
-      flight = this.#acquire(owner, rejected).finally(() => this.#inflight.delete(owner.cacheKey));
-      this.#inflight.set(owner.cacheKey, flight);
+      flight = this.#acquire(owner, rejected, resource).finally(() => this.#inflight.delete(hotKey));
+      this.#inflight.set(hotKey, flight);
     }
     const token = await flight;
-    if (token.accessToken === rejected) return this.getAccessToken(owner, rejected);
+    if (token.accessToken === rejected) return this.getAccessToken(owner, rejected, resource);
     return token.accessToken;
   }
 
   /** Records a token obtained at sign-in so the first API call needs no store round trip. */
   async remember(cacheKey: string, token: CachedAccessToken): Promise<void> {
-    if (await this.#share(cacheKey, token)) this.#keepHot(cacheKey, token);
+    if (await this.#share(cacheKey, undefined, token)) this.#keepHot(cacheKey, token);
   }
 
   /** Forgets everything held for a session (hot entry, shared token, token cache) for good. */
   async forget(cacheKey: string): Promise<void> {
     this.#hot.delete(cacheKey);
-    await endSessionKeys(this.#o.kv, cacheKey, this.#o.tombstoneTtlMs);
+    for (const id of this.#o.resourceIds) this.#hot.delete(`${cacheKey} ${id}`);
+    await endSessionKeys(this.#o.kv, cacheKey, this.#o.tombstoneTtlMs, this.#o.resourceIds);
   }
 
   /** Drops expired in-process copies (lru-cache only notices expiry when an entry is read). */
@@ -110,6 +125,7 @@ export class TokenService {
   /** Drops the in-process copy only (another instance may have ended the session). */
   dropHot(cacheKey: string): void {
     this.#hot.delete(cacheKey);
+    for (const id of this.#o.resourceIds) this.#hot.delete(`${cacheKey} ${id}`);
   }
 
   /** The in-process copy lives no longer than the token, so ended sessions do not pin memory. */
@@ -122,16 +138,23 @@ export class TokenService {
     return token.expiresOnMs - Date.now() > this.#o.renewBeforeMs;
   }
 
-  async #acquire(owner: TokenOwner, rejected: string | undefined): Promise<CachedAccessToken> {
+  async #acquire(
+    owner: TokenOwner,
+    rejected: string | undefined,
+    resource: ResourceRequest | undefined,
+  ): Promise<CachedAccessToken> {
     const { kv, lockTtlMs } = this.#o;
+    const hotKey = resource ? `${owner.cacheKey} ${resource.id}` : owner.cacheKey;
+    // One lock per session, whatever the resource: every refresh redeems the session's one
+    // (rotating) refresh token, which must never be redeemed twice.
     const lockKey = sessionKeys.refreshLock(owner.cacheKey);
     const lockOwner = randomBytes(16).toString("base64url");
     const deadline = Date.now() + lockTtlMs * 2;
     let delayMs = 20;
     for (;;) {
-      const shared = await this.#readShared(owner.cacheKey);
+      const shared = await this.#readShared(owner.cacheKey, resource?.id);
       if (shared && shared.accessToken !== rejected && this.#fresh(shared)) {
-        this.#keepHot(owner.cacheKey, shared);
+        this.#keepHot(hotKey, shared);
         return shared;
       }
       if (await kv.setIfAbsent(lockKey, lockOwner, lockTtlMs)) break;
@@ -144,23 +167,28 @@ export class TokenService {
       delayMs = Math.min(delayMs * 2, 200);
     }
     try {
-      const token = await this.#silent(owner, rejected !== undefined);
+      const token = await this.#silent(owner, rejected !== undefined, resource);
       // Ended while MSAL was refreshing: the token is neither shared, kept nor used.
-      if (!(await this.#share(owner.cacheKey, token))) throw new SessionEndedError();
-      this.#keepHot(owner.cacheKey, token);
+      if (!(await this.#share(owner.cacheKey, resource?.id, token))) throw new SessionEndedError();
+      this.#keepHot(hotKey, token);
       return token;
     } finally {
       await kv.deleteIfEquals(lockKey, lockOwner).catch(() => {});
     }
   }
 
-  async #silent(owner: TokenOwner, forceRefresh: boolean): Promise<CachedAccessToken> {
+  async #silent(
+    owner: TokenOwner,
+    forceRefresh: boolean,
+    resource: ResourceRequest | undefined,
+  ): Promise<CachedAccessToken> {
     const factory = await this.#o.msal();
     const client = factory(sessionCachePlugin(this.#o.kv, owner.cacheKey, this.#o.cacheTtlMs));
     const account = await client.getTokenCache().getAccountByHomeId(owner.homeAccountId);
     if (!account) throw new ReauthRequiredError("the session's token cache is gone");
     try {
-      const result = await client.acquireTokenSilent({ account, scopes: GRAPH_SCOPES, forceRefresh });
+      const scopes = resource?.scopes ?? GRAPH_SCOPES;
+      const result = await client.acquireTokenSilent({ account, scopes, forceRefresh });
       if (!result?.fromCache) this.#o.onRefresh("success");
       if (!result?.accessToken || !result.expiresOn) {
         throw new ReauthRequiredError("the token endpoint returned no access token");
@@ -169,6 +197,10 @@ export class TokenService {
       return { accessToken: result.accessToken, expiresOnMs: result.expiresOn.getTime() };
     } catch (error) {
       this.#o.onRefresh("failure");
+      // A declared API's scope not consented to, or a claims challenge: the grant is alive, the
+      // user only has to interact (incremental consent, step-up). The session stays.
+      const interaction = resource ? interactionNeeded(error, resource.scopes) : undefined;
+      if (interaction) throw interaction;
       if (isDeadGrant(error)) {
         const claims = error instanceof InteractionRequiredAuthError ? error.claims : undefined;
         const aadsts = parseAadstsCode(error instanceof AuthError ? error.errorMessage : undefined);
@@ -210,18 +242,21 @@ export class TokenService {
     }
   }
 
-  async #readShared(cacheKey: string): Promise<CachedAccessToken | undefined> {
+  async #readShared(
+    cacheKey: string,
+    resourceId: string | undefined,
+  ): Promise<CachedAccessToken | undefined> {
     return readRecord<CachedAccessToken>(
       "access-token",
-      await this.#o.kv.get(sessionKeys.accessToken(cacheKey)),
+      await this.#o.kv.get(sessionKeys.accessToken(cacheKey, resourceId)),
     );
   }
 
   /** Shares the token with every instance; false when the session has ended (tombstone). */
-  async #share(cacheKey: string, token: CachedAccessToken): Promise<boolean> {
+  async #share(cacheKey: string, resourceId: string | undefined, token: CachedAccessToken): Promise<boolean> {
     const ttl = token.expiresOnMs - Date.now();
     if (ttl <= 0) return false;
-    const key = sessionKeys.accessToken(cacheKey);
+    const key = sessionKeys.accessToken(cacheKey, resourceId);
     return this.#o.kv.setUnlessTombstoned(
       key,
       writeRecord("access-token", token),
@@ -229,6 +264,21 @@ export class TokenService {
       sessionKeys.tombstone(cacheKey),
     );
   }
+}
+
+/**
+ * Entra's consent_required (AADSTS65001, an unconsented scope) or a claims challenge, which MSAL
+ * raises as InteractionRequiredAuthError: an interactive step fixes it, a new session is not needed.
+ */
+function interactionNeeded(error: unknown, scopes: string[]): InteractionNeededError | undefined {
+  if (!(error instanceof InteractionRequiredAuthError)) return undefined;
+  if (error.claims)
+    return new InteractionNeededError("step_up_required", scopes, error.claims, { cause: error });
+  const aadsts = parseAadstsCode(error.errorMessage);
+  if (error.subError === "consent_required" || error.errorCode === "consent_required" || aadsts === 65001) {
+    return new InteractionNeededError("consent_required", scopes, undefined, { cause: error });
+  }
+  return undefined;
 }
 
 /** invalid_grant, interaction_required, consent_required…: only a new sign-in helps. */

@@ -4,13 +4,15 @@ import type { CookiePolicy } from "../cookies.js";
 import { ReauthRequiredError, SignInRequiredError, UpstreamUnauthorizedError } from "../errors.js";
 import type { Sessions } from "../session/sessions.js";
 import { rememberClaims } from "./claims-challenge.js";
-import type { TokenService } from "./token-service.js";
+import type { ResourceRequest, TokenService } from "./token-service.js";
 
 /** Runs `call` with the signed-in user's access token, under the policy below. */
 export type WithUserToken = <T>(
   request: FastifyRequest,
   reply: FastifyReply,
   call: (accessToken: string) => Promise<T>,
+  /** A declared API's resource (its own token from the same refresh token); default Graph. */
+  resource?: ResourceRequest,
 ) => Promise<T>;
 
 declare module "fastify" {
@@ -35,16 +37,16 @@ export interface UserTokenDeps {
  *   reauth_required.
  */
 export function createWithUserToken({ sessions, tokens, cookies }: UserTokenDeps): WithUserToken {
-  return async (request, reply, call) => {
+  return async (request, reply, call, resource) => {
     const auth = sessions.current(request);
     if (!auth) throw new SignInRequiredError();
     try {
-      const token = await tokens.getAccessToken(auth);
+      const token = await tokens.getAccessToken(auth, undefined, resource);
       try {
         return await call(token);
       } catch (error) {
         if (!(error instanceof UpstreamUnauthorizedError)) throw error;
-        return await call(await tokens.getAccessToken(auth, token));
+        return await call(await tokens.getAccessToken(auth, token, resource));
       }
     } catch (error) {
       if (!(error instanceof ReauthRequiredError)) throw error;

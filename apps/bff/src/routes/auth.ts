@@ -2,6 +2,7 @@ import { ApiErrorSchema, LogoutResponseSchema } from "@entra-bff/contracts";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { Type } from "typebox";
+import { requestedClaims, requestedScopes } from "../apis/login-scopes.js";
 import { takeClaims } from "../auth/claims-challenge.js";
 import { LoginBindings } from "../auth/login-binding.js";
 import { LOGIN_TTL_MS, SignInError } from "../auth/login-service.js";
@@ -16,6 +17,8 @@ export interface AuthRoutesOptions {
   secrets: readonly string[];
   /** Requests per minute per client address to each of these routes (AUTH_RATE_LIMIT_PER_MINUTE). */
   rateLimitPerMinute: number;
+  /** The scopes of the declared APIs: the only ones `/login?scopes=` may ask for (incremental consent). */
+  declaredScopes?: ReadonlySet<string>;
 }
 
 /** A request that says it carries a body (any length but 0, or chunked). */
@@ -30,7 +33,7 @@ function announcesBody(request: FastifyRequest): boolean {
  */
 export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (
   app,
-  { cookies, secrets, rateLimitPerMinute },
+  { cookies, secrets, rateLimitPerMinute, declaredScopes = new Set<string>() },
 ) => {
   const bindingCookie = cookies.name("bff.login");
   const bindings = new LoginBindings(secrets);
@@ -62,6 +65,10 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (
         querystring: Type.Object({
           returnTo: Type.Optional(Type.String()),
           prompt: Type.Optional(Type.String()),
+          /** Incremental consent: extra scopes of declared APIs (space-separated). */
+          scopes: Type.Optional(Type.String({ maxLength: 2048 })),
+          /** A claims challenge (JSON) from a declared API's consent_required / step_up_required. */
+          claims: Type.Optional(Type.String({ maxLength: 2048 })),
         }),
       },
       errorHandler: (error, request, reply) => pageErrors(request, reply, error),
@@ -70,11 +77,15 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (
       // Reused when the BFF issued it, so two tabs signing in at once both succeed.
       const binding = bindings.verify(request.cookies[bindingCookie]) ?? bindings.issue();
       const prompt = request.query.prompt;
-      // A claims challenge from a refused refresh (Conditional Access, MFA) goes to Entra once.
-      const claims = takeClaims(request, reply, cookies);
+      const returnTo = safeReturnTo(request.query.returnTo);
+      const extraScopes = requestedScopes(request.query.scopes, declaredScopes, returnTo);
+      // A claims challenge from a refused refresh (Conditional Access, MFA) goes to Entra once;
+      // one from a declared API's step-up comes in the query.
+      const claims = requestedClaims(request.query.claims, returnTo) ?? takeClaims(request, reply, cookies);
       const authorizeUrl = await app.auth.login.start({
-        returnTo: safeReturnTo(request.query.returnTo),
+        returnTo,
         binding,
+        ...(extraScopes.length > 0 ? { extraScopes } : {}),
         ...(claims ? { claims } : {}),
         ...(prompt === "select_account" || prompt === "login" ? { prompt } : {}),
       });

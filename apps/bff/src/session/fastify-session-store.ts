@@ -57,11 +57,12 @@ export async function createSession(request: FastifyRequest, id: string, auth: S
  */
 export function createFastifySessionStore(
   kv: KeyValueStore,
-  options: { idleMs: number; tombstoneMs: number; now?: () => number },
+  options: { idleMs: number; tombstoneMs: number; resourceIds?: readonly string[]; now?: () => number },
 ): SessionRecords {
   const now = options.now ?? (() => Date.now());
   const ttlOf = (auth: SessionAuth) => Math.min(options.idleMs, auth.expiresAt - now());
-  const end = (sessionId: string) => endSessionKeys(kv, sessionId, options.tombstoneMs);
+  const end = (sessionId: string) =>
+    endSessionKeys(kv, sessionId, options.tombstoneMs, options.resourceIds ?? []);
   return {
     set(sessionId, session, callback) {
       const auth = (session as Session).auth;

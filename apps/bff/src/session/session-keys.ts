@@ -9,7 +9,8 @@ import type { KeyValueStore } from "./kv-store.js";
 export const sessionKeys = {
   record: (id: string) => `sess:{${id}}`,
   tokenCache: (id: string) => `tc:{${id}}`,
-  accessToken: (id: string) => `at:{${id}}`,
+  /** The shared access token: Graph's, or with `resource` (a short hash) that of a declared API. */
+  accessToken: (id: string, resource?: string) => (resource ? `at:{${id}}:${resource}` : `at:{${id}}`),
   /** Roles and groups from the latest refreshed ID token (authz/session-authorization.ts). */
   authorization: (id: string) => `authz:{${id}}`,
   refreshLock: (id: string) => `lock:refresh:{${id}}`,
@@ -32,12 +33,18 @@ export function tombstoneTtlMs(idpTimeoutMs: number): number {
  * step that leaves a tombstone, so no write still in flight (a touch, a refresh's write-back) on
  * any instance can bring any of them back.
  */
-export function endSessionKeys(kv: KeyValueStore, id: string, tombstoneMs: number): Promise<void> {
+export function endSessionKeys(
+  kv: KeyValueStore,
+  id: string,
+  tombstoneMs: number,
+  resources: readonly string[] = [],
+): Promise<void> {
   const keys = [
     sessionKeys.record(id),
     sessionKeys.tokenCache(id),
     sessionKeys.accessToken(id),
     sessionKeys.authorization(id),
+    ...resources.map((resource) => sessionKeys.accessToken(id, resource)),
   ];
   return kv.deleteWithTombstone(keys, sessionKeys.tombstone(id), tombstoneMs);
 }

@@ -39,6 +39,8 @@ export interface SessionPluginOptions {
   absoluteMs: number;
   /** How long an ended session's tombstone blocks late writes. */
   tombstoneMs: number;
+  /** Declared APIs' resource ids: their shared tokens end with the session too. */
+  resourceIds?: readonly string[];
   timing?: SessionTiming;
 }
 
@@ -56,14 +58,17 @@ export function touchIntervalFor(idleMs: number): number {
  * @see https://github.com/fastify/session
  */
 export const sessionPlugin = fp<SessionPluginOptions>(
-  async (app: FastifyInstance, { cookies, secrets, idleMs, absoluteMs, tombstoneMs, timing = {} }) => {
+  async (
+    app: FastifyInstance,
+    { cookies, secrets, idleMs, absoluteMs, tombstoneMs, resourceIds = [], timing = {} },
+  ) => {
     // lastSeenAt lags real activity by up to one interval, so a short idle timeout needs a
     // proportionally short one (SESSION_IDLE_MINUTES=1 would otherwise end active sessions).
     const touchIntervalMs = timing.touchIntervalMs ?? touchIntervalFor(idleMs);
     const now = timing.now ?? (() => Date.now());
     const sidCookie = cookies.name("bff.sid");
     await app.register(fastifyCookie);
-    const store = createFastifySessionStore(app.kv, { idleMs, tombstoneMs, now });
+    const store = createFastifySessionStore(app.kv, { idleMs, tombstoneMs, resourceIds, now });
     await app.register(fastifySession, {
       secret: cachedSigner(secrets),
       cookieName: sidCookie,

@@ -33,7 +33,19 @@ describe("docker-compose.yml and config.ts", () => {
   it("gives the BFF instances a config that signs in with the emulator's built-in client and Redis", async () => {
     const env = composeBffEnvironment("5101");
     expect(env.ENTRA_EMULATOR_URL).toBe("http://127.0.0.1:5001");
-    const config = loadConfig(env);
+    // The file compose mounts at /config/bff-apis.json declares the Tasks API it runs.
+    expect(env.BFF_APIS).toBe("/config/bff-apis.json");
+    const config = loadConfig({
+      ...env,
+      BFF_APIS: new URL("../../../../deploy/bff-apis.json", import.meta.url).pathname,
+    });
+    expect(config.apis).toEqual([
+      expect.objectContaining({
+        prefix: "/api/tasks",
+        upstream: "http://127.0.0.1:5002/v1/tasks",
+        token: "user",
+      }),
+    ]);
     expect(config.idp).toEqual({ mode: "emulator", port: 5001, externalUrl: "http://127.0.0.1:5001" });
     expect(config.redis).toEqual({ url: "redis://redis:6379", keyPrefix: "entra-bff:" });
     expect(config.host).toBe("0.0.0.0");

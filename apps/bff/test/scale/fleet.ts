@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { Writable } from "node:stream";
-import type { Emulator } from "@entra-bff/entra-emulator";
+import type { Emulator, EmulatorConfig } from "@entra-bff/entra-emulator";
 import type { FastifyInstance } from "fastify";
 import { afterEach } from "vitest";
 import { buildApp } from "../../src/app.js";
@@ -48,13 +48,20 @@ export interface FleetOptions {
   commandTimeoutMs?: number;
   /** Session touch interval and clock of every instance. */
   sessionTiming?: SessionTiming;
+  /** The emulator's tenant (default: its built-in one). */
+  emulatorConfig?: EmulatorConfig;
+  /** Settings every instance gets on top of the fleet's config (e.g. declared APIs). */
+  config?: Partial<AppConfig>;
   /** Wraps the store of the instance with this index (e.g. to pause a write mid-flight). */
   wrapStore?: (store: KeyValueStore, index: number) => KeyValueStore;
 }
 
 /** Starts an emulator and `size` BFF instances sharing `redisUrl` (or one memory store). */
 export async function startFleet(options: FleetOptions): Promise<Fleet> {
-  const emulator = await startEmulatorFor({ publicUrl: PUBLIC_URL });
+  const emulator = await startEmulatorFor({
+    publicUrl: PUBLIC_URL,
+    ...(options.emulatorConfig ? { config: options.emulatorConfig } : {}),
+  });
   const keyPrefix = `fleet-${randomBytes(6).toString("hex")}:`;
   const base = loadConfig({
     PUBLIC_URL,
@@ -68,6 +75,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
   const config: AppConfig = {
     ...base,
     idp: idpFor(emulator),
+    ...options.config,
   };
 
   const instances: Instance[] = [];

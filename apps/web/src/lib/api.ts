@@ -10,6 +10,8 @@ export class ApiRequestError extends Error {
     message: string,
     /** Seconds the BFF asked us to wait (429/503), when it said. */
     readonly retryAfter?: number,
+    /** For consent_required / step_up_required: where the interactive step happens. */
+    readonly loginUrl?: string,
   ) {
     super(message);
   }
@@ -55,7 +57,9 @@ export async function send(path: string, init: RequestInit = {}): Promise<Respon
 
 async function toApiRequestError(res: Response): Promise<ApiRequestError> {
   const body: unknown = await res.json().catch(() => undefined);
-  if (isApiError(body)) return new ApiRequestError(res.status, body.code, body.message, body.retryAfter);
+  if (isApiError(body)) {
+    return new ApiRequestError(res.status, body.code, body.message, body.retryAfter, body.loginUrl);
+  }
   // Not our JSON (a proxy's HTML error page, say): keep the status, invent nothing else.
   return new ApiRequestError(res.status, "internal_error", `The server answered ${res.status}.`);
 }

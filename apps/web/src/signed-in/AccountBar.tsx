@@ -14,6 +14,7 @@ export function AccountBar({ user, assignLocation }: AccountBarProps) {
       <nav aria-label="Main" className="main-nav">
         <Link href="/">Overview</Link>
         <Link href="/profile">Profile</Link>
+        <Link href="/tasks">Tasks</Link>
       </nav>
       <div className="account">
         <span className="account-name" title={user.username}>

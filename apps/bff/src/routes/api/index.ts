@@ -1,5 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { FastifyPluginAsync } from "fastify";
+import { declaredApiRoutes } from "../../apis/api-routes.js";
+import type { AppConfig } from "../../config.js";
 import { AppError } from "../../errors.js";
 import type { RouteRequirements } from "../requirements.js";
 import { meRoutes } from "./me.js";
@@ -14,6 +16,8 @@ export interface ApiRoutesOptions {
   sessionIdleMs: number;
   /** Extra routes (BuildAppOptions.apiPlugins), under the same requirements. */
   plugins?: FastifyPluginAsync[];
+  /** The config whose declared APIs (BFF_APIS) are served under their prefixes. */
+  config?: AppConfig;
 }
 
 /** What every /api route needs at least: the CSRF proof and a stated session requirement. */
@@ -26,7 +30,7 @@ const API_BASELINE: RouteRequirements = { csrf: true, session: "required" };
  */
 export const apiRoutes: FastifyPluginAsyncTypebox<ApiRoutesOptions> = async (
   app,
-  { emulator, sessionIdleMs, plugins = [] },
+  { emulator, sessionIdleMs, plugins = [], config },
 ) => {
   app.addHook("onRoute", (route) => {
     const csrf = route.config?.csrf;
@@ -44,6 +48,7 @@ export const apiRoutes: FastifyPluginAsyncTypebox<ApiRoutesOptions> = async (
   await app.register(sessionsRoutes);
   await app.register(sessionEventsRoutes, { sessionIdleMs });
   for (const plugin of plugins) await app.register(plugin);
+  if (config) await app.register(declaredApiRoutes, { config });
 };
 
 /**

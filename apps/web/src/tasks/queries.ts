@@ -1,0 +1,50 @@
+import { useQueryClient } from "@tanstack/react-query";
+import { useCallback, useState } from "react";
+import { createTask, deleteTask, type Task, updateTask } from "./api.js";
+
+export const TASKS_KEY = ["tasks"] as const;
+
+/**
+ * An optimistic change on TanStack Query's cache: `apply` edits the cached list at once, an error
+ * restores it, and the list is refetched either way so it ends as the server has it. (The query
+ * client's cache API rather than `useMutation`, whose extra chunk would split the shared runtime
+ * out of the initial bundle.)
+ */
+function useOptimistic<V>(
+  run: (variables: V) => Promise<unknown>,
+  apply: (tasks: Task[], variables: V) => Task[],
+) {
+  const client = useQueryClient();
+  const [error, setError] = useState<unknown>(null);
+  const mutate = useCallback(
+    async (variables: V) => {
+      setError(null);
+      await client.cancelQueries({ queryKey: TASKS_KEY });
+      const previous = client.getQueryData<Task[]>(TASKS_KEY);
+      client.setQueryData<Task[]>(TASKS_KEY, (tasks) => apply(tasks ?? [], variables));
+      try {
+        await run(variables);
+      } catch (failure) {
+        if (previous) client.setQueryData(TASKS_KEY, previous);
+        setError(failure);
+      } finally {
+        await client.invalidateQueries({ queryKey: TASKS_KEY });
+      }
+    },
+    [client, run, apply],
+  );
+  return { mutate: (variables: V) => void mutate(variables), error: error as Error | null };
+}
+
+const addPending = (tasks: Task[], title: string): Task[] => {
+  const now = new Date().toISOString();
+  return [...tasks, { id: `pending-${now}`, title, done: false, createdAt: now, updatedAt: now }];
+};
+const toggle = ({ id, done }: { id: string; done: boolean }) => updateTask(id, { done });
+const setDone = (tasks: Task[], { id, done }: { id: string; done: boolean }) =>
+  tasks.map((task) => (task.id === id ? { ...task, done } : task));
+const without = (tasks: Task[], id: string) => tasks.filter((task) => task.id !== id);
+
+export const useAddTask = () => useOptimistic(createTask, addPending);
+export const useToggleTask = () => useOptimistic(toggle, setDone);
+export const useDeleteTask = () => useOptimistic(deleteTask, without);
