@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import { type Static, Type } from "typebox";
 import { Value } from "typebox/value";
+import { type Requirements, RequirementsSchema } from "../authz/requirements.js";
 import { ConfigError } from "../config-problems.js";
 import { resourceOf } from "./scopes.js";
 
@@ -50,6 +51,11 @@ export const ApiEntrySchema = Type.Object(
     stream: Type.Optional(Type.Boolean({ description: "true or false" })),
     rateLimitPerMinute: Type.Optional(Type.Integer({ minimum: 1, description: "requests ≥ 1" })),
     maxConcurrentPerSession: Type.Optional(Type.Integer({ minimum: 1, description: "calls ≥ 1" })),
+    requires: Type.Optional(
+      Type.Union([RequirementsSchema], {
+        description: '{"roles": [app role values]} and/or {"groups": [group object ids]}',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -73,10 +79,12 @@ export interface ApiRoute {
   stream: boolean;
   rateLimitPerMinute: number;
   maxConcurrentPerSession: number;
+  /** App roles / groups the signed-in user needs (403 forbidden otherwise). */
+  requires: Requirements | undefined;
 }
 
 /** Routes of the BFF itself: a declared prefix may be neither one of them nor above or below one. */
-export const BUILT_IN_PREFIXES = ["/api/me", "/api/session"];
+export const BUILT_IN_PREFIXES = ["/api/me", "/api/session", "/api/sessions"];
 
 /** Request headers that are never forwarded, whatever an entry lists. */
 export const NEVER_FORWARDED = new Set([
@@ -165,6 +173,10 @@ function parseEntry(raw: unknown, index: number): ApiRoute {
   if (entry.session === "optional" && entry.token !== "none") {
     throw fail("session", 'can be "optional" only when token is "none"');
   }
+  // Roles and groups belong to a signed-in user: an entry open to signed-out callers cannot need them.
+  if (entry.requires && entry.session === "optional") {
+    throw fail("requires", 'needs a signed-in user: leave "session" at "required"');
+  }
   const forbidden = (entry.headers ?? []).find((header) => NEVER_FORWARDED.has(header));
   if (forbidden) throw fail("headers", `must not list "${forbidden}": it is never forwarded`);
   return {
@@ -181,6 +193,7 @@ function parseEntry(raw: unknown, index: number): ApiRoute {
     stream: entry.stream ?? DEFAULTS.stream,
     rateLimitPerMinute: entry.rateLimitPerMinute ?? DEFAULTS.rateLimitPerMinute,
     maxConcurrentPerSession: entry.maxConcurrentPerSession ?? DEFAULTS.maxConcurrentPerSession,
+    requires: entry.requires,
   };
 }
 

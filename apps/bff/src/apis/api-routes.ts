@@ -49,7 +49,7 @@ export async function declaredApiRoutes(
     const options = {
       method: [...PROXY_METHODS, "OPTIONS"],
       exposeHeadRoute: false,
-      config: { csrf: true, session: route.session },
+      config: { csrf: true, session: route.session, ...(route.requires ? { requires: route.requires } : {}) },
       handler,
     };
     app.route({ ...options, url });

@@ -27,6 +27,7 @@ export function sampleTasksRoute(upstream: string): ApiRoute {
     stream: true,
     rateLimitPerMinute: 600,
     maxConcurrentPerSession: 8,
+    requires: undefined,
   };
 }
 

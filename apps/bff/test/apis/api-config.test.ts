@@ -61,6 +61,7 @@ describe("BFF_APIS validation", () => {
     ["the built-in /api/me", [{ ...good, prefix: "/api/me" }], /overlaps the built-in route \/api\/me/],
     ["below the built-in /api/me", [{ ...good, prefix: "/api/me/calendar" }], /overlaps the built-in route/],
     ["the built-in /api/session", [{ ...good, prefix: "/api/session" }], /built-in route \/api\/session/],
+    ["the built-in /api/sessions", [{ ...good, prefix: "/api/sessions" }], /built-in route \/api\/sessions/],
     [
       "overlapping prefixes",
       [good, { ...good, prefix: "/api/tasks/archive" }],
