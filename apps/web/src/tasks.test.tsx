@@ -1,5 +1,5 @@
 import { QueryClientProvider } from "@tanstack/react-query";
-import { render, screen } from "@testing-library/react";
+import { fireEvent, render, screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 import { createQueryClient } from "./lib/queries.js";
@@ -73,5 +73,28 @@ describe("Tasks page", () => {
     await user.click(screen.getByRole("button", { name: "Delete Book the venue" }));
     expect(await screen.findByRole("alert")).toBeTruthy();
     expect(screen.getByText("Book the venue")).toBeTruthy();
+  });
+
+  it("flips a checkbox in the same event it is clicked, before the API answers", async () => {
+    renderTasks((method) =>
+      method === "PATCH" ? new Promise<Response>(() => {}) : json(200, { tasks: [task] }),
+    );
+    await screen.findByText("Book the venue");
+    const box = screen.getByRole<HTMLInputElement>("checkbox");
+    // No await: a controlled checkbox that flips only after a promise looks unclicked to a person.
+    fireEvent.click(box);
+    expect(box.checked).toBe(true);
+  });
+
+  it("offers no complete or delete on a task the API has not created yet", async () => {
+    const user = renderTasks((method) =>
+      method === "POST" ? new Promise<Response>(() => {}) : json(200, { tasks: [] }),
+    );
+    await user.type(await screen.findByLabelText("New task"), "Call the caterer");
+    await user.click(screen.getByRole("button", { name: "Add" }));
+    expect(screen.getByRole<HTMLInputElement>("checkbox").disabled).toBe(true);
+    expect(screen.getByRole<HTMLButtonElement>("button", { name: "Delete Call the caterer" }).disabled).toBe(
+      true,
+    );
   });
 });

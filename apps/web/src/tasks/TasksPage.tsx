@@ -5,7 +5,7 @@ import { PageSkeleton } from "../components/Skeleton.js";
 import { useDocumentTitle } from "../lib/title.js";
 import { fetchTasks } from "./api.js";
 import { needsPermission, PermissionPrompt } from "./PermissionPrompt.js";
-import { TASKS_KEY, useAddTask, useDeleteTask, useToggleTask } from "./queries.js";
+import { isPending, TASKS_KEY, useAddTask, useDeleteTask, useToggleTask } from "./queries.js";
 
 /** The sample Tasks API through the BFF: list, add, complete, delete (optimistic). */
 export function TasksPage() {
@@ -64,6 +64,7 @@ export function TasksPage() {
                 <input
                   type="checkbox"
                   checked={task.done}
+                  disabled={isPending(task)}
                   onChange={() => toggle.mutate({ id: task.id, done: !task.done })}
                 />
                 <span>{task.title}</span>
@@ -72,6 +73,7 @@ export function TasksPage() {
                 type="button"
                 className="link"
                 aria-label={`Delete ${task.title}`}
+                disabled={isPending(task)}
                 onClick={() => remove.mutate(task.id)}
               >
                 Delete

@@ -19,9 +19,13 @@ function useOptimistic<V>(
   const mutate = useCallback(
     async (variables: V) => {
       setError(null);
-      await client.cancelQueries({ queryKey: TASKS_KEY });
       const previous = client.getQueryData<Task[]>(TASKS_KEY);
-      client.setQueryData<Task[]>(TASKS_KEY, (tasks) => apply(tasks ?? [], variables));
+      const optimistic = apply(previous ?? [], variables);
+      // At once, in the same event: a controlled checkbox must flip when it is clicked.
+      client.setQueryData<Task[]>(TASKS_KEY, optimistic);
+      // A refetch in flight must not land over it; cancelling may restore the list it started from.
+      await client.cancelQueries({ queryKey: TASKS_KEY });
+      client.setQueryData<Task[]>(TASKS_KEY, optimistic);
       try {
         await run(variables);
       } catch (failure) {
@@ -35,6 +39,9 @@ function useOptimistic<V>(
   );
   return { mutate: (variables: V) => void mutate(variables), error: error as Error | null };
 }
+
+/** A task shown before the API has created it: it has no id the API knows yet. */
+export const isPending = (task: Task) => task.id.startsWith("pending-");
 
 const addPending = (tasks: Task[], title: string): Task[] => {
   const now = new Date().toISOString();
