@@ -1,9 +1,24 @@
 // What Debian's Chromium does with cookie name prefixes (RFC 6265bis): the facts the session
-// cookie's name relies on (docs/conformance.md). A page of our own on http://localhost, which
+// cookie's name relies on (docs/conformance.md), and the BFF's own https session cookie in it. A page of our own on http://localhost, which
 // Chromium treats as a secure context, so Secure cookies are accepted there.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect, test } from "@playwright/test";
+
+/**
+ * The BFF's https-mode Set-Cookie headers, attribute for attribute as it sends them at sign-in and
+ * sign-out (apps/bff/test/security/session-cookie-prefix.test.ts checks the BFF's side).
+ */
+const SID = "uaTiNtPKrG4MVovTqPDj_0IBptxyxoZ9VZOBb-Ktvdo.wkjl/GUGmL8L526TGOthI0/M+oTzWYovq7caS9Sn4Ww";
+const BFF_SIGN_IN = [
+  `__Host-Http-bff.sid=${SID}; Max-Age=28800; Path=/; HttpOnly; Secure; SameSite=Lax`,
+  `__Host-bff.sid=${SID}; Max-Age=28799; Path=/; HttpOnly; Secure; SameSite=Lax`,
+];
+const EPOCH = "Expires=Thu, 01 Jan 1970 00:00:00 GMT";
+const BFF_SIGN_OUT = [
+  `__Host-Http-bff.sid=; Max-Age=0; Path=/; ${EPOCH}; HttpOnly; Secure; SameSite=Lax`,
+  `__Host-bff.sid=; Max-Age=0; Path=/; ${EPOCH}; HttpOnly; Secure; SameSite=Lax`,
+];
 
 let server: Server;
 let base: string;
@@ -18,6 +33,8 @@ test.beforeAll(async () => {
         "__Host-insecure=1; HttpOnly; Path=/", // no Secure
       ]);
     }
+    if (request.url === "/bff-sign-in") response.setHeader("Set-Cookie", BFF_SIGN_IN);
+    if (request.url === "/bff-sign-out") response.setHeader("Set-Cookie", BFF_SIGN_OUT);
     response.setHeader("Content-Type", "text/html");
     response.end("<!doctype html><title>cookies</title>");
   });
@@ -49,5 +66,30 @@ test.describe("Debian's Chromium and cookie name prefixes", () => {
       "__Host-classic",
       "__Host-planted",
     ]);
+  });
+
+  test("stores the BFF's __Host-Http-bff.sid, which script can neither read nor overwrite, and sign-out clears it", async ({
+    page,
+    context,
+  }) => {
+    await page.goto(`${base}/bff-sign-in`);
+    const sessionCookies = async () =>
+      Object.fromEntries(
+        (await context.cookies())
+          .filter((cookie) => cookie.name.endsWith("bff.sid"))
+          .map((cookie) => [cookie.name, cookie.value]),
+      );
+    expect(await sessionCookies()).toEqual({ "__Host-Http-bff.sid": SID, "__Host-bff.sid": SID });
+    const seen = await page.evaluate(() => {
+      const before = document.cookie;
+      // An XSS tries to fix the session to one of the attacker's.
+      // biome-ignore lint/suspicious/noDocumentCookie: an XSS writing document.cookie is the attack under test
+      document.cookie = "__Host-Http-bff.sid=attacker; Secure; Path=/";
+      return before;
+    });
+    expect(seen).not.toContain("bff.sid");
+    expect((await sessionCookies())["__Host-Http-bff.sid"]).toBe(SID);
+    await page.goto(`${base}/bff-sign-out`);
+    expect(await sessionCookies()).toEqual({});
   });
 });

@@ -37,7 +37,7 @@ export interface Config extends OperationsSettings {
   /** Always `${publicUrl}/getAToken`, never built from the Host header. */
   redirectUri: string;
   postLogoutRedirectUri: string;
-  /** PUBLIC_URL is https: Secure cookies with the __Host- prefix, HSTS. */
+  /** PUBLIC_URL is https: Secure cookies with the __Host- prefix (session: __Host-Http-), HSTS. */
   secureCookies: boolean;
   webDistDir: string;
   logLevel: string;

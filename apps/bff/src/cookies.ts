@@ -3,14 +3,20 @@ import type { FastifyReply } from "fastify";
 /**
  * Every cookie the BFF sets follows one rule: HttpOnly, SameSite=Lax (so the redirect back from
  * Entra carries it), Path=/, no Domain; with an https PUBLIC_URL also Secure and the `__Host-`
- * prefix, which the browser only accepts with exactly those attributes. Clearing a cookie sends
- * the same attributes: a browser ignores a `__Host-` clear without Secure and keeps the cookie.
+ * prefix (`__Host-Http-` for the session cookie), which the browser only accepts with exactly
+ * those attributes. Clearing a cookie sends the same attributes: a browser ignores a `__Host-`
+ * clear without Secure and keeps the cookie.
  * Built once from the configuration (app.ts) and handed to the plugins that set cookies.
  */
 export interface CookiePolicy {
   readonly secure: boolean;
   /** The cookie's full name: `__Host-<base>` when secure. */
   name(base: string): string;
+  /**
+   * The full name of a cookie that must stay HttpOnly and server-set: `__Host-Http-<base>` when
+   * secure (RFC 6265bis; the browser refuses it from script or without HttpOnly), else `<base>`.
+   */
+  httpOnlyName(base: string): string;
   /** The attributes every BFF cookie is set and cleared with. */
   readonly options: { httpOnly: true; sameSite: "lax"; path: "/"; secure: boolean };
   /** Sets `name` (already a full name from `name()`) for `maxAgeSeconds`. */
@@ -25,6 +31,7 @@ export function createCookiePolicy(secure: boolean): CookiePolicy {
     secure,
     options,
     name: (base) => (secure ? `__Host-${base}` : base),
+    httpOnlyName: (base) => (secure ? `__Host-Http-${base}` : base),
     set(reply, name, value, maxAgeSeconds) {
       reply.setCookie(name, value, { ...options, maxAge: maxAgeSeconds });
     },

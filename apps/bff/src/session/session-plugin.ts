@@ -5,6 +5,7 @@ import fp from "fastify-plugin";
 import type { CookiePolicy } from "../cookies.js";
 import { cachedSigner } from "./cached-signer.js";
 import { createFastifySessionStore, sessionIdGenerator } from "./fastify-session-store.js";
+import { createSessionCookie } from "./session-cookie.js";
 import { createSessions, type Sessions } from "./sessions.js";
 import { clearStaleSessionCookie } from "./stale-cookie.js";
 
@@ -66,12 +67,14 @@ export const sessionPlugin = fp<SessionPluginOptions>(
     // proportionally short one (SESSION_IDLE_MINUTES=1 would otherwise end active sessions).
     const touchIntervalMs = timing.touchIntervalMs ?? touchIntervalFor(idleMs);
     const now = timing.now ?? (() => Date.now());
-    const sidCookie = cookies.name("bff.sid");
+    const sidCookie = createSessionCookie(cookies);
     await app.register(fastifyCookie);
+    // Between @fastify/cookie's parsing and @fastify/session's loading: the previous release's name.
+    app.addHook("onRequest", async (request) => sidCookie.adoptLegacy(request));
     const store = createFastifySessionStore(app.kv, { idleMs, tombstoneMs, resourceIds, now });
     await app.register(fastifySession, {
       secret: cachedSigner(secrets),
-      cookieName: sidCookie,
+      cookieName: sidCookie.name,
       cookie: { ...cookies.options, maxAge: absoluteMs },
       saveUninitialized: false,
       rolling: false,
@@ -79,8 +82,7 @@ export const sessionPlugin = fp<SessionPluginOptions>(
       store,
     });
     const sessions = createSessions({
-      cookieName: sidCookie,
-      cookies,
+      cookie: sidCookie,
       idleMs,
       absoluteMs,
       index: app.userSessions,
@@ -90,7 +92,14 @@ export const sessionPlugin = fp<SessionPluginOptions>(
     });
     app.decorate("sessions", sessions);
 
-    app.addHook("onRequest", clearStaleSessionCookie(sidCookie, cookies));
+    app.addHook("onRequest", clearStaleSessionCookie(sidCookie));
+    // After @fastify/session's onSend: a live session's cookie under both names (session-cookie.ts).
+    app.addHook("onSend", async (request, reply, payload) => {
+      const auth = sessions.current(request);
+      const id = request.session?.encryptedSessionId;
+      if (auth && id) sidCookie.mirror(request, reply, id, auth.expiresAt, now());
+      return payload;
+    });
     app.addHook("onRequest", async (request, reply) => {
       const auth = request.session?.auth;
       if (!auth) return;

@@ -1,8 +1,8 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Audit, SessionEndReason } from "../audit.js";
-import type { CookiePolicy } from "../cookies.js";
 import { clientLabel } from "../user-sessions/client-label.js";
 import { createSession } from "./fastify-session-store.js";
+import type { SessionCookie } from "./session-cookie.js";
 import type { SessionAuth, SessionIdentity } from "./session-data.js";
 import type { SessionEvents } from "./session-events.js";
 
@@ -10,7 +10,7 @@ export type { SessionEndReason } from "../audit.js";
 
 /** Both ends of a session, and what the routes may read of it. */
 export interface Sessions {
-  /** The session cookie's name (`__Host-bff.sid` when PUBLIC_URL is https). */
+  /** The session cookie's name (`__Host-Http-bff.sid` when PUBLIC_URL is https). */
   cookieName: string;
   /** The signed-in part of this request's session, if any (none once it ended anywhere). */
   current(request: FastifyRequest): SessionAuth | undefined;
@@ -42,8 +42,7 @@ export interface SessionIndexHooks {
 }
 
 export interface SessionsDeps {
-  cookieName: string;
-  cookies: CookiePolicy;
+  cookie: SessionCookie;
   idleMs: number;
   absoluteMs: number;
   index: SessionIndexHooks;
@@ -53,7 +52,8 @@ export interface SessionsDeps {
 }
 
 export function createSessions(deps: SessionsDeps): Sessions {
-  const { cookieName, cookies, events } = deps;
+  const { cookie, events } = deps;
+  const cookieName = cookie.name;
   /** Requests whose session was found ended elsewhere while they ran. */
   const endedElsewhere = new WeakSet<FastifyRequest>();
   return {
@@ -87,7 +87,7 @@ export function createSessions(deps: SessionsDeps): Sessions {
       const auth = request.session?.auth;
       // Record, token cache and shared token go at once, behind a tombstone.
       if (request.session) await request.session.destroy();
-      cookies.clear(reply, cookieName);
+      cookie.clear(request, reply);
       if (!auth) return;
       events.emitEnded(auth.cacheKey);
       await deps.index.forget(auth.cacheKey, auth.user);
@@ -95,7 +95,7 @@ export function createSessions(deps: SessionsDeps): Sessions {
     },
     markEndedElsewhere(request, reply) {
       endedElsewhere.add(request);
-      cookies.clear(reply, cookieName);
+      cookie.clear(request, reply);
     },
   };
 }

@@ -3,11 +3,13 @@ import { describe, expect, it } from "vitest";
 import { ADELE, buildTestApp, CookieJar } from "../helpers/test-app.js";
 
 const MODES = [
-  { mode: "http", env: {}, prefix: "", headers: {} },
+  { mode: "http", env: {}, prefix: "", sidPrefix: "", headers: {} },
   {
     mode: "https",
     env: { PUBLIC_URL: "https://app.contoso.test", TRUST_PROXY: "1" },
     prefix: "__Host-",
+    // The session cookie must stay HttpOnly and server-set; the previous release's name is also cleared.
+    sidPrefix: "__Host-Http-",
     headers: { "x-forwarded-proto": "https" },
   },
 ] as const;
@@ -31,9 +33,11 @@ function expectCleared(res: LightMyRequestResponse, name: string, secure: boolea
 
 describe.each(MODES)(
   "security: clearing a cookie keeps its attributes ($mode)",
-  ({ env, prefix, headers }) => {
+  ({ env, prefix, sidPrefix, headers }) => {
     const secure = prefix !== "";
-    const sid = `${prefix}bff.sid`;
+    const sid = `${sidPrefix}bff.sid`;
+    /** Every name a session cookie is cleared under. */
+    const sids = secure ? [sid, `${prefix}bff.sid`] : [sid];
     const login = `${prefix}bff.login`;
 
     it("clears a forged session cookie with HttpOnly, SameSite=Lax, Path=/ (and Secure over https)", async () => {
@@ -44,7 +48,7 @@ describe.each(MODES)(
         headers: { ...headers, "x-csrf": "1", cookie: `${sid}=forged.value` },
       });
       expect(res.json()).toMatchObject({ authenticated: false });
-      expectCleared(res, sid, secure);
+      for (const name of sids) expectCleared(res, name, secure);
     });
 
     it("clears a stale (signed but ended) session cookie the same way", async () => {
@@ -67,14 +71,14 @@ describe.each(MODES)(
         headers: { ...headers, "x-csrf": "1", cookie: stale },
       });
       expect(logout.statusCode).toBe(200);
-      expectCleared(logout, sid, secure);
+      for (const name of sids) expectCleared(logout, name, secure);
       const again = await app.inject({
         method: "GET",
         url: "/api/session",
         headers: { ...headers, "x-csrf": "1", cookie: stale },
       });
       expect(again.json()).toMatchObject({ authenticated: false });
-      expectCleared(again, sid, secure);
+      for (const name of sids) expectCleared(again, name, secure);
     });
 
     it("signing in again while signed in sends the new session cookie and no attribute-less clear", async () => {

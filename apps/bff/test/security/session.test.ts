@@ -75,7 +75,7 @@ describe("security: session cookies (ASVS V3)", () => {
     expect(await store.count("sess:")).toBe(0);
   });
 
-  it("uses the __Host- prefix, Secure, HttpOnly, SameSite=Lax and no Domain for the session cookie in https mode", async () => {
+  it("uses the __Host-Http- prefix, Secure, HttpOnly, SameSite=Lax and no Domain for the session cookie in https mode", async () => {
     const { app, emulator } = await buildTestApp({
       env: { PUBLIC_URL: "https://app.contoso.test", TRUST_PROXY: "1" },
     });

@@ -13,6 +13,9 @@ import { previousReleaseServer } from "./previous-release.js";
 /** What the load balancer's address would be: both releases build the same redirect URI. */
 const PUBLIC_URL = "http://localhost:5000";
 const SESSION_SECRET = "a-rolling-upgrade-session-secret-long-enough-0123";
+/** https mode behind a TLS-terminating proxy (here: the x-forwarded-proto header it adds). */
+const HTTPS_ENV = { PUBLIC_URL: "https://localhost:5443", TRUST_PROXY: "1" };
+const VIA_HTTPS = { "x-forwarded-proto": "https" };
 
 let redis: RedisServer;
 let emulator: Emulator;
@@ -21,7 +24,9 @@ let previousServer: string;
 beforeAll(async () => {
   previousServer = previousReleaseServer();
   redis = await startRedisServer();
-  emulator = await startEmulator({ redirectUris: [`${PUBLIC_URL}/getAToken`] });
+  emulator = await startEmulator({
+    redirectUris: [`${PUBLIC_URL}/getAToken`, `${HTTPS_ENV.PUBLIC_URL}/getAToken`],
+  });
   store = createRedisStore({ url: redis.url, commandTimeoutMs: 5000, connectTimeoutMs: 5000 });
 }, 180_000);
 afterAll(async () => {
@@ -31,7 +36,7 @@ afterAll(async () => {
 });
 
 /** Starts one BFF instance (`entry`: this release by default) and returns its address. */
-async function startInstance(entry?: string) {
+async function startInstance(entry?: string, env: Record<string, string> = {}) {
   const port = await freePort();
   const server = startServerProcess(
     {
@@ -42,6 +47,7 @@ async function startInstance(entry?: string) {
       REDIS_URL: redis.url,
       SESSION_SECRET,
       LOG_FORMAT: "json",
+      ...env,
     },
     [],
     entry,
@@ -166,4 +172,63 @@ describe("rolling upgrade from the previous release on the same Redis", { timeou
     await previous.stop();
     await next.stop();
   });
+
+  it("https: serves the previous release's __Host-bff.sid and moves it to __Host-Http-bff.sid; the previous release serves sessions this one starts", async () => {
+    const next = await startInstance(undefined, HTTPS_ENV);
+    const previous = await startInstance(previousServer, HTTPS_ENV);
+    const oldSession = await signInViaHttps(previous.base);
+    expect(Object.keys(oldSession)).toEqual(["__Host-bff.sid"]);
+    const value = String(oldSession["__Host-bff.sid"]);
+    const moved = await getViaHttps(next.base, "/api/session", `__Host-bff.sid=${value}`);
+    expect(await moved.json()).toMatchObject({ authenticated: true, user: { username: ADELE } });
+    expect(pairs(moved)).toEqual({ "__Host-Http-bff.sid": value });
+
+    const newSession = await signInViaHttps(next.base);
+    expect(Object.keys(newSession).sort()).toEqual(["__Host-Http-bff.sid", "__Host-bff.sid"]);
+    const both = Object.entries(newSession)
+      .map(([name, id]) => `${name}=${id}`)
+      .join("; ");
+    const served = await getViaHttps(previous.base, "/api/session", both);
+    expect(await served.json()).toMatchObject({ authenticated: true, user: { username: ADELE } });
+    const signOut = await fetch(`${previous.base}/logout`, {
+      method: "POST",
+      headers: { ...VIA_HTTPS, "x-csrf": "1", cookie: both },
+    });
+    expect(signOut.status).toBe(200);
+    const after = await getViaHttps(next.base, "/api/session", both);
+    expect(await after.json()).toMatchObject({ authenticated: false });
+    expect(pairs(after)).toEqual({ "__Host-Http-bff.sid": "", "__Host-bff.sid": "" });
+    await previous.stop();
+    await next.stop();
+  });
 });
+
+const getViaHttps = (base: string, path: string, cookie: string) =>
+  fetch(`${base}${path}`, { headers: { ...VIA_HTTPS, cookie, "x-csrf": "1" }, redirect: "manual" });
+
+/** The session cookies a response sets, name → value. */
+function pairs(res: Response): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of res.headers.getSetCookie()) {
+    const pair = line.split(";")[0] ?? "";
+    const name = pair.slice(0, pair.indexOf("="));
+    if (name.endsWith("bff.sid")) out[name] = pair.slice(pair.indexOf("=") + 1);
+  }
+  return out;
+}
+
+/** Signs ADELE in on `base` through its https PUBLIC_URL; returns the session cookies it set. */
+async function signInViaHttps(base: string): Promise<Record<string, string>> {
+  const login = await fetch(`${base}/login`, { headers: VIA_HTTPS, redirect: "manual" });
+  const cookie = login.headers
+    .getSetCookie()
+    .map((line) => line.split(";")[0])
+    .join("; ");
+  const redirect = await emulator.signIn(String(login.headers.get("location")), ADELE);
+  const done = await fetch(`${base}${redirect.pathname}${redirect.search}`, {
+    headers: { ...VIA_HTTPS, cookie },
+    redirect: "manual",
+  });
+  expect(done.status).toBe(302);
+  return pairs(done);
+}
