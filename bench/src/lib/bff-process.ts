@@ -48,6 +48,9 @@ export async function startBff(options: BffOptions): Promise<BffProcess> {
       LOG_LEVEL: options.logLevel,
       // The bench signs in dozens of sessions from one IP in a few seconds.
       AUTH_RATE_LIMIT_PER_MINUTE: "1000000",
+      // No load balancer to drain: stop at once, so a graceful stop (and --cpu-prof's write) fits
+      // in the harness's 3 s before SIGKILL.
+      SHUTDOWN_DRAIN_MS: "0",
       ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
       ...(options.redisKeyPrefix ? { REDIS_KEY_PREFIX: options.redisKeyPrefix } : {}),
       ...(options.apisFile ? { BFF_APIS: options.apisFile } : {}),
