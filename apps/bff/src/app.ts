@@ -36,9 +36,11 @@ import { kvPlugin } from "./session/kv-plugin.js";
 import type { KeyValueStore } from "./session/kv-store.js";
 import { createMemoryStore } from "./session/memory-store.js";
 import { createRedisStore } from "./session/redis-store.js";
+import { syncRecordCache } from "./session/session-cache-sync.js";
 import { sessionEventsPlugin } from "./session/session-events.js";
 import { SESSION_KEY_PREFIX, tombstoneTtlMs } from "./session/session-keys.js";
 import { type SessionTiming, sessionPlugin } from "./session/session-plugin.js";
+import { createSessionRecordCache } from "./session/session-record-cache.js";
 import { spaPlugin } from "./spa.js";
 import {
   createMemoryBroadcast,
@@ -145,10 +147,10 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
   await app.register(auditPlugin);
   await app.register(kvPlugin, { store: instrumented });
   await app.register(sessionEventsPlugin);
-  await app.register(userSessionsPlugin, {
-    config,
-    events: options.sessionBroadcast ?? createSessionBroadcast(config, options.logger),
-  });
+  const broadcast = options.sessionBroadcast ?? createSessionBroadcast(config, options.logger);
+  // With Redis, parsed session records are kept ≤ 1 s, dropped on every instance at each change.
+  const cached = config.redis ? syncRecordCache(createSessionRecordCache(), broadcast) : undefined;
+  await app.register(userSessionsPlugin, { config, events: cached?.broadcast ?? broadcast });
   await app.register(authPlugin, {
     idp: config.idp,
     redirectUri: config.redirectUri,
@@ -173,6 +175,7 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
       absoluteMs: config.sessionAbsoluteMs,
       tombstoneMs,
       ...(options.sessionTiming ? { timing: options.sessionTiming } : {}),
+      ...(cached ? { recordCache: cached } : {}),
     });
     await scope.register(userTokenPlugin, { cookies });
     await scope.register(rateLimit, {

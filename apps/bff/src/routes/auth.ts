@@ -1,5 +1,5 @@
 import { ApiErrorSchema, LogoutResponseSchema } from "@entra-bff/contracts";
-import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { Type } from "typebox";
 import { requestedClaims, requestedScopes } from "../apis/login-scopes.js";
@@ -94,36 +94,41 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (
     },
   );
 
-  app.get(
-    "/getAToken",
-    {
-      config: { rateLimit },
-      schema: {
-        querystring: Type.Object({
-          code: Type.Optional(Type.String()),
-          state: Type.Optional(Type.String()),
-          error: Type.Optional(Type.String()),
-          error_description: Type.Optional(Type.String()),
-          iss: Type.Optional(Type.String()),
-        }),
+  // The one route that creates sessions: @fastify/session in its scope (sessions.lifecycle).
+  await app.register(async (scope) => {
+    await scope.register(app.sessions.lifecycle);
+    const signIn = scope.withTypeProvider<TypeBoxTypeProvider>();
+    signIn.get(
+      "/getAToken",
+      {
+        config: { rateLimit },
+        schema: {
+          querystring: Type.Object({
+            code: Type.Optional(Type.String()),
+            state: Type.Optional(Type.String()),
+            error: Type.Optional(Type.String()),
+            error_description: Type.Optional(Type.String()),
+            iss: Type.Optional(Type.String()),
+          }),
+        },
+        errorHandler: (error, request, reply) => pageErrors(request, reply, error),
       },
-      errorHandler: (error, request, reply) => pageErrors(request, reply, error),
-    },
-    async (request, reply) => {
-      const sent = request.cookies[bindingCookie];
-      const binding = bindings.verify(sent);
-      if (sent !== undefined && !binding) cookies.clear(reply, bindingCookie);
-      try {
-        const { identity, returnTo } = await app.auth.login.complete(request.query, binding);
-        await app.sessions.start(request, reply, identity);
-        app.audit.signInSucceeded(request, identity.user);
-        return reply.redirect(returnTo, 302);
-      } catch (error) {
-        if (error instanceof SignInError) app.audit.signInFailed(request, error.failure);
-        throw error;
-      }
-    },
-  );
+      async (request, reply) => {
+        const sent = request.cookies[bindingCookie];
+        const binding = bindings.verify(sent);
+        if (sent !== undefined && !binding) cookies.clear(reply, bindingCookie);
+        try {
+          const { identity, returnTo } = await app.auth.login.complete(request.query, binding);
+          await app.sessions.start(request, reply, identity);
+          app.audit.signInSucceeded(request, identity.user);
+          return reply.redirect(returnTo, 302);
+        } catch (error) {
+          if (error instanceof SignInError) app.audit.signInFailed(request, error.failure);
+          throw error;
+        }
+      },
+    );
+  });
 
   app.post(
     "/logout",

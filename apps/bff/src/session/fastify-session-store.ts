@@ -3,6 +3,7 @@ import type { SessionStore } from "@fastify/session";
 import type { FastifyRequest, Session } from "fastify";
 import type { KeyValueStore } from "./kv-store.js";
 import { readRecord, writeRecord } from "./record-format.js";
+import { noRecordSync, type SessionRecordSync } from "./session-cache-sync.js";
 import type { SessionAuth } from "./session-data.js";
 import { endSessionKeys, SESSION_KEY_PREFIX, sessionKeys } from "./session-keys.js";
 
@@ -14,7 +15,9 @@ export interface SessionRecords extends SessionStore {
    * @fastify/session neither saves it again nor re-sends the cookie. False when the record is
    * gone (ended on another instance): the write never brings it back.
    */
-  touch(sessionId: string, session: Session, auth: SessionAuth): Promise<boolean>;
+  touch(sessionId: string, auth: SessionAuth): Promise<boolean>;
+  /** Ends the session's record, token cache and shared tokens behind a tombstone. */
+  end(sessionId: string): Promise<void>;
 }
 
 /** Sessions being created by a sign-in: the only saves allowed to create a record. */
@@ -57,12 +60,23 @@ export async function createSession(request: FastifyRequest, id: string, auth: S
  */
 export function createFastifySessionStore(
   kv: KeyValueStore,
-  options: { idleMs: number; tombstoneMs: number; resourceIds?: readonly string[]; now?: () => number },
+  options: {
+    idleMs: number;
+    tombstoneMs: number;
+    resourceIds?: readonly string[];
+    now?: () => number;
+    /** Told of every write and end, so no instance serves an older record from its cache. */
+    sync?: SessionRecordSync;
+  },
 ): SessionRecords {
   const now = options.now ?? (() => Date.now());
+  const sync = options.sync ?? noRecordSync;
   const ttlOf = (auth: SessionAuth) => Math.min(options.idleMs, auth.expiresAt - now());
-  const end = (sessionId: string) =>
-    endSessionKeys(kv, sessionId, options.tombstoneMs, options.resourceIds ?? []);
+  const end = async (sessionId: string) => {
+    await endSessionKeys(kv, sessionId, options.tombstoneMs, options.resourceIds ?? []);
+    // After the delete: a read that raced it is then not cached either (its ticket is void).
+    sync.ended(sessionId);
+  };
   return {
     set(sessionId, session, callback) {
       const auth = (session as Session).auth;
@@ -76,7 +90,9 @@ export function createFastifySessionStore(
       const key = sessionKeys.record(sessionId);
       const value = writeRecord("session", session);
       if (!creating.has(session)) {
-        kv.update(key, value, ttl).then(() => callback(), callback);
+        kv.update(key, value, ttl)
+          .then(() => sync.changed(sessionId))
+          .then(() => callback(), callback);
         return;
       }
       kv.setIfAbsent(key, value, ttl).then(
@@ -93,12 +109,16 @@ export function createFastifySessionStore(
     destroy(sessionId, callback) {
       end(sessionId).then(() => callback(), callback);
     },
-    async touch(sessionId, session, auth) {
+    end,
+    async touch(sessionId, auth) {
       const ttl = ttlOf(auth);
       if (ttl <= 0) return false;
-      // The record as @fastify/session stores it (its own properties: cookie and auth).
-      const record = writeRecord("session", { ...session, auth });
-      if (!(await kv.update(sessionKeys.record(sessionId), record, ttl))) return false;
+      // Only `auth`: @fastify/session restores the cookie from its options (maxAge), and the
+      // BFF enforces both lifetimes from auth itself.
+      const record = writeRecord("session", { auth });
+      const updated = await kv.update(sessionKeys.record(sessionId), record, ttl);
+      await sync.changed(sessionId);
+      if (!updated) return false;
       // The refresh token lives as long as the session does, not a whole absolute lifetime.
       await kv.extend(sessionKeys.tokenCache(sessionId), ttl);
       // So do the roles of the last refresh: were they to lapse first, the sign-in's would return.

@@ -21,7 +21,16 @@ export interface SessionCookie {
    * onSend: a live session whose cookie the browser lacks under either name gets it set there
    * (the signed id, Max-Age = the session's remaining absolute lifetime).
    */
-  mirror(request: FastifyRequest, reply: FastifyReply, id: string, expiresAt: number, now: number): void;
+  mirror(request: FastifyRequest, reply: FastifyReply, session: MirroredSession, now: number): void;
+  /** Sets the cookie again (signed with the newest secret after a rotation), Max-Age = what is left. */
+  reissue(reply: FastifyReply, signedId: string, expiresAt: number, now: number): void;
+}
+
+/** The session being mirrored: its signed id, its end, whether sign-in set its cookie just now. */
+interface MirroredSession {
+  signedId: string;
+  auth: { expiresAt: number };
+  created?: boolean;
 }
 
 export function createSessionCookie(cookies: CookiePolicy, base = "bff.sid"): SessionCookie {
@@ -46,13 +55,18 @@ export function createSessionCookie(cookies: CookiePolicy, base = "bff.sid"): Se
       cookies.clear(reply, name);
       if (legacy) cookies.clear(reply, legacy);
     },
-    mirror(request, reply, id, expiresAt, now) {
-      if (!legacy || cleared.has(request)) return;
+    reissue(reply, signedId, expiresAt, now) {
       const maxAge = Math.floor((expiresAt - now) / 1000);
+      if (maxAge > 0) cookies.set(reply, name, signedId, maxAge);
+    },
+    mirror(request, reply, { signedId: id, auth, created }, now) {
+      if (!legacy || cleared.has(request)) return;
+      const maxAge = Math.floor((auth.expiresAt - now) / 1000);
       if (maxAge <= 0) return;
       const browser = sent.get(request) ?? {};
-      // @fastify/session already sets `name` when it saved the session in this request.
-      if (browser.current !== id && !setsCookie(reply, name)) cookies.set(reply, name, id, maxAge);
+      // @fastify/session sets `name` itself for a session the sign-in just created.
+      if (browser.current !== id && !created && !setsCookie(reply, name))
+        cookies.set(reply, name, id, maxAge);
       if (browser.old !== id) cookies.set(reply, legacy, id, maxAge);
     },
   };

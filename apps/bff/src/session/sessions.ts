@@ -1,7 +1,7 @@
-import type { FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Audit, SessionEndReason } from "../audit.js";
 import { clientLabel } from "../user-sessions/client-label.js";
-import { createSession } from "./fastify-session-store.js";
+import { createSession, type SessionRecords } from "./fastify-session-store.js";
 import type { SessionCookie } from "./session-cookie.js";
 import type { SessionAuth, SessionIdentity } from "./session-data.js";
 import type { SessionEvents } from "./session-events.js";
@@ -12,6 +12,11 @@ export type { SessionEndReason } from "../audit.js";
 export interface Sessions {
   /** The session cookie's name (`__Host-Http-bff.sid` when PUBLIC_URL is https). */
   cookieName: string;
+  /**
+   * @fastify/session, for the scope of the routes that sign in (register it there): it creates
+   * sessions. Every other request reads its session through the lean reader.
+   */
+  lifecycle: (scope: FastifyInstance) => Promise<void>;
   /** The signed-in part of this request's session, if any (none once it ended anywhere). */
   current(request: FastifyRequest): SessionAuth | undefined;
   /**
@@ -49,20 +54,23 @@ export interface SessionsDeps {
   now: () => number;
   events: SessionEvents;
   audit: Audit;
+  store: SessionRecords;
+  lifecycle: Sessions["lifecycle"];
 }
 
 export function createSessions(deps: SessionsDeps): Sessions {
   const { cookie, events } = deps;
   const cookieName = cookie.name;
-  /** Requests whose session was found ended elsewhere while they ran. */
-  const endedElsewhere = new WeakSet<FastifyRequest>();
   return {
     cookieName,
+    lifecycle: deps.lifecycle,
     current(request) {
-      return endedElsewhere.has(request) ? undefined : request.session?.auth;
+      return request.loadedSession?.auth;
     },
     async start(request, _reply, identity) {
-      const previous = request.session?.auth;
+      if (!request.session?.regenerate)
+        throw new Error("sessions.start needs sessions.lifecycle in its scope");
+      const previous = request.loadedSession?.auth;
       const now = deps.now();
       const auth: SessionAuth = {
         ...identity,
@@ -74,6 +82,13 @@ export function createSessions(deps: SessionsDeps): Sessions {
       };
       // regenerate() destroys the previous record and its keys behind a tombstone.
       await createSession(request, identity.cacheKey, auth);
+      request.loadedSession = {
+        id: identity.cacheKey,
+        signedId: request.session.encryptedSessionId,
+        resign: false,
+        created: true,
+        auth,
+      };
       await deps.index.put(identity.cacheKey, auth, Math.min(deps.idleMs, deps.absoluteMs));
       // The old cookie is replaced by the new one below; left in place, @fastify/session would
       // also "clear" it first with nothing but Path=/, against the one cookie rule.
@@ -84,17 +99,19 @@ export function createSessions(deps: SessionsDeps): Sessions {
       }
     },
     async end(request, reply, reason, detail) {
-      const auth = request.session?.auth;
+      const loaded = request.loadedSession;
+      request.loadedSession = null;
       // Record, token cache and shared token go at once, behind a tombstone.
-      if (request.session) await request.session.destroy();
+      if (loaded) await deps.store.end(loaded.id);
       cookie.clear(request, reply);
+      const auth = loaded?.auth;
       if (!auth) return;
       events.emitEnded(auth.cacheKey);
       await deps.index.forget(auth.cacheKey, auth.user);
       deps.audit.sessionEnded(request, reason, auth.user.oid, detail);
     },
     markEndedElsewhere(request, reply) {
-      endedElsewhere.add(request);
+      request.loadedSession = null;
       cookie.clear(request, reply);
     },
   };

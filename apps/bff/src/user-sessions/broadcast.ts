@@ -11,6 +11,14 @@ export interface SessionBroadcast {
   publish(handle: string): Promise<void>;
   /** Calls `listener` for each ended session; returns the unsubscribe function. */
   subscribe(listener: (handle: string) => void): () => void;
+  /** "This session's record changed" (a touch): other instances drop their cached copy. */
+  publishChanged(handle: string): Promise<void>;
+  subscribeChanged(listener: (handle: string) => void): void;
+  /**
+   * Whether messages can currently be lost (the subscription is down): told now and on every
+   * change. Only then may an instance trust what it cached.
+   */
+  onDelivery(listener: (reliable: boolean) => void): void;
   close(): Promise<void>;
 }
 
@@ -25,6 +33,16 @@ export function createMemoryBroadcast(): SessionBroadcast {
     subscribe(listener) {
       emitter.on("ended", listener);
       return () => emitter.off("ended", listener);
+    },
+    async publishChanged(handle) {
+      emitter.emit("changed", handle);
+    },
+    subscribeChanged(listener) {
+      emitter.on("changed", listener);
+    },
+    onDelivery(listener) {
+      listener(true);
+      emitter.on("delivery", listener);
     },
     async close() {
       emitter.removeAllListeners();
@@ -41,19 +59,34 @@ export function createRedisBroadcast(options: RedisConnectionOptions): SessionBr
   const publisher = connectRedis(options);
   const subscriber = connectRedis(options);
   const channel = `${publisher.keyPrefix}session-ended`;
+  const changedChannel = `${publisher.keyPrefix}session-changed`;
   const local = createMemoryBroadcast();
   const sub = subscriber.client as Redis;
+  let reliable = false;
+  const delivery = new EventEmitter();
+  const setReliable = (now: boolean) => {
+    if (now === reliable) return;
+    reliable = now;
+    delivery.emit("delivery", now);
+  };
   const listen = () => {
-    sub.subscribe(channel).catch((error: unknown) => {
-      options.logger?.warn(
-        { err: String(error) },
-        "session event subscription failed; retrying on reconnect",
-      );
-    });
+    sub.subscribe(channel, changedChannel).then(
+      () => setReliable(true),
+      (error: unknown) => {
+        setReliable(false);
+        options.logger?.warn(
+          { err: String(error) },
+          "session event subscription failed; retrying on reconnect",
+        );
+      },
+    );
   };
   sub.on("ready", listen);
+  // Whatever was published while the connection was down is lost.
+  for (const event of ["close", "reconnecting", "end"]) sub.on(event, () => setReliable(false));
   sub.on("message", (from: string, message: string) => {
     if (from === channel) void local.publish(message);
+    else if (from === changedChannel) void local.publishChanged(message);
   });
   return {
     async publish(handle) {
@@ -61,6 +94,15 @@ export function createRedisBroadcast(options: RedisConnectionOptions): SessionBr
       await publisher.client.publish(channel, handle);
     },
     subscribe: (listener) => local.subscribe(listener),
+    async publishChanged(handle) {
+      await publisher.firstConnection;
+      await publisher.client.publish(changedChannel, handle);
+    },
+    subscribeChanged: (listener) => local.subscribeChanged(listener),
+    onDelivery(listener) {
+      listener(reliable);
+      delivery.on("delivery", listener);
+    },
     async close() {
       await local.close();
       for (const connection of [publisher, subscriber]) connection.client.disconnect();

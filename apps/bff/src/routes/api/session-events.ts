@@ -70,7 +70,7 @@ export const sessionEventsRoutes: FastifyPluginAsyncTypebox<SessionEventsOptions
     "/session/events",
     { config: { csrf: "same-origin", session: "required", touchesSession: false } },
     async (request, reply) => {
-      const id = request.session.sessionId;
+      const id = (request.loadedSession as { id: string }).id;
       const handle = digest(id);
       const count = open.get(handle) ?? 0;
       if (count >= MAX_STREAMS_PER_SESSION) {

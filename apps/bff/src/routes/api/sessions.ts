@@ -25,7 +25,7 @@ export const sessionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const signedIn = (request: FastifyRequest): { auth: SessionAuth; id: string } => {
     const auth = app.sessions.current(request);
     if (!auth) throw new AppError("unauthenticated", 401, "Sign in first.");
-    return { auth, id: request.session.sessionId };
+    return { auth, id: (request.loadedSession as { id: string }).id };
   };
   const signOutHere = async (request: FastifyRequest, reply: FastifyReply, auth: SessionAuth) => {
     await app.sessions.end(request, reply, "signout");
