@@ -127,10 +127,11 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
   // First, so each request's span is the parent of everything the request does.
   if (options.tracing) await app.register(options.tracing);
   await app.register(lifecyclePlugin);
-  app.addHook("onSend", async (request, reply) => {
+  app.addHook("onSend", (request, reply, payload, done) => {
     reply.header("x-request-id", request.id);
     // Shutting down: keep-alive clients reconnect, through the load balancer, to another instance.
     if (app.lifecycle.draining) reply.header("connection", "close");
+    done(null, payload);
   });
 
   const store = options.store ?? createStore(config, options.logger);
@@ -189,8 +190,9 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
     });
     // config.csrf and config.session of every route below, checked once the session is loaded.
     await scope.register(requirementsPlugin, { appOrigin: new URL(config.publicUrl).origin });
-    scope.addHook("onSend", async (_request, reply) => {
+    scope.addHook("onSend", (_request, reply, payload, done) => {
       reply.header("cache-control", "no-store");
+      done(null, payload);
     });
     await scope.register(authRoutes, {
       cookies,

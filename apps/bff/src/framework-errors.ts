@@ -51,11 +51,17 @@ export function answerRawRequests(server: Server, headers: Record<string, string
   );
 }
 
-/** An onRequest hook: HTTP/1.1 requires a Host header (RFC 9112 §3.2). */
-export async function requireHostHeader(request: FastifyRequest): Promise<void> {
+/** An onRequest hook (synchronous: it runs on every request): HTTP/1.1 requires a Host header (RFC 9112 §3.2). */
+export function requireHostHeader(
+  request: FastifyRequest,
+  _reply: FastifyReply,
+  done: (error?: Error) => void,
+): void {
   if (request.raw.httpVersion === "1.1" && !request.headers.host) {
-    throw new AppError("bad_request", 400, clientErrorMessage(400));
+    done(new AppError("bad_request", 400, clientErrorMessage(400)));
+    return;
   }
+  done();
 }
 
 function answerOnSocket(socket: Socket, headers: Record<string, string>, status: number, message: string) {

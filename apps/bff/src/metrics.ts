@@ -186,7 +186,7 @@ export const metricsPlugin = fp<MetricsPluginOptions>(
       registers: [metrics.registry],
     });
     app.decorate("metrics", metrics);
-    app.addHook("onResponse", async (request, reply) => {
+    app.addHook("onResponse", (request, reply, done) => {
       durations.observe(
         {
           method: request.method,
@@ -195,6 +195,7 @@ export const metricsPlugin = fp<MetricsPluginOptions>(
         },
         reply.elapsedTime / 1000,
       );
+      done();
     });
 
     if (token) {

@@ -64,8 +64,9 @@ export function securityHeaders(https: boolean): Record<string, string> {
  */
 export const securityPlugin = fp<SecurityOptions>(
   async (app: FastifyInstance, { headers }) => {
-    app.addHook("onRequest", async (_request, reply) => {
+    app.addHook("onRequest", (_request, reply, done) => {
       reply.headers(headers);
+      done();
     });
   },
   { name: "security" },

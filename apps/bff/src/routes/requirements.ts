@@ -38,24 +38,26 @@ export interface RequirementsPluginOptions {
  */
 export const requirementsPlugin = fp<RequirementsPluginOptions>(
   async (app: FastifyInstance, { appOrigin }) => {
-    app.addHook("onRequest", async (request) => {
-      const csrf = request.routeOptions.config.csrf;
+    // One synchronous hook for all three (every guarded request runs it); async only for `requires`.
+    app.addHook("onRequest", (request, reply, done) => {
+      const { csrf, session, requires } = request.routeOptions.config;
       if (
         csrf === "same-origin"
           ? !isSameOriginRequest(request, appOrigin)
           : csrf && !passesCsrfCheck(request, appOrigin)
       ) {
-        throw new CsrfRejectedError();
+        done(new CsrfRejectedError());
+        return;
       }
-    });
-    app.addHook("onRequest", async (request) => {
-      if (request.routeOptions.config.session === "required" && !app.sessions.current(request)) {
-        throw new SignInRequiredError();
+      if (session === "required" && !app.sessions.current(request)) {
+        done(new SignInRequiredError());
+        return;
       }
-    });
-    app.addHook("onRequest", async (request, reply) => {
-      const requires = request.routeOptions.config.requires;
-      if (requires) await enforceRequirements(app, request, reply, requires);
+      if (!requires) {
+        done();
+        return;
+      }
+      enforceRequirements(app, request, reply, requires).then(() => done(), done);
     });
   },
   { name: "route-requirements", dependencies: ["session"] },

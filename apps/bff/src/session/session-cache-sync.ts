@@ -31,6 +31,10 @@ export function syncRecordCache(
         cache.invalidateHandle(handle);
         await broadcast.publish(handle);
       },
+      async close() {
+        cache.close();
+        await broadcast.close();
+      },
     },
     sync: {
       ended: (id) => cache.invalidate(id),

@@ -1,6 +1,6 @@
 import fastifyCookie from "@fastify/cookie";
 import fastifySession from "@fastify/session";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import type { CookiePolicy } from "../cookies.js";
 import { cachedSigner } from "./cached-signer.js";
@@ -110,11 +110,18 @@ export const sessionPlugin = fp<SessionPluginOptions>(
     app.decorate("sessions", sessions);
     app.decorateRequest("loadedSession", null);
 
-    app.addHook("onRequest", async (request, reply) => {
+    // Synchronous when no session cookie came (most static and anonymous requests).
+    app.addHook("onRequest", (request, reply, done) => {
       // The previous release's cookie name stands in for the new one (session-cookie.ts).
       sidCookie.adoptLegacy(request);
       const sent = request.cookies[sidCookie.name];
-      if (sent === undefined) return;
+      if (sent === undefined) {
+        done();
+        return;
+      }
+      loadSession(request, reply, sent).then(() => done(), done);
+    });
+    async function loadSession(request: FastifyRequest, reply: FastifyReply, sent: string): Promise<void> {
       const loaded = await reader.load(sent);
       if (!loaded) return clearStaleCookie(request, reply, sidCookie);
       request.loadedSession = loaded;
@@ -137,7 +144,7 @@ export const sessionPlugin = fp<SessionPluginOptions>(
       // The index entry lives exactly as long as the record just written.
       const ttl = Math.max(1, Math.min(idleMs, auth.expiresAt - at));
       await app.userSessions.put(loaded.id, touched, ttl);
-    });
+    }
     // Only while the previous release's cookie name is in use (https): a live session's cookie
     // under both names, so either release's instance finds it.
     if (sidCookie.legacy) {

@@ -40,6 +40,10 @@ export interface SessionReaderOptions {
  * regenerates and saves through it, see sessions.ts); both read the same record and cookie format.
  */
 export function createSessionReader({ kv, signer, cache }: SessionReaderOptions) {
+  const parse = (raw: string) => {
+    const auth = readRecord<{ auth?: SessionAuth }>("session", raw)?.auth;
+    return isSessionAuth(auth) ? auth : undefined;
+  };
   /**
    * A cache hit is trusted only after one turn of the event loop: an invalidation another instance
    * published before this request arrived is then handled first, even when its pub/sub message and
@@ -64,9 +68,10 @@ export function createSessionReader({ kv, signer, cache }: SessionReaderOptions)
     /** The record straight from the store (and into the cache). */
     async fromStore(id: string): Promise<SessionAuth | undefined> {
       const ticket = cache.ticket(id);
-      const record = readRecord<{ auth?: SessionAuth }>("session", await kv.get(sessionKeys.record(id)));
-      const auth = record?.auth;
-      if (!isSessionAuth(auth)) return undefined;
+      const raw = await kv.get(sessionKeys.record(id));
+      if (raw === undefined) return undefined;
+      const auth = parse(raw);
+      if (!auth) return undefined;
       // Not cached when an invalidation arrived while the store answered: it may be older.
       cache.set(id, auth, ticket);
       return auth;

@@ -26,6 +26,8 @@ export interface SessionRecordCache {
   /** Flushes everything and, when disabled, caches nothing until enabled again. */
   setEnabled(enabled: boolean): void;
   readonly size: number;
+  /** Stops the sweep of stale entries. */
+  close(): void;
 }
 
 interface Entry {
@@ -48,7 +50,7 @@ export const SESSION_CACHE_TTL_MS = 1000;
 
 export function createSessionRecordCache(options: SessionRecordCacheOptions = {}): SessionRecordCache {
   const ttlMs = Math.min(options.ttlMs ?? SESSION_CACHE_TTL_MS, SESSION_CACHE_TTL_MS);
-  const maxEntries = options.maxEntries ?? 50_000;
+  const maxEntries = options.maxEntries ?? 10_000;
   const clock = options.clock ?? (() => performance.now());
   const entries = new Map<string, Entry>();
   const idByHandle = new Map<string, string>();
@@ -64,6 +66,13 @@ export function createSessionRecordCache(options: SessionRecordCacheOptions = {}
     entries.clear();
     idByHandle.clear();
   };
+  // Entries of sessions nobody asks for again (idle, expired) do not linger.
+  const sweep = () => {
+    const now = clock();
+    for (const [id, entry] of entries) if (entry.auth && now >= entry.until) remove(id);
+  };
+  const sweeper = ttlMs > 0 ? setInterval(sweep, 5 * ttlMs) : undefined;
+  sweeper?.unref();
 
   return {
     get(id) {
@@ -100,6 +109,10 @@ export function createSessionRecordCache(options: SessionRecordCacheOptions = {}
     },
     get size() {
       return entries.size;
+    },
+    close() {
+      clearInterval(sweeper);
+      flush();
     },
   };
 }

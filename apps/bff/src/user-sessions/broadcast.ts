@@ -84,6 +84,11 @@ export function createRedisBroadcast(options: RedisConnectionOptions): SessionBr
   sub.on("ready", listen);
   // Whatever was published while the connection was down is lost.
   for (const event of ["close", "reconnecting", "end"]) sub.on(event, () => setReliable(false));
+  // The socket's end of stream comes with the read that finds it; ioredis' "close" only in a later
+  // event-loop phase, after requests read in the same turn. Drop trust at the earliest sign.
+  sub.on("connect", () => {
+    (sub as { stream?: NodeJS.EventEmitter }).stream?.once("end", () => setReliable(false));
+  });
   sub.on("message", (from: string, message: string) => {
     if (from === channel) void local.publish(message);
     else if (from === changedChannel) void local.publishChanged(message);
