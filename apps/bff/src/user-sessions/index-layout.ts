@@ -3,7 +3,7 @@ import { digest } from "./digest.js";
 /**
  * Where the session index lives in the store, packed for memory (≤ 200 bytes a session, measured
  * by test/user-sessions/index-memory.test.ts). No key per user or per sid: members of a bounded
- * number of buckets (4096 per family, named by the first two characters of a tag), each a small
+ * number of buckets (1024 per family, named by the start of a tag), each a small
  * expiring set that Redis keeps as a listpack. Every bucket has its own hash tag, and every
  * command touches one bucket, so it all works across the slots of a Cluster.
  *
@@ -25,7 +25,13 @@ const SUB_TAG = 6;
 /** Sessions without a `sub` (signed in by a release that did not keep it). Not base64url. */
 const NO_SUB = ".".repeat(SUB_TAG);
 
-const bucketOf = (family: string, tag: string) => `${family}{${tag.slice(0, 2)}}`;
+const BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/** 1024 buckets a family: a tag's first character and the top 4 bits of its second. */
+function bucketOf(family: string, tag: string): string {
+  const second = BASE64URL[BASE64URL.indexOf(tag.charAt(1)) >> 2] ?? "A";
+  return `${family}{${tag.charAt(0)}${second}}`;
+}
 
 export function userTag(tid: string, oid: string): string {
   return digest(`${tid}.${oid}`).slice(0, USER_TAG);
@@ -44,8 +50,9 @@ export const sidBucket = (sid: string) => bucketOf(SID_BUCKETS, sid);
 
 /** Every user bucket, for the rare scans (back-channel logout by `sub` alone). */
 export function allUserBuckets(): string[] {
-  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  return [...alphabet].flatMap((a) => [...alphabet].map((b) => bucketOf(USER_BUCKETS, a + b)));
+  const firsts = [...BASE64URL];
+  const seconds = [...BASE64URL].filter((_, i) => i % 4 === 0);
+  return firsts.flatMap((a) => seconds.map((b) => bucketOf(USER_BUCKETS, a + b)));
 }
 
 export const sessionMember = (user: string, id: string, sub: string) => `${user}${id}${sub}`;
