@@ -45,9 +45,10 @@ async function heapPerSession(users: number, perUser: number): Promise<number> {
 async function redisBytes(users: number, perUser: number): Promise<{ usage: number; used: number }> {
   await redis.flushall();
   const usedMemory = async () => Number((await redis.info("memory")).match(/used_memory:(\d+)/)?.[1]);
+  // Made first: a connection attempt waiting behind this synchronous work could time out.
+  const sessions = fakeSessions(users, perUser);
   const store = createRedisStore({ url: server.url, keyPrefix: "mem:" });
   const index = new SessionIndex({ kv: store, events: silentBroadcast, tombstoneMs: 1 });
-  const sessions = fakeSessions(users, perUser);
   try {
     await store.ping();
     const before = await usedMemory();
