@@ -1,26 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { KeyValueStore } from "../../src/session/kv-store.js";
 import { createMemoryStore } from "../../src/session/memory-store.js";
 import { writeRecord } from "../../src/session/record-format.js";
 import { createRedisStore } from "../../src/session/redis-store.js";
 import type { SessionAuth } from "../../src/session/session-data.js";
 import { sessionKeys } from "../../src/session/session-keys.js";
+import { digest } from "../../src/user-sessions/digest.js";
 import { sessionMember, subTag, userBucket, userTag } from "../../src/user-sessions/index-layout.js";
 import { SessionIndex } from "../../src/user-sessions/session-index.js";
-import { type RedisServer, startRedisServer } from "../helpers/redis-server.js";
+import { redisForFile } from "../helpers/redis-server.js";
 import { fakeSessions, silentBroadcast } from "./index-sessions.js";
 
 const LONG = 60_000;
 const SHORT = 200;
 
-let server: RedisServer;
+const redisUrl = redisForFile();
 let prefixes = 0;
-beforeAll(async () => {
-  server = await startRedisServer();
-});
-afterAll(async () => {
-  await server?.stop();
-});
 
 /** Writes a session's record the way the session store does, then indexes it. */
 async function signedIn(kv: KeyValueStore, index: SessionIndex, id: string, auth: SessionAuth, ttl = LONG) {
@@ -30,7 +25,7 @@ async function signedIn(kv: KeyValueStore, index: SessionIndex, id: string, auth
 
 describe.each([
   ["memory", () => createMemoryStore()],
-  ["redis", () => createRedisStore({ url: server.url, keyPrefix: `index-${++prefixes}:` })],
+  ["redis", () => createRedisStore({ url: redisUrl(), keyPrefix: `index-${++prefixes}:` })],
 ])("SessionIndex (%s)", (_name, makeStore) => {
   const setup = () => {
     const kv = makeStore();
@@ -97,6 +92,27 @@ describe.each([
     expect(await index.endBySub("nobody")).toBe(0);
     const live = await Promise.all(sessions.map(({ id }) => kv.get(sessionKeys.record(id))));
     expect(live.map((raw) => raw !== undefined)).toEqual([false, false, true, true, true, true]);
+    await kv.close();
+  });
+});
+
+describe("an index in the first layout (usess:/usid:/usub: keys), left behind by an upgrade", () => {
+  it("is ignored without errors: sessions are listed and ended through the new index", async () => {
+    const kv = createRedisStore({ url: redisUrl(), keyPrefix: `legacy-${++prefixes}:` });
+    const index = new SessionIndex({ kv, events: silentBroadcast, tombstoneMs: LONG });
+    const [session] = fakeSessions(1, 1) as [{ id: string; auth: SessionAuth }];
+    const { tid, oid } = session.auth.user;
+    // What that layout wrote for this very user and sign-in (names as it built them).
+    const user = digest(`${tid}.${oid}`);
+    await kv.indexPut(`usess:{${user}}`, session.id, LONG);
+    await kv.set(`usess:{${user}}:v`, "not a hash any more", LONG);
+    await kv.set(`usid:{${digest(session.auth.sid as string)}}`, user, LONG);
+    await kv.set(`usub:{${digest(session.auth.sub as string)}}`, user, LONG);
+    await signedIn(kv, index, session.id, session.auth);
+
+    expect((await index.list(tid, oid)).map((s) => s.id)).toEqual([session.id]);
+    expect(await index.endBySid(session.auth.sid as string, session.auth.sub)).toBe(1);
+    expect(await index.endAll()).toBe(0);
     await kv.close();
   });
 });
