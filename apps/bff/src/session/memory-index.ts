@@ -35,9 +35,12 @@ export class MemoryIndexes {
     return [...this.indexes.keys()].filter((name) => name.startsWith(prefix));
   }
 
-  /** Drops expired members, and indexes left empty. */
+  /** Drops expired members, and indexes left empty; an index with none expired stays as it is. */
   purge(): void {
-    for (const name of [...this.indexes.keys()]) this.store(name, this.live(name));
+    for (const [name, packed] of [...this.indexes]) {
+      const entries = this.live(name);
+      if (entries.length !== packed.split("\n").length) this.store(name, entries);
+    }
   }
 
   clear(): void {
