@@ -68,16 +68,23 @@ async function redisBytes(users: number, perUser: number): Promise<{ usage: numb
 }
 
 describe("the session index's memory", () => {
-  it.each([
-    [10_000, 1],
-    [3_334, 3],
-  ])("memory store: at most 200 heap bytes a session (%i users × %i)", async (users, perUser) => {
-    const perSession = await heapPerSession(users, perUser);
-    console.log(
-      `session index, memory store heap: ${perSession.toFixed(0)} B/session (${users} users × ${perUser})`,
+  it("memory store: at most 200 heap bytes a session (10 000 users × 1, 3 334 users × 3)", async () => {
+    // Two child processes side by side: each needs its own clean heap anyway.
+    const configurations = [
+      [10_000, 1],
+      [3_334, 3],
+    ] as const;
+    const results = await Promise.all(
+      configurations.map(([users, perUser]) => heapPerSession(users, perUser)),
     );
-    expect(perSession).toBeGreaterThan(0);
-    expect(perSession).toBeLessThanOrEqual(BUDGET);
+    configurations.forEach(([users, perUser], i) => {
+      const perSession = results[i] as number;
+      console.log(
+        `session index, memory store heap: ${perSession.toFixed(0)} B/session (${users} users × ${perUser})`,
+      );
+      expect(perSession).toBeGreaterThan(0);
+      expect(perSession).toBeLessThanOrEqual(BUDGET);
+    });
   });
 
   it.each([
