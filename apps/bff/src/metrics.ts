@@ -149,11 +149,11 @@ export function instrumentStore(store: KeyValueStore, metrics: BffMetrics): KeyV
       metrics.timeStore("addCapped", () => store.addCapped(namespace, id, value, ttlMs, cap)),
     getCapped: (namespace, id) => metrics.timeStore("getCapped", () => store.getCapped(namespace, id)),
     takeCapped: (namespace, id) => metrics.timeStore("takeCapped", () => store.takeCapped(namespace, id)),
-    indexPut: (index, member, value, ttlMs) =>
-      metrics.timeStore("indexPut", () => store.indexPut(index, member, value, ttlMs)),
-    indexList: (index) => metrics.timeStore("indexList", () => store.indexList(index)),
-    indexRemove: (index, members) =>
-      metrics.timeStore("indexRemove", () => store.indexRemove(index, members)),
+    indexPut: (index, member, ttlMs, extendOnly) =>
+      metrics.timeStore("indexPut", () => store.indexPut(index, member, ttlMs, extendOnly)),
+    indexList: (index, prefix) => metrics.timeStore("indexList", () => store.indexList(index, prefix)),
+    indexRemove: (index, prefixes) =>
+      metrics.timeStore("indexRemove", () => store.indexRemove(index, prefixes)),
     keys: (prefix) => metrics.timeStore("keys", () => store.keys(prefix)),
     ping: () => metrics.timeStore("ping", () => store.ping()),
     count: (prefix) => metrics.timeStore("count", () => store.count(prefix)),

@@ -42,15 +42,16 @@ export interface KeyValueStore {
   /** `take` for a record of a capped namespace: returns it once and frees its place. */
   takeCapped(namespace: string, id: string): Promise<string | undefined>;
   /**
-   * Sets `member` of the expiring set `index` to `value` for `ttlMs` from now: each member has its
-   * own expiry, and the index itself is gone once its last member expired. `index` carries its own
-   * hash tag; the store may keep a second key under `index + ":v"` (same tag) for the values.
+   * Puts `member` into the expiring set `index` for `ttlMs` from now (the store's clock): each
+   * member has its own expiry, and the index is gone once its last member expired. With
+   * `extendOnly` a member already there only ever moves to a later expiry. Meant for many small
+   * sets (buckets) of short members: 1–64 printable ASCII characters, no spaces.
    */
-  indexPut(index: string, member: string, value: string, ttlMs: number): Promise<void>;
-  /** The live members of an index with their values (expired members are never returned). */
-  indexList(index: string): Promise<Array<{ member: string; value: string }>>;
-  /** Removes members of an index; removing what is not there is not an error. */
-  indexRemove(index: string, members: string[]): Promise<void>;
+  indexPut(index: string, member: string, ttlMs: number, extendOnly?: boolean): Promise<void>;
+  /** The live members of an index that start with `prefix` (all of them for ""). */
+  indexList(index: string, prefix: string): Promise<string[]>;
+  /** Removes every member that starts with one of `prefixes`; missing ones are no error. */
+  indexRemove(index: string, prefixes: string[]): Promise<void>;
   /** Every live key (an index counts as one) whose name starts with `prefix` (ops, rare). */
   keys(prefix: string): Promise<string[]>;
   /** Resolves when the store answers; rejects with StoreUnavailableError otherwise. */

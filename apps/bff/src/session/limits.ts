@@ -11,3 +11,11 @@ export function capOf(cap: number): number {
   if (!Number.isInteger(cap) || cap < 1) throw new RangeError(`cap must be a whole number ≥ 1 (got ${cap})`);
   return cap;
 }
+
+/** Index members: short printable ASCII without spaces, so Redis keeps a bucket compact. */
+export function indexMemberOf(member: string): string {
+  if (!/^[!-~]{1,64}$/.test(member)) {
+    throw new RangeError("index members are 1–64 printable ASCII characters without spaces");
+  }
+  return member;
+}

@@ -1,29 +1,32 @@
 /**
- * The expiring sets behind `indexPut`/`indexList` in the memory store: one map per index, one
- * string per member holding `expiresAt|value`, so an entry costs one map slot and one string.
+ * The expiring sets behind `indexPut`/`indexList`/`indexRemove` in the memory store. Each set is
+ * one packed string of `member expiry36\n` lines rather than a Map: a JS Map costs ~50 bytes a
+ * member before its key string, which would alone spend half of the session index's 200-byte
+ * budget. Sets are meant to be small buckets, so every operation rewrites one short string.
  */
 export class MemoryIndexes {
-  private readonly indexes = new Map<string, Map<string, string>>();
+  private readonly indexes = new Map<string, string>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  put(index: string, member: string, value: string, ttlMs: number): void {
-    const members = this.indexes.get(index) ?? new Map<string, string>();
-    this.indexes.set(index, members);
-    members.set(member, `${this.now() + ttlMs}|${value}`);
+  put(index: string, member: string, ttlMs: number, extendOnly: boolean): void {
+    const entries = this.live(index);
+    const expiry = this.now() + ttlMs;
+    const found = entries.findIndex(([name]) => name === member);
+    if (found === -1) entries.push([member, expiry]);
+    else if (!extendOnly || expiry > (entries[found] as Entry)[1]) entries[found] = [member, expiry];
+    this.store(index, entries);
   }
 
-  list(index: string): Array<{ member: string; value: string }> {
-    const members = this.live(index);
-    if (!members) return [];
-    return [...members].map(([member, entry]) => ({ member, value: entry.slice(entry.indexOf("|") + 1) }));
+  list(index: string, prefix: string): string[] {
+    return this.live(index)
+      .map(([member]) => member)
+      .filter((member) => member.startsWith(prefix));
   }
 
-  remove(index: string, members: string[]): void {
-    const map = this.indexes.get(index);
-    if (!map) return;
-    for (const member of members) map.delete(member);
-    if (map.size === 0) this.indexes.delete(index);
+  remove(index: string, prefixes: string[]): void {
+    const kept = this.live(index).filter(([member]) => !prefixes.some((p) => member.startsWith(p)));
+    this.store(index, kept);
   }
 
   /** Live index names with this prefix. */
@@ -32,24 +35,40 @@ export class MemoryIndexes {
     return [...this.indexes.keys()].filter((name) => name.startsWith(prefix));
   }
 
-  /** Drops expired members, and indexes left empty. */
+  /** Drops expired members, and indexes left empty; an index with none expired stays as it is. */
   purge(): void {
-    for (const name of [...this.indexes.keys()]) this.live(name);
+    for (const [name, packed] of [...this.indexes]) {
+      const entries = this.live(name);
+      if (entries.length !== packed.split("\n").length) this.store(name, entries);
+    }
   }
 
   clear(): void {
     this.indexes.clear();
   }
 
-  private live(index: string): Map<string, string> | undefined {
-    const members = this.indexes.get(index);
-    if (!members) return undefined;
+  private live(index: string): Entry[] {
+    const packed = this.indexes.get(index);
+    if (!packed) return [];
     const now = this.now();
-    for (const [member, entry] of members) {
-      if (Number(entry.slice(0, entry.indexOf("|"))) <= now) members.delete(member);
+    const entries: Entry[] = [];
+    for (const line of packed.split("\n")) {
+      const space = line.indexOf(" ");
+      if (space === -1) continue;
+      const expiry = Number.parseInt(line.slice(space + 1), 36);
+      if (expiry > now) entries.push([line.slice(0, space), expiry]);
     }
-    if (members.size > 0) return members;
-    this.indexes.delete(index);
-    return undefined;
+    return entries;
+  }
+
+  private store(index: string, entries: Entry[]): void {
+    if (entries.length === 0) {
+      this.indexes.delete(index);
+      return;
+    }
+    // join() builds one flat string, so no slice of an older version stays reachable.
+    this.indexes.set(index, entries.map(([member, expiry]) => `${member} ${expiry.toString(36)}`).join("\n"));
   }
 }
+
+type Entry = [member: string, expiresAt: number];

@@ -1,7 +1,7 @@
 import { LRUCache } from "lru-cache";
 import { CappedMap } from "./capped-map.js";
 import type { KeyValueStore } from "./kv-store.js";
-import { capOf, ttlToMs } from "./limits.js";
+import { capOf, indexMemberOf, ttlToMs } from "./limits.js";
 import { MemoryIndexes } from "./memory-index.js";
 
 export interface MemoryStoreOptions {
@@ -116,14 +116,14 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryKeyVa
     async takeCapped(name, id) {
       return capped.get(name)?.take(`${name}:${id}`);
     },
-    async indexPut(index, member, value, ttlMs) {
-      indexes.put(index, member, value, ttlToMs(ttlMs));
+    async indexPut(index, member, ttlMs, extendOnly = false) {
+      indexes.put(index, indexMemberOf(member), ttlToMs(ttlMs), extendOnly);
     },
-    async indexList(index) {
-      return indexes.list(index);
+    async indexList(index, prefix) {
+      return indexes.list(index, prefix);
     },
-    async indexRemove(index, members) {
-      indexes.remove(index, members);
+    async indexRemove(index, prefixes) {
+      if (prefixes.length > 0) indexes.remove(index, prefixes);
     },
     async keys(prefix) {
       cache.purgeStale();

@@ -44,51 +44,50 @@ if value then redis.call("DEL", KEYS[2]) end
 redis.call("ZREM", KEYS[1], ARGV[1])
 return value`;
 
-// An expiring set: KEYS[1] sorted set (member → expiry, Redis' clock), KEYS[2] hash (member →
-// value), one hash tag. Both keys expire with the member that lives longest.
-const INDEX_PURGE = `
+// An expiring set: a sorted set of member → expiry (Redis' clock). Small sets stay listpacks,
+// a few bytes over the member itself (docs/redis.md). The key expires with its longest-lived member.
+const NOW = `
 local time = redis.call("TIME")
-local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-local expired = redis.call("ZRANGEBYSCORE", KEYS[1], "-inf", now)
-if #expired > 0 then
-  redis.call("ZREMRANGEBYSCORE", KEYS[1], "-inf", now)
-  redis.call("HDEL", KEYS[2], unpack(expired))
-end`;
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)`;
 
-const INDEX_EXPIRE = `
-local last = redis.call("ZRANGE", KEYS[1], -1, -1, "WITHSCORES")
-if #last == 0 then redis.call("DEL", KEYS[2]) return end
-local ttl = tonumber(last[2]) - now
-redis.call("PEXPIRE", KEYS[1], ttl)
-redis.call("PEXPIRE", KEYS[2], ttl)`;
-
-// ARGV: member, value, ttl.
-const INDEX_PUT = `${INDEX_PURGE}
-redis.call("ZADD", KEYS[1], now + tonumber(ARGV[3]), ARGV[1])
-redis.call("HSET", KEYS[2], ARGV[1], ARGV[2])
-${INDEX_EXPIRE}
+// KEYS: index. ARGV: member, ttl, "GT" (extend only) or "". Expired members go on every write.
+const INDEX_PUT = `${NOW}
+local ttl = tonumber(ARGV[2])
+redis.call("ZREMRANGEBYSCORE", KEYS[1], "-inf", now)
+if ARGV[3] == "GT" then
+  redis.call("ZADD", KEYS[1], "GT", now + ttl, ARGV[1])
+else
+  redis.call("ZADD", KEYS[1], now + ttl, ARGV[1])
+end
+if redis.call("PTTL", KEYS[1]) < ttl then redis.call("PEXPIRE", KEYS[1], ttl) end
 return 1`;
 
-// Returns member, value, member, value… of the live members.
-const INDEX_LIST = `${INDEX_PURGE}
-local members = redis.call("ZRANGE", KEYS[1], 0, -1)
-if #members == 0 then return {} end
-local values = redis.call("HMGET", KEYS[2], unpack(members))
+// KEYS: index. ARGV: prefix. The live members that start with it.
+const INDEX_LIST = `${NOW}
+local members = redis.call("ZRANGE", KEYS[1], "(" .. now, "+inf", "BYSCORE")
+local n = #ARGV[1]
+if n == 0 then return members end
 local out = {}
-for i, member in ipairs(members) do
-  if values[i] then
-    out[#out + 1] = member
-    out[#out + 1] = values[i]
-  end
+for _, member in ipairs(members) do
+  if string.sub(member, 1, n) == ARGV[1] then out[#out + 1] = member end
 end
 return out`;
 
-// ARGV: members.
-const INDEX_REMOVE = `${INDEX_PURGE}
-redis.call("ZREM", KEYS[1], unpack(ARGV))
-redis.call("HDEL", KEYS[2], unpack(ARGV))
-${INDEX_EXPIRE}
-return 1`;
+// KEYS: index. ARGV: prefixes. Removes every member that starts with one of them.
+const INDEX_REMOVE = `
+local doomed = {}
+for _, member in ipairs(redis.call("ZRANGE", KEYS[1], 0, -1)) do
+  for _, prefix in ipairs(ARGV) do
+    if string.sub(member, 1, #prefix) == prefix then
+      doomed[#doomed + 1] = member
+      break
+    end
+  end
+end
+for i = 1, #doomed, 1000 do
+  redis.call("ZREM", KEYS[1], unpack(doomed, i, math.min(i + 999, #doomed)))
+end
+return #doomed`;
 
 /** For `defineCommand`; without `numberOfKeys` the caller passes the key count first. */
 export const scripts: Record<string, { lua: string; numberOfKeys?: number }> = {
@@ -97,9 +96,9 @@ export const scripts: Record<string, { lua: string; numberOfKeys?: number }> = {
   deleteWithTombstone: { lua: DELETE_WITH_TOMBSTONE },
   addCapped: { lua: ADD_CAPPED, numberOfKeys: 2 },
   takeCapped: { lua: TAKE_CAPPED, numberOfKeys: 2 },
-  indexPut: { lua: INDEX_PUT, numberOfKeys: 2 },
-  indexList: { lua: INDEX_LIST, numberOfKeys: 2 },
-  indexRemove: { lua: INDEX_REMOVE, numberOfKeys: 2 },
+  indexPut: { lua: INDEX_PUT, numberOfKeys: 1 },
+  indexList: { lua: INDEX_LIST, numberOfKeys: 1 },
+  indexRemove: { lua: INDEX_REMOVE, numberOfKeys: 1 },
 };
 
 /** The commands `scripts` adds to an ioredis client. */
@@ -116,9 +115,9 @@ export interface ScriptedCommands {
     cap: number,
   ): Promise<number>;
   takeCapped(index: string, record: string, id: string): Promise<string | null>;
-  indexPut(index: string, values: string, member: string, value: string, ttlMs: number): Promise<number>;
-  indexList(index: string, values: string): Promise<string[]>;
-  indexRemove(index: string, values: string, ...members: string[]): Promise<number>;
+  indexPut(index: string, member: string, ttlMs: number, mode: "GT" | ""): Promise<number>;
+  indexList(index: string, prefix: string): Promise<string[]>;
+  indexRemove(index: string, ...prefixes: string[]): Promise<number>;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { Cluster, type Redis } from "ioredis";
 import type { KeyValueStore } from "./kv-store.js";
-import { capOf, ttlToMs } from "./limits.js";
+import { capOf, indexMemberOf, ttlToMs } from "./limits.js";
 import { connectRedis, type RedisConnectionOptions } from "./redis-connection.js";
 import { unavailable } from "./redis-errors.js";
 import { confirmOnReplica } from "./redis-replication.js";
@@ -108,28 +108,20 @@ export function createRedisStore(options: RedisStoreOptions): KeyValueStore {
       const { index, record } = cappedKeys(namespace, id);
       return run("takeCapped", async () => (await client.takeCapped(index, record, id)) ?? undefined);
     },
-    async indexPut(index, member, value, ttlMs) {
+    async indexPut(index, member, ttlMs, extendOnly = false) {
       const ttl = ttlToMs(ttlMs);
-      await run("indexPut", () => client.indexPut(index, `${index}:v`, member, value, ttl));
+      const checked = indexMemberOf(member);
+      await run("indexPut", () => client.indexPut(index, checked, ttl, extendOnly ? "GT" : ""));
     },
-    indexList: (index) =>
-      run("indexList", async () => {
-        const flat = await client.indexList(index, `${index}:v`);
-        const out: Array<{ member: string; value: string }> = [];
-        for (let i = 0; i + 1 < flat.length; i += 2) {
-          out.push({ member: String(flat[i]), value: String(flat[i + 1]) });
-        }
-        return out;
-      }),
-    async indexRemove(index, members) {
-      if (members.length === 0) return;
-      await run("indexRemove", () => client.indexRemove(index, `${index}:v`, ...members));
+    indexList: (index, prefix) => run("indexList", () => client.indexList(index, prefix)),
+    async indexRemove(index, prefixes) {
+      if (prefixes.length === 0) return;
+      await run("indexRemove", () => client.indexRemove(index, ...prefixes));
     },
     keys: (prefix) =>
       run("keys", async () => {
         const found = await scanKeys(client, escapeGlob(keyPrefix + prefix));
-        // An index's value hash (`…:v`) is part of its index, not a key of its own.
-        return found.map((key) => key.slice(keyPrefix.length)).filter((key) => !key.endsWith("}:v"));
+        return found.map((key) => key.slice(keyPrefix.length));
       }),
     async ping() {
       await run("ping", () => client.ping());
@@ -152,8 +144,7 @@ export function createRedisStore(options: RedisStoreOptions): KeyValueStore {
 }
 
 async function countKeys(client: Redis | Cluster, pattern: string): Promise<number> {
-  // An index's value hash counts with its index, as in the memory store.
-  return (await scanKeys(client, pattern)).filter((key) => !key.endsWith("}:v")).length;
+  return (await scanKeys(client, pattern)).length;
 }
 
 /** Every key matching `pattern` on every master (SCAN is per node on a Cluster). */
