@@ -6,6 +6,9 @@ import type { SessionBroadcast } from "../../src/user-sessions/broadcast.js";
 export const silentBroadcast: SessionBroadcast = {
   publish: async () => {},
   subscribe: () => () => {},
+  publishChanged: async () => {},
+  subscribeChanged: () => {},
+  onDelivery: () => {},
   close: async () => {},
 };
 
