@@ -17,6 +17,18 @@ export interface SessionRecords extends SessionStore {
   touch(sessionId: string, session: Session, auth: SessionAuth): Promise<boolean>;
 }
 
+/**
+ * What a session record holds: the session's own fields (`auth`) without the `cookie` sub-object
+ * @fastify/session would serialize (~150 bytes a session). Nothing reads it back: lifetimes are
+ * enforced from `auth.expiresAt`/`lastSeenAt`, and a restored session takes its cookie options
+ * from the configuration. Still format 1: every reader, the release before versioning included,
+ * restores a record without `cookie` (@fastify/session starts it from the configured options).
+ */
+export function storedFields(session: object): Record<string, unknown> {
+  const { cookie: _cookie, ...fields } = session as Record<string, unknown>;
+  return fields;
+}
+
 /** Sessions being created by a sign-in: the only saves allowed to create a record. */
 const creating = new WeakSet<object>();
 /** The id the next session of a request gets (the sign-in's chosen id). */
@@ -74,7 +86,7 @@ export function createFastifySessionStore(
         return;
       }
       const key = sessionKeys.record(sessionId);
-      const value = writeRecord("session", session);
+      const value = writeRecord("session", storedFields(session));
       if (!creating.has(session)) {
         kv.update(key, value, ttl).then(() => callback(), callback);
         return;
@@ -96,8 +108,7 @@ export function createFastifySessionStore(
     async touch(sessionId, session, auth) {
       const ttl = ttlOf(auth);
       if (ttl <= 0) return false;
-      // The record as @fastify/session stores it (its own properties: cookie and auth).
-      const record = writeRecord("session", { ...session, auth });
+      const record = writeRecord("session", { ...storedFields(session), auth });
       if (!(await kv.update(sessionKeys.record(sessionId), record, ttl))) return false;
       // The refresh token lives as long as the session does, not a whole absolute lifetime.
       await kv.extend(sessionKeys.tokenCache(sessionId), ttl);
