@@ -6,6 +6,7 @@ import { AppError, InteractionNeededError, ReauthRequiredError, SessionEndedErro
 import type { KeyValueStore } from "../session/kv-store.js";
 import { readRecord, writeRecord } from "../session/record-format.js";
 import { endSessionKeys, sessionKeys } from "../session/session-keys.js";
+import { sharedTokenIdleMs } from "../session/shared-token-window.js";
 import { parseAadstsCode } from "./aadsts.js";
 import { GRAPH_SCOPES, type MsalClientFactory } from "./msal-client.js";
 import { sessionCachePlugin } from "./token-cache.js";
@@ -36,8 +37,13 @@ export interface TokenServiceOptions {
   kv: KeyValueStore;
   /** Resolves the MSAL client factory (waits for IdP metadata). */
   msal: () => Promise<MsalClientFactory>;
-  /** TTL of a session's token cache: the session's absolute lifetime. */
+  /** TTL of a session's token cache: the session's idle timeout. */
   cacheTtlMs: number;
+  /**
+   * How long an access token is kept (shared and in process) after its last use or session touch.
+   * Default: sharedTokenIdleMs(cacheTtlMs), five touch intervals.
+   */
+  tokenIdleMs?: number;
   log: FastifyBaseLogger;
   /** A token with less left than this is refreshed. Default 5 min (MSAL's own renewal offset). */
   renewBeforeMs?: number;
@@ -80,9 +86,17 @@ export class TokenService {
       onRefresh: () => {},
       onIdToken: async () => {},
       resourceIds: [],
+      tokenIdleMs: sharedTokenIdleMs(options.cacheTtlMs),
       ...options,
     };
-    this.#hot = new LRUCache({ max: this.#o.maxHotEntries });
+    // Each hit restarts an entry's idle time: a session in use keeps its token in process. Timed
+    // by Date.now, the clock of the tokens' own expiry.
+    this.#hot = new LRUCache({
+      max: this.#o.maxHotEntries,
+      updateAgeOnGet: true,
+      ttlResolution: 0,
+      perf: { now: () => Date.now() },
+    });
   }
 
   /**
@@ -128,10 +142,18 @@ export class TokenService {
     for (const id of this.#o.resourceIds) this.#hot.delete(`${cacheKey} ${id}`);
   }
 
-  /** The in-process copy lives no longer than the token, so ended sessions do not pin memory. */
+  /**
+   * The in-process copy lives no longer than the token, nor than `tokenIdleMs` unused, so neither
+   * ended nor idle sessions pin memory.
+   */
   #keepHot(cacheKey: string, token: CachedAccessToken): void {
-    const ttl = token.expiresOnMs - Date.now();
+    const ttl = this.#retention(token);
     if (ttl > 0) this.#hot.set(cacheKey, token, { ttl });
+  }
+
+  /** How long to keep `token` from now: until it expires, at most `tokenIdleMs`. */
+  #retention(token: CachedAccessToken): number {
+    return Math.min(token.expiresOnMs - Date.now(), this.#o.tokenIdleMs);
   }
 
   #fresh(token: CachedAccessToken): boolean {
@@ -252,9 +274,12 @@ export class TokenService {
     );
   }
 
-  /** Shares the token with every instance; false when the session has ended (tombstone). */
+  /**
+   * Shares the token with every instance, for `tokenIdleMs` at most (each session touch extends
+   * it); false when the session has ended (tombstone).
+   */
   async #share(cacheKey: string, resourceId: string | undefined, token: CachedAccessToken): Promise<boolean> {
-    const ttl = token.expiresOnMs - Date.now();
+    const ttl = this.#retention(token);
     if (ttl <= 0) return false;
     const key = sessionKeys.accessToken(cacheKey, resourceId);
     return this.#o.kv.setUnlessTombstoned(

@@ -5,6 +5,7 @@ import type { KeyValueStore } from "./kv-store.js";
 import { readRecord, writeRecord } from "./record-format.js";
 import type { SessionAuth } from "./session-data.js";
 import { endSessionKeys, SESSION_KEY_PREFIX, sessionKeys } from "./session-keys.js";
+import { sharedTokenIdleMs } from "./shared-token-window.js";
 
 export { SESSION_KEY_PREFIX };
 
@@ -72,6 +73,7 @@ export function createFastifySessionStore(
   options: { idleMs: number; tombstoneMs: number; resourceIds?: readonly string[]; now?: () => number },
 ): SessionRecords {
   const now = options.now ?? (() => Date.now());
+  const tokenWindowMs = sharedTokenIdleMs(options.idleMs);
   const ttlOf = (auth: SessionAuth) => Math.min(options.idleMs, auth.expiresAt - now());
   const end = (sessionId: string) =>
     endSessionKeys(kv, sessionId, options.tombstoneMs, options.resourceIds ?? []);
@@ -110,10 +112,18 @@ export function createFastifySessionStore(
       if (ttl <= 0) return false;
       const record = writeRecord("session", { ...storedFields(session), auth });
       if (!(await kv.update(sessionKeys.record(sessionId), record, ttl))) return false;
-      // The refresh token lives as long as the session does, not a whole absolute lifetime.
-      await kv.extend(sessionKeys.tokenCache(sessionId), ttl);
-      // So do the roles of the last refresh: were they to lapse first, the sign-in's would return.
-      await kv.extend(sessionKeys.authorization(sessionId), ttl);
+      // A session in use keeps its shared access tokens; an idle one lets them go (shared-token-window.ts).
+      const tokenTtl = Math.min(ttl, tokenWindowMs);
+      await Promise.all([
+        // The refresh token lives as long as the session does, not a whole absolute lifetime.
+        kv.extend(sessionKeys.tokenCache(sessionId), ttl),
+        // So do the roles of the last refresh: were they to lapse first, the sign-in's would return.
+        kv.extend(sessionKeys.authorization(sessionId), ttl),
+        kv.extend(sessionKeys.accessToken(sessionId), tokenTtl),
+        ...(options.resourceIds ?? []).map((id) =>
+          kv.extend(sessionKeys.accessToken(sessionId, id), tokenTtl),
+        ),
+      ]);
       return true;
     },
   };
