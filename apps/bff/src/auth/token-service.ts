@@ -89,14 +89,8 @@ export class TokenService {
       tokenIdleMs: sharedTokenIdleMs(options.cacheTtlMs),
       ...options,
     };
-    // Each hit restarts an entry's idle time: a session in use keeps its token in process. Timed
-    // by Date.now, the clock of the tokens' own expiry.
-    this.#hot = new LRUCache({
-      max: this.#o.maxHotEntries,
-      updateAgeOnGet: true,
-      ttlResolution: 0,
-      perf: { now: () => Date.now() },
-    });
+    // Each hit restarts an entry's idle time: a session in use keeps its token in process.
+    this.#hot = new LRUCache({ max: this.#o.maxHotEntries, updateAgeOnGet: true, ttlResolution: 0 });
   }
 
   /**

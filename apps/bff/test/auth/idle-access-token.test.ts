@@ -8,8 +8,10 @@ import { TOUCH_INTERVAL_MS, touchIntervalFor } from "../../src/session/session-p
 import { SHARED_TOKEN_TOUCHES, sharedTokenIdleMs } from "../../src/session/shared-token-window.js";
 import { ADELE, api, buildTestApp, type CookieJar, signIn } from "../helpers/test-app.js";
 
+const realNow = performance.now.bind(performance);
 afterEach(() => {
   vi.useRealTimers();
+  performance.now = realNow;
 });
 
 /** The default window: five touch intervals of the default 30-minute idle timeout. */
@@ -20,6 +22,17 @@ function sessionId(jar: CookieJar): string {
   return signed.slice(0, signed.lastIndexOf("."));
 }
 
+let clock = Date.now();
+let shift = 0;
+/** Moves both clocks: Date (session lifetimes, the store) and performance (the in-process token copies). */
+function advance(ms: number) {
+  clock += ms;
+  shift += ms;
+  const moved = shift;
+  vi.useFakeTimers({ toFake: ["Date"], now: clock });
+  performance.now = () => realNow() + moved;
+}
+
 /** The test app on a memory store whose TTLs run on Date.now, so fake dates expire keys. */
 async function signedIn() {
   const store = createMemoryStore({ now: () => Date.now() });
@@ -27,13 +40,9 @@ async function signedIn() {
   const jar = await signIn(built.app, built.emulator, ADELE);
   const id = sessionId(jar);
   const refreshes = () => built.emulator.requests({ grantType: "refresh_token" }).length;
+  clock = Date.now();
+  shift = 0;
   return { ...built, store, jar, id, refreshes };
-}
-
-let clock = Date.now();
-function advance(ms: number) {
-  clock += ms;
-  vi.useFakeTimers({ toFake: ["Date"], now: clock });
 }
 
 describe("the access token of an idle session", { timeout: 30_000 }, () => {
@@ -48,7 +57,6 @@ describe("the access token of an idle session", { timeout: 30_000 }, () => {
 
   it("goes after the window while the record and refresh token stay; the next call redeems the refresh token once", async () => {
     const { app, store, jar, id, refreshes } = await signedIn();
-    clock = Date.now();
     expect((await api(app, jar, "/api/me")).statusCode).toBe(200);
     expect(await store.get(sessionKeys.accessToken(id))).toBeDefined();
     expect(refreshes()).toBe(0);
@@ -68,7 +76,6 @@ describe("the access token of an idle session", { timeout: 30_000 }, () => {
 
   it("stays while the session is in use: every touch extends it", async () => {
     const { app, store, jar, id, refreshes } = await signedIn();
-    clock = Date.now();
     // A request just after each touch interval, for twice the window, none of them an API call.
     for (let elapsed = 0; elapsed < 2 * WINDOW_MS; elapsed += TOUCH_INTERVAL_MS + 1_000) {
       advance(TOUCH_INTERVAL_MS + 1_000);
