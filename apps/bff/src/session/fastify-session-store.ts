@@ -113,6 +113,7 @@ export function createFastifySessionStore(
       const record = writeRecord("session", { ...storedFields(session), auth });
       if (!(await kv.update(sessionKeys.record(sessionId), record, ttl))) return false;
       // A session in use keeps its shared access tokens; an idle one lets them go (shared-token-window.ts).
+      // One past its expiry may linger up to the window: the token service never serves it.
       const tokenTtl = Math.min(ttl, tokenWindowMs);
       await Promise.all([
         // The refresh token lives as long as the session does, not a whole absolute lifetime.
