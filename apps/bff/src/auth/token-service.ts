@@ -2,13 +2,14 @@ import { randomBytes } from "node:crypto";
 import { AuthError, InteractionRequiredAuthError, ServerError } from "@azure/msal-node";
 import type { FastifyBaseLogger } from "fastify";
 import { LRUCache } from "lru-cache";
-import { AppError, InteractionNeededError, ReauthRequiredError, SessionEndedError } from "../errors.js";
+import { AppError, ReauthRequiredError, SessionEndedError } from "../errors.js";
 import type { KeyValueStore } from "../session/kv-store.js";
 import { readRecord, writeRecord } from "../session/record-format.js";
 import { endSessionKeys, sessionKeys } from "../session/session-keys.js";
 import { sharedTokenIdleMs } from "../session/shared-token-window.js";
 import { parseAadstsCode } from "./aadsts.js";
 import { GRAPH_SCOPES, type MsalClientFactory } from "./msal-client.js";
+import { interactionNeeded, isDeadGrant } from "./refresh-errors.js";
 import { sessionCachePlugin } from "./token-cache.js";
 
 /** An access token with its expiry; lives only on the server. */
@@ -283,32 +284,6 @@ export class TokenService {
       sessionKeys.tombstone(cacheKey),
     );
   }
-}
-
-/**
- * Entra's consent_required (AADSTS65001, an unconsented scope) or a claims challenge, which MSAL
- * raises as InteractionRequiredAuthError: an interactive step fixes it, a new session is not needed.
- */
-function interactionNeeded(error: unknown, scopes: string[]): InteractionNeededError | undefined {
-  if (!(error instanceof InteractionRequiredAuthError)) return undefined;
-  if (error.claims)
-    return new InteractionNeededError("step_up_required", scopes, error.claims, { cause: error });
-  const aadsts = parseAadstsCode(error.errorMessage);
-  if (error.subError === "consent_required" || error.errorCode === "consent_required" || aadsts === 65001) {
-    return new InteractionNeededError("consent_required", scopes, undefined, { cause: error });
-  }
-  return undefined;
-}
-
-/** invalid_grant, interaction_required, consent_required…: only a new sign-in helps. */
-function isDeadGrant(error: unknown): boolean {
-  if (error instanceof InteractionRequiredAuthError) return true;
-  if (error instanceof ServerError) {
-    return ["invalid_grant", "interaction_required", "consent_required", "login_required"].includes(
-      error.errorCode,
-    );
-  }
-  return false;
 }
 
 function sleep(ms: number): Promise<void> {
