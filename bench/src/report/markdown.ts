@@ -107,10 +107,17 @@ export function renderMarkdown(results: BenchResults): string {
       memRows.push([`memory store, ${p.sessions} sessions`, kb(p.heapUsedBytes), kb(p.rssBytes)]);
     }
     memRows.push([
-      "memory store, per session",
+      "memory store, per idle session",
       `${Math.round(mem.heapBytesPerSession)} B`,
       `${Math.round(mem.rssBytesPerSession)} B`,
     ]);
+    if (mem.activeHeapBytesPerSession !== undefined) {
+      memRows.push([
+        "memory store, per active session (with its access token)",
+        `${Math.round(mem.activeHeapBytesPerSession)} B`,
+        "",
+      ]);
+    }
     if (mem.recordOnlyHeapBytesPerSession !== undefined) {
       memRows.push([
         "memory store, per session record alone (no tokens)",
@@ -127,6 +134,9 @@ export function renderMarkdown(results: BenchResults): string {
       `${redis.bytesPerSession} B`,
       "",
     ]);
+    if (redis.idleBytesPerSession !== undefined) {
+      memRows.push(["Redis store, per idle session (no at:)", `${redis.idleBytesPerSession} B`, ""]);
+    }
   } else if (results.memory.redisStore) {
     memRows.push(["Redis store", "skipped", (results.memory.redisStore as { skipped: string }).skipped]);
   }

@@ -31,9 +31,11 @@ export type Skipped = { skipped: string };
 export interface MemoryFigures {
   /** Sessions created → heapUsed / RSS after a forced GC, bytes. */
   points: Array<{ sessions: number; heapUsedBytes: number; rssBytes: number }>;
-  /** Slope between the smallest and largest point. */
+  /** Slope between the smallest and largest point, of idle sessions (no access token). */
   heapBytesPerSession: number;
   rssBytesPerSession: number;
+  /** Heap per active session: with its shared access token. */
+  activeHeapBytesPerSession?: number;
   /** Heap per session when only the session record is stored (no token cache). */
   recordOnlyHeapBytesPerSession?: number;
   keysPerSession: number;
@@ -45,6 +47,8 @@ export interface RedisMemoryFigures {
   /** `MEMORY USAGE` per key kind of one signed-in session, bytes. */
   keys: Array<{ kind: string; bytes: number }>;
   bytesPerSession: number;
+  /** Without the access tokens (`at:`), which an idle session no longer holds. */
+  idleBytesPerSession?: number;
 }
 
 export interface Goal {

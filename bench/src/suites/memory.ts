@@ -15,24 +15,30 @@ export async function measureMemoryStore(
   log: (line: string) => void,
 ): Promise<MemoryFigures> {
   if (entries.length === 0) throw new Error("no session entries to replay");
-  const full = await probe(entries, counts, log);
+  // Idle: no request for five touch intervals, so the session's access tokens (`at:`) have gone
+  // (apps/bff/src/session/shared-token-window.ts); active: as read right after the sign-ins.
+  const idleEntries = entries.filter((e) => !e.key.startsWith("at:"));
+  const idle = await probe(idleEntries, counts, log);
+  const active = idleEntries.length < entries.length ? await probe(entries, counts, log) : undefined;
   // The record alone (no token cache, no shared access token): what a session costs before tokens.
   const records = entries.filter((e) => e.key.startsWith("sess:"));
   const recordOnly = records.length > 0 ? await probe(records, counts, log) : undefined;
   const keyBytes = entries.map((e) => `${e.key.split(":")[0]}: ${e.value.length} chars`).join(", ");
   return {
-    ...full,
+    ...idle,
+    ...(active ? { activeHeapBytesPerSession: active.heapBytesPerSession } : {}),
     ...(recordOnly ? { recordOnlyHeapBytesPerSession: recordOnly.heapBytesPerSession } : {}),
-    keysPerSession: entries.length,
+    keysPerSession: idleEntries.length,
     note:
-      `One idle session = what the BFF stores for one signed-in user (${keyBytes}), written through the memory store's own set(). ` +
-      `The BFF's default memory store holds ${DEFAULT_MAX_ENTRIES.toLocaleString("en")} keys, i.e. about ${Math.floor(DEFAULT_MAX_ENTRIES / entries.length).toLocaleString("en")} signed-in sessions before LRU eviction; ` +
-      "the token service's in-process hot-token LRU (recently active sessions only) is not included.",
+      `One signed-in session = what the BFF stores for one user (${keyBytes}), written through the memory store's own set(); ` +
+      "an idle one (no request for five touch intervals, 5 min by default) has let its access token (at:) go. " +
+      `The BFF's default memory store holds ${DEFAULT_MAX_ENTRIES.toLocaleString("en")} keys, i.e. about ${Math.floor(DEFAULT_MAX_ENTRIES / entries.length).toLocaleString("en")} active signed-in sessions before LRU eviction; ` +
+      "the token service's in-process hot-token LRU (sessions active in the last five touch intervals only) is not included.",
   };
 }
 
 /** `createMemoryStore()`'s default bound (apps/bff/src/session/memory-store.ts). */
-const DEFAULT_MAX_ENTRIES = 100_000;
+const DEFAULT_MAX_ENTRIES = 400_000;
 
 async function probe(entries: StoredEntry[], counts: number[], log: (line: string) => void) {
   log(`memory store probe: ${counts.join(" / ")} sessions of ${entries.length} key(s) each`);

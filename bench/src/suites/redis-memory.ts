@@ -28,7 +28,9 @@ export async function measureRedisSession(url: string, sessions: number): Promis
     } while (cursor !== "0");
     if (totals.size === 0) throw new Error("Redis holds no keys after the sign-ins: is the BFF using it?");
     const keys = [...totals].map(([kind, bytes]) => ({ kind, bytes: Math.round(bytes / sessions) }));
-    return { keys, bytesPerSession: keys.reduce((sum, k) => sum + k.bytes, 0) };
+    const total = (list: typeof keys) => list.reduce((sum, k) => sum + k.bytes, 0);
+    const idle = keys.filter((k) => !/(^|:)at:/.test(k.kind));
+    return { keys, bytesPerSession: total(keys), idleBytesPerSession: total(idle) };
   } finally {
     redis.disconnect();
   }
@@ -42,7 +44,7 @@ export interface StoredEntry {
 }
 
 /**
- * Reads everything the BFF stored for one signed-in session — its record (`sess:<id>`) and every
+ * Reads everything the BFF stored for one signed-in session — the smallest record (`sess:<id>`) and every
  * key whose random id that record mentions (the MSAL token cache) — so the memory-store probe
  * can replay realistic records instead of invented ones.
  */
@@ -57,10 +59,16 @@ export async function readOneSession(url: string, keyPrefix: string): Promise<St
       cursor = next;
       keys.push(...batch);
     } while (cursor !== "0");
-    const sessionKey = keys.find((k) => k.startsWith(`${keyPrefix}sess:`));
+    // The signed-in users rotate; one of them is in 250 groups. Measure the smallest record: a user
+    // without groups, as the issue's target is stated.
+    let sessionKey: string | undefined;
+    let record = "";
+    for (const key of keys.filter((k) => k.startsWith(`${keyPrefix}sess:`))) {
+      const value = (await redis.get(key)) ?? "";
+      if (sessionKey === undefined || value.length < record.length) [sessionKey, record] = [key, value];
+    }
     if (!sessionKey)
       throw new Error(`no ${keyPrefix}sess:* key in Redis: has the session key naming changed?`);
-    const record = (await redis.get(sessionKey)) ?? "";
     const ids = record.match(/[A-Za-z0-9_-]{16,}/g) ?? [];
     const related = keys.filter((k) => k !== sessionKey && ids.some((id) => k.includes(id)));
     const entries: StoredEntry[] = [];

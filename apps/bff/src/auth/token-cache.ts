@@ -38,16 +38,51 @@ export function sessionCachePlugin(kv: KeyValueStore, cacheKey: string, ttlMs: n
 }
 
 /**
- * Drops the access and ID tokens from a serialized MSAL cache before it is stored: the BFF keeps
- * the access token under `at:` and the ID token's claims in the session record, and only asks MSAL
- * when a refresh is due, which needs just the account and the refresh token. Halves what an idle
- * session costs in memory or Redis.
+ * The account fields MSAL needs to find the account and redeem its refresh token: those
+ * msal-node's cache requires of an account entity (msal-common `isAccountEntity`), from which it
+ * rebuilds the home tenant profile (`getAccountInfo`). Name, client_info and tenant profiles are
+ * rewritten from the next ID token a refresh brings.
+ */
+const ACCOUNT_FIELDS = [
+  "home_account_id",
+  "environment",
+  "realm",
+  "local_account_id",
+  "username",
+  "authority_type",
+] as const;
+
+/**
+ * What of a serialized MSAL cache is stored: the account (only the fields above) and the refresh
+ * token, in MSAL's own serialization, so every reader — the previous release too — deserializes it
+ * as is. The BFF keeps the access token under `at:` and the ID token's claims in the session
+ * record, and only asks MSAL when a refresh is due. A third of what it was (the refresh token
+ * dominates what is left).
  */
 export function slimCache(serialized: string): string {
+  let cache: Record<string, unknown>;
   try {
-    const cache = JSON.parse(serialized) as Record<string, unknown>;
-    return JSON.stringify({ ...cache, AccessToken: {}, IdToken: {} });
+    cache = JSON.parse(serialized) as Record<string, unknown>;
   } catch {
     return serialized;
   }
+  if (typeof cache !== "object" || cache === null) return serialized;
+  const accounts: Record<string, Record<string, unknown>> = {};
+  for (const [key, account] of Object.entries(asRecord(cache.Account))) {
+    const entity = asRecord(account);
+    accounts[key] = Object.fromEntries(
+      ACCOUNT_FIELDS.filter((field) => field in entity).map((field) => [field, entity[field]]),
+    );
+  }
+  const appMetadata = asRecord(cache.AppMetadata);
+  return JSON.stringify({
+    Account: accounts,
+    RefreshToken: asRecord(cache.RefreshToken),
+    // A family (FOCI) client's metadata, when there is any.
+    ...(Object.keys(appMetadata).length > 0 ? { AppMetadata: appMetadata } : {}),
+  });
+}
+
+function asRecord(value: unknown): Record<string, unknown> {
+  return typeof value === "object" && value !== null ? (value as Record<string, unknown>) : {};
 }

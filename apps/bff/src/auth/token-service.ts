@@ -2,12 +2,14 @@ import { randomBytes } from "node:crypto";
 import { AuthError, InteractionRequiredAuthError, ServerError } from "@azure/msal-node";
 import type { FastifyBaseLogger } from "fastify";
 import { LRUCache } from "lru-cache";
-import { AppError, InteractionNeededError, ReauthRequiredError, SessionEndedError } from "../errors.js";
+import { AppError, ReauthRequiredError, SessionEndedError } from "../errors.js";
 import type { KeyValueStore } from "../session/kv-store.js";
 import { readRecord, writeRecord } from "../session/record-format.js";
 import { endSessionKeys, sessionKeys } from "../session/session-keys.js";
+import { sharedTokenIdleMs } from "../session/shared-token-window.js";
 import { parseAadstsCode } from "./aadsts.js";
 import { GRAPH_SCOPES, type MsalClientFactory } from "./msal-client.js";
+import { interactionNeeded, isDeadGrant } from "./refresh-errors.js";
 import { sessionCachePlugin } from "./token-cache.js";
 
 /** An access token with its expiry; lives only on the server. */
@@ -36,8 +38,13 @@ export interface TokenServiceOptions {
   kv: KeyValueStore;
   /** Resolves the MSAL client factory (waits for IdP metadata). */
   msal: () => Promise<MsalClientFactory>;
-  /** TTL of a session's token cache: the session's absolute lifetime. */
+  /** TTL of a session's token cache: the session's idle timeout. */
   cacheTtlMs: number;
+  /**
+   * How long an access token is kept (shared and in process) after its last use or session touch.
+   * Default: sharedTokenIdleMs(cacheTtlMs), five touch intervals.
+   */
+  tokenIdleMs?: number;
   log: FastifyBaseLogger;
   /** A token with less left than this is refreshed. Default 5 min (MSAL's own renewal offset). */
   renewBeforeMs?: number;
@@ -80,9 +87,11 @@ export class TokenService {
       onRefresh: () => {},
       onIdToken: async () => {},
       resourceIds: [],
+      tokenIdleMs: sharedTokenIdleMs(options.cacheTtlMs),
       ...options,
     };
-    this.#hot = new LRUCache({ max: this.#o.maxHotEntries });
+    // Each hit restarts an entry's idle time: a session in use keeps its token in process.
+    this.#hot = new LRUCache({ max: this.#o.maxHotEntries, updateAgeOnGet: true, ttlResolution: 0 });
   }
 
   /**
@@ -128,10 +137,18 @@ export class TokenService {
     for (const id of this.#o.resourceIds) this.#hot.delete(`${cacheKey} ${id}`);
   }
 
-  /** The in-process copy lives no longer than the token, so ended sessions do not pin memory. */
+  /**
+   * The in-process copy lives no longer than the token, nor than `tokenIdleMs` unused, so neither
+   * ended nor idle sessions pin memory.
+   */
   #keepHot(cacheKey: string, token: CachedAccessToken): void {
-    const ttl = token.expiresOnMs - Date.now();
+    const ttl = this.#retention(token);
     if (ttl > 0) this.#hot.set(cacheKey, token, { ttl });
+  }
+
+  /** How long to keep `token` from now: until it expires, at most `tokenIdleMs`. */
+  #retention(token: CachedAccessToken): number {
+    return Math.min(token.expiresOnMs - Date.now(), this.#o.tokenIdleMs);
   }
 
   #fresh(token: CachedAccessToken): boolean {
@@ -252,9 +269,12 @@ export class TokenService {
     );
   }
 
-  /** Shares the token with every instance; false when the session has ended (tombstone). */
+  /**
+   * Shares the token with every instance, for `tokenIdleMs` at most (each session touch extends
+   * it); false when the session has ended (tombstone).
+   */
   async #share(cacheKey: string, resourceId: string | undefined, token: CachedAccessToken): Promise<boolean> {
-    const ttl = token.expiresOnMs - Date.now();
+    const ttl = this.#retention(token);
     if (ttl <= 0) return false;
     const key = sessionKeys.accessToken(cacheKey, resourceId);
     return this.#o.kv.setUnlessTombstoned(
@@ -264,32 +284,6 @@ export class TokenService {
       sessionKeys.tombstone(cacheKey),
     );
   }
-}
-
-/**
- * Entra's consent_required (AADSTS65001, an unconsented scope) or a claims challenge, which MSAL
- * raises as InteractionRequiredAuthError: an interactive step fixes it, a new session is not needed.
- */
-function interactionNeeded(error: unknown, scopes: string[]): InteractionNeededError | undefined {
-  if (!(error instanceof InteractionRequiredAuthError)) return undefined;
-  if (error.claims)
-    return new InteractionNeededError("step_up_required", scopes, error.claims, { cause: error });
-  const aadsts = parseAadstsCode(error.errorMessage);
-  if (error.subError === "consent_required" || error.errorCode === "consent_required" || aadsts === 65001) {
-    return new InteractionNeededError("consent_required", scopes, undefined, { cause: error });
-  }
-  return undefined;
-}
-
-/** invalid_grant, interaction_required, consent_required…: only a new sign-in helps. */
-function isDeadGrant(error: unknown): boolean {
-  if (error instanceof InteractionRequiredAuthError) return true;
-  if (error instanceof ServerError) {
-    return ["invalid_grant", "interaction_required", "consent_required", "login_required"].includes(
-      error.errorCode,
-    );
-  }
-  return false;
 }
 
 function sleep(ms: number): Promise<void> {

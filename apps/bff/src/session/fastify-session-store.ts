@@ -6,6 +6,7 @@ import { readRecord, writeRecord } from "./record-format.js";
 import { noRecordSync, type SessionRecordSync } from "./session-cache-sync.js";
 import type { SessionAuth } from "./session-data.js";
 import { endSessionKeys, SESSION_KEY_PREFIX, sessionKeys } from "./session-keys.js";
+import { sharedTokenIdleMs } from "./shared-token-window.js";
 
 export { SESSION_KEY_PREFIX };
 
@@ -18,6 +19,18 @@ export interface SessionRecords extends SessionStore {
   touch(sessionId: string, auth: SessionAuth): Promise<boolean>;
   /** Ends the session's record, token cache and shared tokens behind a tombstone. */
   end(sessionId: string): Promise<void>;
+}
+
+/**
+ * What a session record holds: the session's own fields (`auth`) without the `cookie` sub-object
+ * @fastify/session would serialize (~150 bytes a session). Nothing reads it back: lifetimes are
+ * enforced from `auth.expiresAt`/`lastSeenAt`, and a restored session takes its cookie options
+ * from the configuration. Still format 1: every reader, the release before versioning included,
+ * restores a record without `cookie` (@fastify/session starts it from the configured options).
+ */
+export function storedFields(session: object): Record<string, unknown> {
+  const { cookie: _cookie, ...fields } = session as Record<string, unknown>;
+  return fields;
 }
 
 /** Sessions being created by a sign-in: the only saves allowed to create a record. */
@@ -71,6 +84,7 @@ export function createFastifySessionStore(
 ): SessionRecords {
   const now = options.now ?? (() => Date.now());
   const sync = options.sync ?? noRecordSync;
+  const tokenWindowMs = sharedTokenIdleMs(options.idleMs);
   const ttlOf = (auth: SessionAuth) => Math.min(options.idleMs, auth.expiresAt - now());
   const end = async (sessionId: string) => {
     await endSessionKeys(kv, sessionId, options.tombstoneMs, options.resourceIds ?? []);
@@ -88,7 +102,7 @@ export function createFastifySessionStore(
         return;
       }
       const key = sessionKeys.record(sessionId);
-      const value = writeRecord("session", session);
+      const value = writeRecord("session", storedFields(session));
       if (!creating.has(session)) {
         kv.update(key, value, ttl)
           .then(() => sync.changed(sessionId))
@@ -119,10 +133,19 @@ export function createFastifySessionStore(
       const updated = await kv.update(sessionKeys.record(sessionId), record, ttl);
       await sync.changed(sessionId);
       if (!updated) return false;
-      // The refresh token lives as long as the session does, not a whole absolute lifetime.
-      await kv.extend(sessionKeys.tokenCache(sessionId), ttl);
-      // So do the roles of the last refresh: were they to lapse first, the sign-in's would return.
-      await kv.extend(sessionKeys.authorization(sessionId), ttl);
+      // A session in use keeps its shared access tokens; an idle one lets them go (shared-token-window.ts).
+      // One past its expiry may linger up to the window: the token service never serves it.
+      const tokenTtl = Math.min(ttl, tokenWindowMs);
+      await Promise.all([
+        // The refresh token lives as long as the session does, not a whole absolute lifetime.
+        kv.extend(sessionKeys.tokenCache(sessionId), ttl),
+        // So do the roles of the last refresh: were they to lapse first, the sign-in's would return.
+        kv.extend(sessionKeys.authorization(sessionId), ttl),
+        kv.extend(sessionKeys.accessToken(sessionId), tokenTtl),
+        ...(options.resourceIds ?? []).map((id) =>
+          kv.extend(sessionKeys.accessToken(sessionId, id), tokenTtl),
+        ),
+      ]);
       return true;
     },
   };

@@ -1,14 +1,20 @@
-import { LRUCache } from "lru-cache";
 import { CappedMap } from "./capped-map.js";
+import { ExpiringLru } from "./expiring-lru.js";
 import type { KeyValueStore } from "./kv-store.js";
 import { capOf, indexMemberOf, ttlToMs } from "./limits.js";
 import { MemoryIndexes } from "./memory-index.js";
 
 export interface MemoryStoreOptions {
-  /** Upper bound on live keys; the least recently used go first. Default 100 000. */
+  /**
+   * Upper bound on keys; the least recently used go first. Default 400 000: 100 000 active
+   * sessions (record, token cache, access token) with room for roles, locks and tombstones.
+   * Nothing is allocated for it up front.
+   */
   maxEntries?: number;
   /** How often expired entries are swept out without being read. Default 30 000 ms. */
   sweepIntervalMs?: number;
+  /** The clock of the keys' TTLs (tests pass Date.now to move it with fake dates). Default performance.now. */
+  now?: () => number;
 }
 
 /** The memory store, plus its raw entry count (expired entries included until swept). */
@@ -21,10 +27,9 @@ export interface MemoryKeyValueStore extends KeyValueStore {
  * In-process store for a single instance: bounded (LRU) and every entry with a TTL, so idle
  * sessions cannot grow memory without limit. Capped namespaces (pre-login records) live in maps
  * of their own that refuse instead of evict, so anonymous traffic never pushes a session out.
- * @see https://github.com/isaacs/node-lru-cache
  */
 export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryKeyValueStore {
-  const maxEntries = options.maxEntries ?? 100_000;
+  const maxEntries = options.maxEntries ?? 400_000;
   if (!Number.isInteger(maxEntries) || maxEntries < 1) {
     throw new RangeError(`maxEntries must be a whole number ≥ 1 (got ${maxEntries})`);
   }
@@ -32,11 +37,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryKeyVa
   if (!Number.isFinite(sweepIntervalMs) || sweepIntervalMs <= 0) {
     throw new RangeError(`sweepIntervalMs must be a positive number (got ${sweepIntervalMs})`);
   }
-  const cache = new LRUCache<string, string>({
-    max: maxEntries,
-    ttlAutopurge: false,
-    allowStale: false,
-  });
+  const cache = new ExpiringLru(maxEntries, options.now);
   const capped = new Map<string, CappedMap>();
   const namespace = (name: string) => {
     const map = capped.get(name) ?? new CappedMap();
@@ -61,7 +62,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryKeyVa
       return cache.get(key);
     },
     async set(key, value, ttlMs) {
-      cache.set(key, value, { ttl: ttlToMs(ttlMs) });
+      cache.set(key, value, ttlToMs(ttlMs));
     },
     async delete(key) {
       cache.delete(key);
@@ -74,7 +75,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryKeyVa
     async setIfAbsent(key, value, ttlMs) {
       const ttl = ttlToMs(ttlMs);
       if (cache.has(key)) return false;
-      cache.set(key, value, { ttl });
+      cache.set(key, value, ttl);
       return true;
     },
     async deleteIfEquals(key, value) {
@@ -85,27 +86,23 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryKeyVa
     async update(key, value, ttlMs) {
       const ttl = ttlToMs(ttlMs);
       if (!cache.has(key)) return false;
-      cache.set(key, value, { ttl });
+      cache.set(key, value, ttl);
       return true;
     },
     async extend(key, ttlMs) {
-      const ttl = ttlToMs(ttlMs);
-      const value = cache.get(key);
-      if (value === undefined) return false;
-      cache.set(key, value, { ttl });
-      return true;
+      return cache.extend(key, ttlToMs(ttlMs));
     },
     async setUnlessTombstoned(key, value, ttlMs, tombstone) {
       const ttl = ttlToMs(ttlMs);
       if (cache.has(tombstone)) return false;
-      cache.set(key, value, { ttl });
+      cache.set(key, value, ttl);
       return true;
     },
     async deleteWithTombstone(keys, tombstone, tombstoneTtlMs) {
       const ttl = ttlToMs(tombstoneTtlMs);
       let existed = false;
       for (const key of keys) existed = cache.delete(key) || existed;
-      if (existed) cache.set(tombstone, "1", { ttl });
+      if (existed) cache.set(tombstone, "1", ttl);
     },
     async addCapped(name, id, value, ttlMs, cap) {
       return namespace(name).add(`${name}:${id}`, value, ttlToMs(ttlMs), capOf(cap));

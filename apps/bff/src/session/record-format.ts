@@ -11,7 +11,10 @@
  * - a release reads its own version and every older one listed in `upgrades` (N-1 at least);
  * - a record of a newer version than this release knows is unreadable here (treated as absent:
  *   fail closed), so a new format ships in two releases: first one that reads it, then one that
- *   writes it.
+ *   writes it;
+ * - a smaller record that every reader of the current version (and the previous release) already
+ *   reads keeps its version: session records without @fastify/session's `cookie`, token caches
+ *   with only the account fields MSAL needs (test/upgrade proves the previous release serves them).
  *
  * Tombstones (`ended:`) and the pre-login index (a sorted set) carry no payload: only their
  * existence and scores matter, so they have no envelope.

@@ -65,8 +65,19 @@ describe("the per-session MSAL token cache", { timeout: 30_000 }, () => {
     const stored = JSON.parse(caches[0]?.[1] ?? "{}");
     expect(Object.keys(stored.Account)).toHaveLength(1);
     expect(Object.keys(stored.RefreshToken)).toHaveLength(1);
-    expect(stored.AccessToken).toEqual({});
-    expect(stored.IdToken).toEqual({});
+    expect(Object.keys(stored).sort()).toEqual(["Account", "RefreshToken", "_v"]);
+    // The account: only what MSAL needs to find it and its refresh token (no name, client_info,
+    // tenant profiles: the next refresh's ID token brings them back).
+    const [account] = Object.values(stored.Account) as Array<Record<string, unknown>>;
+    expect(Object.keys(account ?? {}).sort()).toEqual([
+      "authority_type",
+      "environment",
+      "home_account_id",
+      "local_account_id",
+      "realm",
+      "username",
+    ]);
+    expect(JSON.stringify(stored)).not.toContain("Adele Vance");
 
     for (let i = 0; i < 2; i++) expect((await api(app, jar, "/api/me")).statusCode).toBe(200);
     expect(emulator.requests({ grantType: "refresh_token" }).map((r) => r.status)).toEqual([200, 200]);
@@ -90,5 +101,13 @@ describe("the per-session MSAL token cache", { timeout: 30_000 }, () => {
 
   it("leaves a cache it cannot parse as it is", () => {
     expect(slimCache("not json")).toBe("not json");
+    expect(slimCache("null")).toBe("null");
+  });
+
+  it("keeps a family client's app metadata", () => {
+    const metadata = { "appmetadata-login.microsoftonline.com-c": { client_id: "c", family_id: "1" } };
+    expect(JSON.parse(slimCache(JSON.stringify({ Account: {}, AppMetadata: metadata }))).AppMetadata).toEqual(
+      metadata,
+    );
   });
 });

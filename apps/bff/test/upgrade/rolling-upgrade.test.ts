@@ -160,6 +160,9 @@ describe("rolling upgrade from the previous release on the same Redis", { timeou
     for (const record of [stored.session, stored.tokenCache, stored.accessToken]) {
       expect(record).toHaveProperty("_v", 1);
     }
+    // This release's compact records: no cookie sub-object, an account without name or profiles.
+    expect(stored.session).not.toHaveProperty("cookie");
+    expect(JSON.stringify(stored.tokenCache)).not.toMatch(/tenantProfiles|client_info|IdToken/);
 
     // A request of the same user lands on an instance still on the previous release.
     await expectSignedIn(previous.base, c);
