@@ -1,6 +1,7 @@
-// `pnpm bench [--quick]`: measures the BFF against a bare proxy and bare Fastify in one run, plus
-// memory per session, cold start and SPA size; prints a table and writes bench/results/latest.*
-// (a --quick smoke run writes bench/results/quick.* instead, so it never replaces published figures).
+// `pnpm bench [--quick]`: measures the BFF against a bare proxy, bare Fastify and the floor, in front
+// of a static Graph stub and of the emulator, in one run, plus memory per session, cold start and
+// SPA size; prints a table and writes bench/results/latest.* (a --quick smoke run writes
+// bench/results/quick.*, an --only run bench/results/only.*, so neither replaces published figures).
 import { mkdirSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
@@ -21,7 +22,7 @@ const options = parseOptions(process.argv.slice(2));
 const log = (line: string) => console.error(`[bench] ${line}`);
 
 const results: BenchResults = {
-  mode: options.quick ? "quick" : "full",
+  mode: options.only ? "only" : options.quick ? "quick" : "full",
   machine: machineInfo(),
   settings: {
     connections: options.connections,
@@ -31,6 +32,7 @@ const results: BenchResults = {
     sessions: options.sessions,
     bffLogLevel: BFF_LOG_LEVEL,
     profiled: options.profile,
+    ...(options.only ? { only: options.only } : {}),
   },
   throughput: {},
   ratios: {},
@@ -68,27 +70,42 @@ if (options.build) {
   }
 }
 
-results.spa = await section("SPA size", () => measureSpaSize(paths.webDist));
-results.coldStart = await section("cold start", () => measureColdStart(options.coldStartRuns));
+// --only: just the chosen HTTP targets (e.g. to profile one route), none of the other sections.
+if (!options.only) {
+  results.spa = await section("SPA size", () => measureSpaSize(paths.webDist));
+  results.coldStart = await section("cold start", () => measureColdStart(options.coldStartRuns));
+}
 const http = await section("HTTP targets", () => measureHttpTargets(options, log));
-const sessionEntries = "skipped" in http ? [] : http.sessionEntries;
 if (!("skipped" in http)) {
   results.throughput = http.throughput;
-  results.memory.redisStore = http.redisSession;
-  if (http.profile) results.profile = http.profile;
+  results.errors.push(...http.errors);
+  if (http.redisSession) results.memory.redisStore = http.redisSession;
+  if (http.profiles) results.profiles = http.profiles;
 }
-results.memory.memoryStore = await section("memory per session", () =>
-  measureMemoryStore(sessionEntries, options.memorySessionCounts, log),
-);
+if (!options.only) {
+  const shapes = "skipped" in http ? undefined : http.sessionShapes;
+  results.memory.memoryStore = await section("memory per session", () =>
+    measureMemoryStore(
+      shapes,
+      {
+        counts: options.memorySessionCounts,
+        groupsCounts: options.memoryGroupsCounts,
+        capacityLimit: options.capacityLimit,
+      },
+      log,
+    ),
+  );
+}
 
 results.ratios = computeRatios(results);
-results.goals = evaluateGoals(results);
+results.goals = options.only ? [] : evaluateGoals(results);
 results.machine.loadAverageAtEnd = loadavg().map((l) => Math.round(l * 100) / 100);
 results.wallClockSeconds = (performance.now() - started) / 1000;
 
 const markdown = renderMarkdown(results);
 mkdirSync(paths.results, { recursive: true });
-const base = `${paths.results}${options.quick ? "quick" : "latest"}`;
+// Partial runs (--quick, --only) never replace the published figures.
+const base = `${paths.results}${options.only ? "only" : options.quick ? "quick" : "latest"}`;
 writeFileSync(`${base}.json`, `${JSON.stringify(results, null, 2)}\n`);
 writeFileSync(`${base}.md`, markdown);
 console.log(markdown);
