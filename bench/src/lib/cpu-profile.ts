@@ -48,6 +48,8 @@ function packageOf(where: string): string {
   const match = /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)/.exec(where);
   if (match?.[1]) return match[1];
   if (where.startsWith("node:")) return "node: (core)";
+  // The BFF's only WebAssembly is undici's llhttp (its HTTP/1.1 response parser).
+  if (where.startsWith("wasm://")) return "undici (llhttp wasm)";
   return where.replace(/:\d+$/, "") || "(native / V8)";
 }
 

@@ -73,8 +73,15 @@ function misc(results: BenchResults): string[] {
   const spa = measured(results.spa);
   const rows: string[][] = [];
   if (cold) {
+    const ports = cold.listeningPorts;
+    const listening =
+      ports === undefined
+        ? "in-process emulator and, by default, the sample Tasks API"
+        : ports >= 3
+          ? `${ports} ports listening when ready: BFF, in-process emulator, sample Tasks API`
+          : `only ${ports} port(s) listening when ready: the sample Tasks API did not start`;
     rows.push([
-      "cold start to first /healthz 200, emulator mode as `pnpm start` (in-process emulator + sample Tasks API) (median)",
+      `cold start to first /healthz 200, emulator mode as \`pnpm start\` (${listening}) (median)`,
       series(cold),
     ]);
     if (cold.externalIdp)
