@@ -71,8 +71,9 @@ export function renderMemory(results: BenchResults): string[] {
       const held = cap.reachedProbeLimit
         ? `more than ${cap.sessions?.toLocaleString("en")} sessions (the probe's limit)`
         : `${cap.sessions?.toLocaleString("en")} sessions like (b) (${cap.keys?.toLocaleString("en")} keys, ${cap.keysPerSession} per session) before it evicts the least recently used`;
+      const defaultKeys = cap.setting?.defaultKeys;
       const how = cap.setting
-        ? `raise \`${cap.setting.name}\` (${cap.setting.description}) to hold more`
+        ? `raise \`${cap.setting.name}\` (${cap.setting.description}${defaultKeys ? `; default ${defaultKeys.toLocaleString("en")} keys` : ""}) to hold more`
         : "apps/bff/src/config*.ts has no setting for it: the cap is `createMemoryStore()`'s default, fixed in code (app.ts)";
       out.push(`The BFF's default memory store holds ${held}; ${how}.`);
     } else if (mem.capacity) out.push(`Memory store capacity: ${skippedText(mem.capacity)}.`);

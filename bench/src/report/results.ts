@@ -125,8 +125,8 @@ export interface MemoryCapacity {
   keysPerSession?: number;
   /** The probe stopped at its limit without the store evicting. */
   reachedProbeLimit: boolean;
-  /** The BFF setting that raises the cap, if config.ts has one. */
-  setting?: { name: string; description: string };
+  /** The BFF setting that raises the cap, if config.ts has one, and its default in keys. */
+  setting?: { name: string; description: string; defaultKeys?: number };
 }
 
 export interface MemoryFigures {

@@ -91,13 +91,17 @@ export class HttpRig {
     return `http://127.0.0.1:${this.ports.get("token")}/callback`;
   }
 
-  /** The static Graph stub's origin. */
-  stub(): Promise<string> {
+  /** The static Graph stub: its origin, and the user id its `/me` answers. */
+  private stubInfo(): Promise<{ url: string; userId: string }> {
     return this.once("stub", async () => {
       const cmd = targetCommand("static-graph.ts");
       const child = this.keep(await spawnChild({ name: "static Graph stub", ...cmd, ready: "json-line" }));
-      return child.info.url as string;
+      return { url: child.info.url as string, userId: child.info.userId as string };
     });
+  }
+
+  async stub(): Promise<string> {
+    return (await this.stubInfo()).url;
   }
 
   /** Where Graph `/v1.0/me` is for `upstream`. */
@@ -140,8 +144,26 @@ export class HttpRig {
       );
       this.log(`signing ${this.settings.sessions} sessions in to the ${bffKindLabels[kind]}`);
       const cookies = await this.signInMany(bff, emulator, this.settings.sessions);
+      if (upstream === "stub") await this.checkReadsStub(bff.url, cookies[0] ?? "");
       return { kind, process: bff, url: bff.url, pid: bff.child.process.pid, cookies };
     });
+  }
+
+  /** A stub BFF answering another user than the stub's would measure the emulator under the stub's name. */
+  private async checkReadsStub(bffUrl: string, cookie: string): Promise<void> {
+    const { userId } = await this.stubInfo();
+    for (const [path, setting] of [
+      ["/api/me", "GRAPH_BASE_URL"],
+      ["/api/graph/me", "BFF_APIS"],
+    ] as const) {
+      const res = await request(`${bffUrl}${path}`, { headers: { cookie, "x-csrf": "1" } });
+      const me = (await res.body.json().catch(() => ({}))) as { id?: string };
+      if (me.id !== userId) {
+        throw new Error(
+          `the BFF's ${path} answered ${res.statusCode} for user ${me.id ?? "(none)"}, not the static stub's: ${setting} was not applied`,
+        );
+      }
+    }
   }
 
   /** BFF_APIS: Graph `/me` again, reached through a declared API route instead of /api/me. */

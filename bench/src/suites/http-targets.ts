@@ -78,6 +78,8 @@ export async function measureHttpTargets(
   log: (line: string) => void,
 ): Promise<HttpFigures> {
   const profile = profiledBffs(options);
+  if (options.profile && profile.size === 0)
+    log("--profile: none of the chosen targets is a BFF, nothing to profile");
   const rig = new HttpRig({ sessions: options.sessions, profile }, log);
   try {
     const throughput: HttpFigures["throughput"] = {};

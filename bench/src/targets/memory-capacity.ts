@@ -1,32 +1,24 @@
 // How many sessions the BFF's memory store holds with its default bound before it evicts (LRU),
-// and which setting (if any) raises that bound.
+// and which setting (if any) raises that bound (memory-setting.ts).
 // Usage: node --import tsx memory-capacity.ts '<json: {entries: Entry[], limit: number}>'
 // Replays fresh copies of one real session (replay.ts) into `createMemoryStore()` as app.ts
 // creates it, until the store holds fewer keys than it was given; prints
 // {"ready":true, sessions, keys, keysPerSession, reachedProbeLimit, setting?}.
-import { EnvSchema } from "../../../apps/bff/src/config.js";
 import type { KeyValueStore } from "../../../apps/bff/src/session/kv-store.js";
 import { createMemoryStore } from "../../../apps/bff/src/session/memory-store.js";
+import { memoryStoreSetting } from "./memory-setting.js";
 import { type Entry, replayCopy } from "./replay.js";
 
 const input = JSON.parse(process.argv[2] ?? "{}") as { entries: Entry[]; limit: number };
 
-// A setting named like MEMORY_STORE_MAX_KEYS, whatever the BFF calls it.
-const settingName = Object.keys(EnvSchema.properties).find(
-  (name) => /MEMORY/.test(name) && /KEYS|ENTRIES|MAX|SIZE|SESSIONS|CAP/.test(name),
-);
-const setting = settingName
-  ? {
-      name: settingName,
-      description:
-        (EnvSchema.properties[settingName as keyof typeof EnvSchema.properties] as { description?: string })
-          .description ?? "",
-    }
-  : undefined;
+const setting = memoryStoreSetting();
 
 // Typed loosely on purpose: `size` (the memory store's own O(1) key count) may go away; without
 // it, count("") scans every key, so the loop checks less often.
-const store: KeyValueStore & { size?: unknown } = createMemoryStore();
+// As app.ts creates it: the setting's default when there is one, else the store's own default.
+const store: KeyValueStore & { size?: unknown } = createMemoryStore(
+  setting?.defaultKeys ? { maxEntries: setting.defaultKeys } : {},
+);
 const hasSize = typeof store.size === "number";
 const held = async () => (hasSize ? (store.size as number) : store.count(""));
 

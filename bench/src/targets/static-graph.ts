@@ -4,25 +4,27 @@
 // node:http rather than Fastify: the stub shares two cores with the server under test and the
 // load generator, so it should cost as little CPU per request as Node can (no router, no
 // serializer, a precomputed body and header list); one fixed answer needs none of Fastify.
-// Usage: node --import tsx static-graph.ts → prints {"ready":true,"url":...}
+// Usage: node --import tsx static-graph.ts → prints {"ready":true,"url":...,"userId":...}
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { PROFILE_FIELDS } from "../../../packages/contracts/src/profile.js";
 
-// The shape Graph answers `/v1.0/me?$select=…` with (a Contoso demo user).
+// The shape Graph answers `/v1.0/me?$select=…` with: every field the BFF asks for, filled in. The
+// id is printed in the ready line, so the harness can check a BFF really reads Graph from here.
+const userId = "5b0f0c1e-3d1a-4f43-9a1e-6f1d2c3b4a50";
 const body = Buffer.from(
   JSON.stringify({
-    "@odata.context":
-      "https://graph.microsoft.com/v1.0/$metadata#users(id,displayName,givenName,surname,jobTitle,mail,userPrincipalName,mobilePhone,businessPhones,officeLocation,preferredLanguage)/$entity",
-    id: "4782e723-f4f4-4af3-a76e-25e3bab0d896",
-    displayName: "Alex Wilber",
-    givenName: "Alex",
-    surname: "Wilber",
-    jobTitle: "Marketing Assistant",
-    mail: "AlexW@M365x214355.onmicrosoft.com",
-    userPrincipalName: "AlexW@M365x214355.onmicrosoft.com",
+    "@odata.context": `https://graph.microsoft.com/v1.0/$metadata#users(${PROFILE_FIELDS.join(",")})/$entity`,
+    id: userId,
+    displayName: "Static Stub",
+    givenName: "Static",
+    surname: "Stub",
+    jobTitle: "Benchmark Upstream",
+    mail: "stub@bench.example",
+    userPrincipalName: "stub@bench.example",
     mobilePhone: null,
-    businessPhones: ["+1 858 555 0110"],
-    officeLocation: "131/1104",
+    businessPhones: ["+1 555 0100"],
+    officeLocation: "Loopback",
     preferredLanguage: "en-US",
   }),
 );
@@ -53,7 +55,7 @@ const server = createServer((req, res) => {
 server.keepAliveTimeout = 60_000;
 server.listen(0, "127.0.0.1", () => {
   const { port } = server.address() as AddressInfo;
-  console.log(JSON.stringify({ ready: true, url: `http://127.0.0.1:${port}` }));
+  console.log(JSON.stringify({ ready: true, url: `http://127.0.0.1:${port}`, userId }));
 });
 process.once("SIGTERM", () => {
   server.closeAllConnections();
