@@ -11,7 +11,7 @@ import { paths } from "./lib/paths.js";
 import { parseOptions } from "./options.js";
 import { computeRatios, evaluateGoals } from "./report/goals.js";
 import { renderMarkdown } from "./report/markdown.js";
-import type { BenchResults, Skipped } from "./report/results.js";
+import { type BenchResults, emptyResults, type Skipped } from "./report/results.js";
 import { measureColdStart } from "./suites/cold-start.js";
 import { BFF_LOG_LEVEL, measureHttpTargets } from "./suites/http-targets.js";
 import { measureMemoryStore } from "./suites/memory.js";
@@ -21,7 +21,7 @@ const started = performance.now();
 const options = parseOptions(process.argv.slice(2));
 const log = (line: string) => console.error(`[bench] ${line}`);
 
-const results: BenchResults = {
+const results: BenchResults = emptyResults({
   mode: options.only ? "only" : options.quick ? "quick" : "full",
   machine: machineInfo(),
   settings: {
@@ -34,14 +34,7 @@ const results: BenchResults = {
     profiled: options.profile,
     ...(options.only ? { only: options.only } : {}),
   },
-  throughput: {},
-  ratios: {},
-  memory: {},
-  goals: [],
-  errors: [],
-  sectionSeconds: {},
-  wallClockSeconds: 0,
-};
+});
 
 /** Runs one section; a failure is recorded and reported, and the other sections still run. */
 async function section<T extends object>(name: string, run: () => Promise<T> | T): Promise<T | Skipped> {

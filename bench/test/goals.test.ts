@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { LoadSummary } from "../src/lib/load.js";
 import { computeRatios, evaluateGoals } from "../src/report/goals.js";
-import type { BenchResults } from "../src/report/results.js";
+import { type BenchResults, emptyResults } from "../src/report/results.js";
 
 const load = (rps: number, p50: number, p99: number, cpu: number): LoadSummary => ({
   rps,
@@ -17,18 +17,9 @@ const load = (rps: number, p50: number, p99: number, cpu: number): LoadSummary =
 });
 
 function results(throughput: BenchResults["throughput"]): BenchResults {
-  const r = {
-    mode: "quick",
-    machine: { loadAverageAtStart: [0, 0, 0] },
-    settings: { sessions: 1 },
-    throughput,
-    ratios: {},
-    memory: {},
-    goals: [],
-    errors: [],
-    sectionSeconds: {},
-    wallClockSeconds: 0,
-  } as unknown as BenchResults;
+  const machine = { loadAverageAtStart: [0, 0, 0] } as unknown as BenchResults["machine"];
+  const settings = { sessions: 1 } as unknown as BenchResults["settings"];
+  const r = { ...emptyResults({ mode: "quick", machine, settings }), throughput };
   r.ratios = computeRatios(r);
   return r;
 }

@@ -57,7 +57,7 @@ function throughput(results: BenchResults): string[] {
     return r ? [[c.label, ratio(r.p50), ratio(r.p99), ratio(r.rps), ratio(r.cpu)]] : [];
   });
   const out = [
-    table(["target", "--only", "req/s", "p50", "p90", "p99", "server CPU µs/req", "errors"], rows),
+    table(["target", "name (--only)", "req/s", "p50", "p90", "p99", "server CPU µs/req", "errors"], rows),
     "",
   ];
   if (ratioRows.length > 0)

@@ -207,6 +207,20 @@ export interface BenchResults {
   wallClockSeconds: number;
 }
 
+/** A run's results before any figure is in. */
+export function emptyResults(run: Pick<BenchResults, "mode" | "machine" | "settings">): BenchResults {
+  return {
+    ...run,
+    throughput: {},
+    ratios: {},
+    memory: {},
+    goals: [],
+    errors: [],
+    sectionSeconds: {},
+    wallClockSeconds: 0,
+  };
+}
+
 /** Narrows a figure that may have been skipped. */
 export function measured<T extends object>(value: T | Skipped | undefined): T | undefined {
   return value !== undefined && !("skipped" in value) ? value : undefined;
