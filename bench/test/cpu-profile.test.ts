@@ -47,6 +47,8 @@ describe("summarizeProfiles", () => {
     const summary = summarizeProfiles(dir);
     expect(summary.samples).toBe(5);
     expect(summary.busyPercent).toBe(80);
+    // Five 1 ms samples, one idle: 4 ms busy.
+    expect(summary.busyMicros).toBe(4000);
     const byName = new Map(summary.functions.map((f) => [f.frame.split(" ")[0], f]));
     // Busy samples: inner, inner, outer (nested), outer.
     expect(byName.get("inner")).toMatchObject({ selfPercent: 50, totalPercent: 75 });
@@ -66,6 +68,7 @@ describe("summarizeProfiles", () => {
     const summary = summarizeProfiles(dir, [[2_000_000n, 3_000_000n]]);
     expect(summary.windowed).toBe(true);
     expect(summary.samples).toBe(2);
+    expect(summary.busyMicros).toBe(2000);
     expect(summary.functions[0]).toMatchObject({ selfPercent: 100 });
     expect(summary.functions[0]?.frame.startsWith("inner")).toBe(true);
   });

@@ -28,6 +28,8 @@ export interface HotFrame {
 export interface ProfileSummary {
   /** Share of the samples in the window the process was busy (not idle), percent. */
   busyPercent: number;
+  /** Busy (not idle) time the samples stand for, µs: the profiled thread's CPU time, roughly. */
+  busyMicros: number;
   /** Samples the figures are computed from. */
   samples: number;
   /** False when no sample fell in the measured windows and the whole profile was used. */
@@ -75,17 +77,20 @@ function locate(node: ProfileNode, bundles: BundleMap): Place {
   return { frame: `${name} ${where}`, pkg: packageOf(module ?? relative(paths.repoRoot, file)), core: false };
 }
 
-/** The node ids sampled inside `windows` (all of them when `windows` is empty). */
-function sampledNodes(profile: CpuProfile, windows: readonly Window[]): number[] {
-  if (windows.length === 0) return profile.samples;
+/** The node ids sampled inside `windows` (all when `windows` is empty), and the µs they cover. */
+function sampledNodes(profile: CpuProfile, windows: readonly Window[]): { ids: number[]; micros: number } {
   const spans = windows.map(([from, to]) => [Number(from / 1000n), Number(to / 1000n)] as const);
-  const kept: number[] = [];
+  const ids: number[] = [];
+  let micros = 0;
   let at = profile.startTime;
   profile.samples.forEach((id, i) => {
-    at += profile.timeDeltas[i] ?? 0;
-    if (spans.some(([from, to]) => at >= from && at <= to)) kept.push(id);
+    const delta = profile.timeDeltas[i] ?? 0;
+    at += delta;
+    if (spans.length > 0 && !spans.some(([from, to]) => at >= from && at <= to)) return;
+    ids.push(id);
+    micros += delta;
   });
-  return kept;
+  return { ids, micros };
 }
 
 class Tally {
@@ -132,13 +137,18 @@ export function summarizeProfiles(dir: string, windows: readonly Window[] = [], 
   const files = readdirSync(dir).filter((f) => f.endsWith(".cpuprofile"));
   const profiles = files.map((f) => JSON.parse(readFileSync(join(dir, f), "utf8")) as CpuProfile);
   // Clocks that do not line up (no sample inside any window) fall back to the whole profile.
-  if (windowed && profiles.every((p) => sampledNodes(p, windows).length === 0)) windowed = false;
+  if (windowed && profiles.every((p) => sampledNodes(p, windows).ids.length === 0)) windowed = false;
+  let busyMicros = 0;
   for (const profile of profiles) {
     const byId = new Map(profile.nodes.map((n) => [n.id, n]));
     const parent = new Map<number, number>();
     for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
     const hits = new Map<number, number>();
-    for (const id of sampledNodes(profile, windowed ? windows : [])) hits.set(id, (hits.get(id) ?? 0) + 1);
+    const sampled = sampledNodes(profile, windowed ? windows : []);
+    for (const id of sampled.ids) hits.set(id, (hits.get(id) ?? 0) + 1);
+    const idle = sampled.ids.filter((id) => byId.get(id)?.callFrame.functionName === "(idle)").length;
+    if (sampled.ids.length > 0)
+      busyMicros += (sampled.micros * (sampled.ids.length - idle)) / sampled.ids.length;
     const located = new Map<number, Place>();
     const where = (node: ProfileNode) => {
       const known = located.get(node.id);
@@ -172,6 +182,7 @@ export function summarizeProfiles(dir: string, windows: readonly Window[] = [], 
   if (all === 0 || busy === 0) throw new Error(`no CPU profile samples in ${dir}`);
   return {
     busyPercent: Math.round((busy / all) * 1000) / 10,
+    busyMicros: Math.round(busyMicros),
     samples: all,
     windowed,
     functions: functions.top(busy, count, "self"),

@@ -5,9 +5,10 @@ import { table } from "./table.js";
 /** Each profiled BFF's hottest functions and packages, by self and by total (inclusive) time. */
 export function renderProfiles(profiles: readonly ProfileReport[]): string[] {
   const out: string[] = [];
-  for (const { bff, targets, summary: p, cpuUsPerRequest } of profiles) {
-    // With one target, shares of busy time become µs of CPU per request (≈: busy samples ≈ CPU time).
-    const perRequest = cpuUsPerRequest === undefined ? undefined : (cpuUsPerRequest * p.busyPercent) / 100;
+  for (const { bff, targets, summary: p, requests } of profiles) {
+    // With one target, shares of busy time become µs per request: the busy time the samples stand
+    // for (the main thread's CPU, roughly) divided by the answers in those runs.
+    const perRequest = requests ? p.busyMicros / requests : undefined;
     const us = (percent: number) =>
       perRequest === undefined ? [] : [((percent / 100) * perRequest).toFixed(1)];
     const rows = (frames: HotFrame[]) =>
@@ -26,7 +27,7 @@ export function renderProfiles(profiles: readonly ProfileReport[]): string[] {
       what,
     ];
     out.push(
-      `CPU profile of the ${bff} during the measured runs of ${targets.join("; ") || "no target"}${p.windowed ? "" : " (whole process: no sample fell in the measured runs)"}: ${p.samples} samples, busy ${p.busyPercent} %; shares are of busy time${perRequest === undefined ? "" : `, µs/req of the ${perRequest.toFixed(0)} µs CPU per request the busy samples stand for`}. Self: in the function itself; total: the function anywhere on the stack (Node core and native frames left out of the by-total lists).`,
+      `CPU profile of the ${bff} during the measured runs of ${targets.join("; ") || "no target"}${p.windowed ? "" : " (whole process: no sample fell in the measured runs)"}: ${p.samples} samples, busy ${p.busyPercent} %; shares are of busy time${perRequest === undefined ? "" : `; µs/req: of the ${perRequest.toFixed(0)} µs of busy main-thread time per request the samples stand for (the server CPU column also counts GC and I/O threads)`}. Self: in the function itself; total: the function anywhere on the stack (Node core and native frames left out of the by-total lists).`,
     );
     out.push("");
     out.push(table(head("function (by self time)"), rows(p.functions)));

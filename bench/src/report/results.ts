@@ -174,8 +174,8 @@ export interface ProfileReport {
   /** The targets whose measured runs the samples are from. */
   targets: string[];
   summary: ProfileSummary;
-  /** With one profiled target: its server CPU per request, to turn shares into µs per request. */
-  cpuUsPerRequest?: number;
+  /** With one profiled target: its answers during the profiled runs, to turn shares into µs per request. */
+  requests?: number;
 }
 
 /** Everything `pnpm bench` writes to bench/results/latest.json. */

@@ -147,13 +147,13 @@ async function profileReports(
       dir,
       hit.flatMap((t) => windows[t.id] ?? []),
     );
-    const cpu =
-      hit.length === 1 ? summaries[(hit[0] as ThroughputTarget).id]?.serverCpuUsPerRequest : undefined;
+    const only = hit.length === 1 ? summaries[(hit[0] as ThroughputTarget).id] : undefined;
+    const requests = only ? only.ok + only.non2xx : undefined;
     reports.push({
       bff: bffKindLabels[kind],
       targets: hit.map((t) => t.label),
       summary,
-      ...(cpu === undefined ? {} : { cpuUsPerRequest: cpu }),
+      ...(requests ? { requests } : {}),
     });
   }
   return reports;
