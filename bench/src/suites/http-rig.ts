@@ -144,18 +144,19 @@ export class HttpRig {
       );
       this.log(`signing ${this.settings.sessions} sessions in to the ${bffKindLabels[kind]}`);
       const cookies = await this.signInMany(bff, emulator, this.settings.sessions);
-      if (upstream === "stub") await this.checkReadsStub(bff.url, cookies[0] ?? "");
+      if (upstream === "stub") await this.checkReadsStub(kind, bff.url, cookies[0] ?? "");
       return { kind, process: bff, url: bff.url, pid: bff.child.process.pid, cookies };
     });
   }
 
   /** A stub BFF answering another user than the stub's would measure the emulator under the stub's name. */
-  private async checkReadsStub(bffUrl: string, cookie: string): Promise<void> {
+  private async checkReadsStub(kind: BffKind, bffUrl: string, cookie: string): Promise<void> {
     const { userId } = await this.stubInfo();
-    for (const [path, setting] of [
-      ["/api/me", "GRAPH_BASE_URL"],
-      ["/api/graph/me", "BFF_APIS"],
-    ] as const) {
+    const checks: Array<[path: string, setting: string]> = [["/api/me", "GRAPH_BASE_URL"]];
+    // Not on the Redis BFF, whose declared API is not measured: its token would be one more key
+    // in the Redis bytes per session.
+    if (kind !== "redisStub") checks.push(["/api/graph/me", "BFF_APIS"]);
+    for (const [path, setting] of checks) {
       const res = await request(`${bffUrl}${path}`, { headers: { cookie, "x-csrf": "1" } });
       const me = (await res.body.json().catch(() => ({}))) as { id?: string };
       if (me.id !== userId) {
