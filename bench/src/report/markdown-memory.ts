@@ -64,7 +64,7 @@ export function renderMemory(results: BenchResults): string[] {
     if (mem.withIndex) out.push(`(b) holds ${mem.withIndex.contents}.`);
     if (mem.groups) out.push(`(c) holds ${mem.groups.contents}.`);
     out.push(
-      "Each copy gets fresh random ids, tokens and user digests (a distinct session of a distinct user), written through the memory store's own `set`/`indexPut`; in-process caches outside the store (token LRU, signature memo) are not included.",
+      "Each copy gets fresh random ids, tokens and user digests (a distinct session of a distinct user), written through the memory store's own `set`/`indexPut`; in-process caches outside the store (hot-token LRU, signature memo, parsed-session cache: recently active sessions only) are not included.",
     );
     const cap = measured(mem.capacity);
     if (cap) {
