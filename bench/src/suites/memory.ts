@@ -95,7 +95,7 @@ export async function measureMemoryStore(
     figures.groups = await probe("200 groups", shapes.groups.entries, settings.groupsCounts, log);
   figures.capacity = await capacity(all, settings.capacityLimit, log).catch(
     (error: unknown): Skipped => ({
-      skipped: error instanceof Error ? (error.message.split("\n")[0] ?? "") : String(error),
+      skipped: `failed: ${error instanceof Error ? (error.message.split("\n")[0] ?? "") : String(error)}`,
     }),
   );
   return figures;
