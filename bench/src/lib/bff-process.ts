@@ -2,14 +2,21 @@ import { randomBytes } from "node:crypto";
 import { request } from "undici";
 import { type Child, spawnChild } from "./child.js";
 import { CookieJar } from "./cookies.js";
-import type { EmulatorProcess } from "./emulator-process.js";
+import type { EmulatorInfo, EmulatorProcess } from "./emulator-process.js";
 import { answers200 } from "./http.js";
 import { paths } from "./paths.js";
 
 export interface BffOptions {
   name: string;
   port: number;
-  emulatorUrl: string;
+  /** The shared emulator: sign-in always goes there. */
+  emulator: EmulatorInfo;
+  /**
+   * A Graph other than the emulator's (the static stub). The BFF then runs with the emulator's
+   * tenant, client and secret as ENTRA_* settings beside ENTRA_EMULATOR_URL, because
+   * GRAPH_BASE_URL only applies with ENTRA_* set: emulator mode takes Graph from the emulator.
+   */
+  graphBaseUrl?: string;
   redisUrl?: string;
   redisKeyPrefix?: string;
   logLevel: string;
@@ -28,6 +35,16 @@ export interface BffProcess {
 /** The public URL of a BFF on `port`; the emulator must register `${it}/getAToken`. */
 export const bffPublicUrl = (port: number) => `http://127.0.0.1:${port}`;
 
+/** The emulator's tenant as a "real" one, with Graph at `graphBaseUrl`. */
+function entraSettings(emulator: EmulatorInfo, graphBaseUrl: string): NodeJS.ProcessEnv {
+  return {
+    ENTRA_TENANT_ID: emulator.tenantId,
+    ENTRA_CLIENT_ID: emulator.client.clientId,
+    ENTRA_CLIENT_SECRET: emulator.client.clientSecret,
+    GRAPH_BASE_URL: graphBaseUrl,
+  };
+}
+
 /**
  * Runs the built BFF (`apps/bff/dist/server.js`, exactly what `pnpm start` runs) against an
  * external emulator, so every instance and the bare proxy talk to the same Graph.
@@ -43,7 +60,8 @@ export async function startBff(options: BffOptions): Promise<BffProcess> {
       PORT: String(options.port),
       HOST: "127.0.0.1",
       PUBLIC_URL: url,
-      ENTRA_EMULATOR_URL: options.emulatorUrl,
+      ENTRA_EMULATOR_URL: options.emulator.url,
+      ...(options.graphBaseUrl ? entraSettings(options.emulator, options.graphBaseUrl) : {}),
       SESSION_SECRET: randomBytes(36).toString("base64url"),
       LOG_LEVEL: options.logLevel,
       // The bench signs in dozens of sessions from one IP in a few seconds.

@@ -3,13 +3,23 @@ import { request } from "undici";
 import { type Child, spawnChild } from "./child.js";
 import { targetCommand } from "./paths.js";
 
+/** A user of the emulated tenant and how many groups its `groups` claim lists. */
+export interface EmulatorUser {
+  upn: string;
+  groups: number;
+}
+
 export interface EmulatorInfo {
   url: string;
+  tenantId: string;
   authority: string;
   discoveryUrl: string;
   graphBaseUrl: string;
   client: { clientId: string; clientSecret: string };
-  users: string[];
+  /** The built-in tenant's users. */
+  users: EmulatorUser[];
+  /** Users only the memory measurement signs in (targets/emulator.ts): no groups, and 200 groups. */
+  benchUsers: { idle: string; groups: string };
 }
 
 /** The emulator running in its own process, plus the two things the harness asks of it. */

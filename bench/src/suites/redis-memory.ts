@@ -1,84 +1,97 @@
 import { Redis } from "ioredis";
+import { request } from "undici";
+import { signInSession } from "../lib/bff-process.js";
+import type { EmulatorProcess } from "../lib/emulator-process.js";
 import type { RedisMemoryFigures } from "../report/results.js";
+import { type HttpRig, REDIS_KEY_PREFIX, type SignedInBff } from "./http-rig.js";
+import {
+  readSessionEntries,
+  redisKeysOf,
+  type StoredEntry,
+  scanAll,
+  sessionIdOf,
+  usageByKind,
+} from "./redis-keys.js";
 
-/** Replaces the random part of a key (ids, hashes) so keys group by kind: `entra-bff:sess:*`. */
-function keyKind(key: string): string {
-  return key.replace(/[A-Za-z0-9_-]{16,}/g, "*").replace(/\.[A-Za-z0-9_-]+$/, "");
+export type { StoredEntry } from "./redis-keys.js";
+
+/** One real session as the BFF stored it, and whose it is. */
+export interface SessionShape {
+  user: string;
+  entries: StoredEntry[];
+}
+
+/** The sessions the memory-store probe replays: a user without groups, and one in 200 groups. */
+export interface SessionShapes {
+  idle: SessionShape;
+  groups?: SessionShape;
 }
 
 /**
- * Redis bytes per signed-in session: `MEMORY USAGE … SAMPLES 0` of every key the BFF left
- * after `sessions` sign-ins (session records, token caches — pre-login records are single-use
- * and gone), summed per key kind and divided by the session count.
+ * Signs `user` in on the Redis BFF and loads the SPA's first call (`/api/me`), so the session
+ * holds what an idle signed-in user's does; resolves its session id.
  */
-export async function measureRedisSession(url: string, sessions: number): Promise<RedisMemoryFigures> {
-  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
-  redis.on("error", () => {}); // a failing command rejects and is reported there
-  try {
-    const totals = new Map<string, number>();
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "COUNT", 1000);
-      cursor = next;
-      for (const key of keys) {
-        const bytes = (await redis.call("MEMORY", "USAGE", key, "SAMPLES", "0")) as number | null;
-        const kind = keyKind(key);
-        totals.set(kind, (totals.get(kind) ?? 0) + (bytes ?? 0));
-      }
-    } while (cursor !== "0");
-    if (totals.size === 0) throw new Error("Redis holds no keys after the sign-ins: is the BFF using it?");
-    const keys = [...totals].map(([kind, bytes]) => ({ kind, bytes: Math.round(bytes / sessions) }));
-    const total = (list: typeof keys) => list.reduce((sum, k) => sum + k.bytes, 0);
-    const idle = keys.filter((k) => !/(^|:)at:/.test(k.kind));
-    return { keys, bytesPerSession: total(keys), idleBytesPerSession: total(idle) };
-  } finally {
-    redis.disconnect();
-  }
-}
-
-/** One stored key of a real signed-in session, as the BFF wrote it (without the Redis prefix). */
-export interface StoredEntry {
-  key: string;
-  value: string;
-  ttlMs: number;
+async function signInIdle(
+  bff: SignedInBff,
+  emulator: EmulatorProcess,
+  redis: Redis,
+  user: string,
+): Promise<string> {
+  const cookie = await signInSession(bff.url, emulator, user);
+  const me = await request(`${bff.url}/api/me`, { headers: { cookie, "x-csrf": "1" } });
+  await me.body.dump();
+  if (me.statusCode !== 200) throw new Error(`GET /api/me as ${user} answered ${me.statusCode}`);
+  return sessionIdOf(redis, REDIS_KEY_PREFIX, cookie);
 }
 
 /**
- * Reads everything the BFF stored for one signed-in session — the smallest record (`sess:<id>`) and every
- * key whose random id that record mentions (the MSAL token cache) — so the memory-store probe
- * can replay realistic records instead of invented ones.
+ * Redis bytes per signed-in session — `MEMORY USAGE` of every key the Redis BFF left under its
+ * prefix (records, token caches, access tokens, per-user indexes, IdP lookups, tombstones),
+ * grouped by prefix and divided by the sessions signed in — and the entries of two real sessions
+ * for the memory-store probe: a user without groups, and the emulator's 200-groups user (whose
+ * keys are measured on their own, so they do not skew the per-session average).
  */
-export async function readOneSession(url: string, keyPrefix: string): Promise<StoredEntry[]> {
-  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
+export async function measureRedisMemory(
+  rig: HttpRig,
+  bff: SignedInBff,
+  redisUrl: string,
+  loadSessions: number,
+  log: (line: string) => void,
+): Promise<{ figures: RedisMemoryFigures; shapes: SessionShapes }> {
+  const emulator = await rig.emulator();
+  const { idle: noGroups, groups: inGroups } = emulator.info.benchUsers;
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
   redis.on("error", () => {}); // a failing command rejects and is reported there
   try {
-    const keys: string[] = [];
-    let cursor = "0";
-    do {
-      const [next, batch] = await redis.scan(cursor, "MATCH", `${keyPrefix}*`, "COUNT", 1000);
-      cursor = next;
-      keys.push(...batch);
-    } while (cursor !== "0");
-    // The signed-in users rotate; one of them is in 250 groups. Measure the smallest record: a user
-    // without groups, as the issue's target is stated.
-    let sessionKey: string | undefined;
-    let record = "";
-    for (const key of keys.filter((k) => k.startsWith(`${keyPrefix}sess:`))) {
-      const value = (await redis.get(key)) ?? "";
-      if (sessionKey === undefined || value.length < record.length) [sessionKey, record] = [key, value];
-    }
-    if (!sessionKey)
-      throw new Error(`no ${keyPrefix}sess:* key in Redis: has the session key naming changed?`);
-    const ids = record.match(/[A-Za-z0-9_-]{16,}/g) ?? [];
-    const related = keys.filter((k) => k !== sessionKey && ids.some((id) => k.includes(id)));
-    const entries: StoredEntry[] = [];
-    for (const key of [sessionKey, ...related]) {
-      const value = await redis.get(key);
-      const ttlMs = await redis.pttl(key);
-      if (value !== null)
-        entries.push({ key: key.slice(keyPrefix.length), value, ttlMs: ttlMs > 0 ? ttlMs : 3_600_000 });
-    }
-    return entries;
+    log(`reading what the Redis BFF stored: ${loadSessions + 1} sessions, then one in 200 groups`);
+    const idleId = await signInIdle(bff, emulator, redis, noGroups);
+    const sessions = loadSessions + 1;
+    const byPrefix = await usageByKind(
+      redis,
+      REDIS_KEY_PREFIX,
+      await scanAll(redis, REDIS_KEY_PREFIX),
+      sessions,
+    );
+    const idle = { user: noGroups, entries: await readSessionEntries(redis, REDIS_KEY_PREFIX, idleId) };
+
+    const groupsId = await signInIdle(bff, emulator, redis, inGroups);
+    const groupsEntries = await readSessionEntries(redis, REDIS_KEY_PREFIX, groupsId);
+    const groupsRows = await usageByKind(
+      redis,
+      REDIS_KEY_PREFIX,
+      redisKeysOf(groupsEntries, REDIS_KEY_PREFIX),
+      1,
+    );
+    const sum = (rows: typeof byPrefix) => rows.reduce((total, row) => total + row.bytesPerSession, 0);
+    return {
+      figures: {
+        sessions,
+        byPrefix,
+        bytesPerSession: sum(byPrefix),
+        groupsSession: { byPrefix: groupsRows, bytes: sum(groupsRows) },
+      },
+      shapes: { idle, groups: { user: inGroups, entries: groupsEntries } },
+    };
   } finally {
     redis.disconnect();
   }

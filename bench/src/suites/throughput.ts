@@ -1,3 +1,4 @@
+import type { Window } from "../lib/cpu-profile.js";
 import { type LoadSample, type LoadSummary, type LoadTarget, runLoad, summarize } from "../lib/load.js";
 import { processCpuMs } from "../lib/proc-cpu.js";
 
@@ -6,6 +7,12 @@ export interface ThroughputTarget extends LoadTarget {
   label: string;
   /** The server process under test; its CPU time per request is reported (Linux /proc). */
   pid?: number;
+}
+
+export interface ThroughputFigures {
+  summaries: Record<string, LoadSummary>;
+  /** When each target's measured runs happened (harness monotonic clock), to window CPU profiles. */
+  windows: Record<string, Window[]>;
 }
 
 export interface ThroughputSettings {
@@ -24,9 +31,10 @@ export async function measureThroughput(
   targets: readonly ThroughputTarget[],
   settings: ThroughputSettings,
   log: (line: string) => void,
-): Promise<Record<string, LoadSummary>> {
+): Promise<ThroughputFigures> {
   const samples = new Map<string, LoadSample[]>(targets.map((t) => [t.id, []]));
-  for (const target of targets) {
+  const windows: Record<string, Window[]> = Object.fromEntries(targets.map((t) => [t.id, []]));
+  for (const target of settings.warmupSeconds > 0 ? targets : []) {
     log(`warming up ${target.label} (${settings.warmupSeconds} s)`);
     const warm = await runLoad(target, {
       connections: settings.connections,
@@ -43,14 +51,17 @@ export async function measureThroughput(
       const target = targets[(i + round) % targets.length] as ThroughputTarget;
       log(`round ${round + 1}/${settings.rounds}: ${target.label} (${settings.durationSeconds} s)`);
       const cpuBefore = processCpuMs(target.pid);
+      const from = process.hrtime.bigint();
       const sample = await runLoad(target, {
         connections: settings.connections,
         durationSeconds: settings.durationSeconds,
       });
+      windows[target.id]?.push([from, process.hrtime.bigint()]);
       const cpuAfter = processCpuMs(target.pid);
       if (cpuBefore !== undefined && cpuAfter !== undefined) sample.serverCpuMs = cpuAfter - cpuBefore;
       samples.get(target.id)?.push(sample);
     }
   }
-  return Object.fromEntries([...samples].map(([id, list]) => [id, summarize(list)]));
+  const summaries = Object.fromEntries([...samples].map(([id, list]) => [id, summarize(list)]));
+  return { summaries, windows };
 }

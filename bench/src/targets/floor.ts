@@ -1,0 +1,73 @@
+// The floor: the least a BFF must add to a request, and nothing else. Bare Fastify +
+// @fastify/cookie parsing the cookie, @fastify/cookie's Signer verifying it (HMAC-SHA256 every
+// time, no memo; the same `bff.sid=<id>.<signature>` format as the BFF's session cookie), the
+// CSRF header checked, one Map lookup — then either the same JSON body as the BFF's
+// /api/session, or (GET /api/me) the looked-up token forwarded to Graph exactly as the bare proxy
+// does. A BFF route at 1.0× the floor has no overhead left to remove.
+// Usage: node --import tsx floor.ts '<json: {sessions, sessionBody, graphMeUrl, accessToken}>'
+// → prints {"ready":true,"url":...,"cookies":[Cookie header per session]}
+import { randomBytes } from "node:crypto";
+import fastifyCookie, { Signer } from "@fastify/cookie";
+import Fastify, { type FastifyReply, type FastifyRequest } from "fastify";
+import { Pool } from "undici";
+import { PROFILE_FIELDS } from "../../../packages/contracts/src/profile.js";
+
+const input = JSON.parse(process.argv[2] ?? "{}") as {
+  sessions: number;
+  sessionBody: string;
+  graphMeUrl: string;
+  accessToken: string;
+};
+const COOKIE = "bff.sid";
+
+interface FloorSession {
+  body: unknown;
+  accessToken: string;
+}
+
+// Sessions as the BFF keys them: a random 192-bit id, the cookie carrying it signed.
+const signer = new Signer(randomBytes(36).toString("base64url"), "sha256");
+const sessions = new Map<string, FloorSession>();
+const cookies: string[] = [];
+const body = JSON.parse(input.sessionBody) as unknown;
+for (let i = 0; i < input.sessions; i++) {
+  const id = randomBytes(24).toString("base64url");
+  sessions.set(id, { body, accessToken: input.accessToken });
+  cookies.push(`${COOKIE}=${encodeURIComponent(signer.sign(id))}`);
+}
+
+const graphMe = new URL(input.graphMeUrl);
+const mePath = `${graphMe.pathname}?$select=${PROFILE_FIELDS.join(",")}`;
+const pool = new Pool(graphMe.origin, { connections: 64, pipelining: 1 });
+const unauthenticated = { code: "unauthenticated", message: "Sign in first." };
+
+/** Cookie → signature → CSRF header → one Map lookup: undefined means a 401 was sent. */
+function sessionOf(request: FastifyRequest, reply: FastifyReply): FloorSession | undefined {
+  const raw = request.cookies[COOKIE];
+  const unsigned = raw === undefined ? undefined : signer.unsign(raw);
+  const session =
+    unsigned?.valid && request.headers["x-csrf"] === "1" ? sessions.get(unsigned.value) : undefined;
+  if (!session) reply.code(401).send(unauthenticated);
+  return session;
+}
+
+const app = Fastify({ logger: false });
+await app.register(fastifyCookie);
+app.get("/api/session", async (request, reply) => {
+  const session = sessionOf(request, reply);
+  return session ? session.body : reply;
+});
+app.get("/api/me", async (request, reply) => {
+  const session = sessionOf(request, reply);
+  if (!session) return reply;
+  const res = await pool.request({
+    method: "GET",
+    path: mePath,
+    headers: { authorization: `Bearer ${session.accessToken}`, accept: "application/json" },
+  });
+  const text = await res.body.text();
+  return reply.code(res.statusCode).type("application/json").send(text);
+});
+const url = await app.listen({ host: "127.0.0.1", port: 0 });
+console.log(JSON.stringify({ ready: true, url, cookies }));
+process.once("SIGTERM", () => void Promise.all([app.close(), pool.close()]).then(() => process.exit(0)));
