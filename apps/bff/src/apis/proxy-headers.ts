@@ -29,13 +29,9 @@ export function forwardedRequestHeaders(
   extra: readonly string[],
 ): Record<string, string> {
   // Headers named in Connection are hop-by-hop for this request too (RFC 9110 §7.6.1).
-  const named = new Set(
-    String(incoming.connection ?? "")
-      .split(",")
-      .map((name) => name.trim().toLowerCase()),
-  );
+  const named = namedIn(incoming.connection);
   const headers: Record<string, string> = {};
-  for (const name of [...ALWAYS_FORWARDED, ...extra]) {
+  for (const name of extra.length === 0 ? ALWAYS_FORWARDED : [...ALWAYS_FORWARDED, ...extra]) {
     if (NEVER_FORWARDED.has(name) || named.has(name)) continue;
     const value = incoming[name];
     if (value === undefined) continue;
@@ -48,11 +44,7 @@ export function forwardedRequestHeaders(
 export function forwardedResponseHeaders(
   upstream: Record<string, string | string[] | undefined>,
 ): Record<string, string | string[]> {
-  const named = new Set(
-    String(upstream.connection ?? "")
-      .split(",")
-      .map((name) => name.trim().toLowerCase()),
-  );
+  const named = namedIn(upstream.connection);
   const headers: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(upstream)) {
     const lower = name.toLowerCase();
@@ -60,4 +52,16 @@ export function forwardedResponseHeaders(
     headers[lower] = value;
   }
   return headers;
+}
+
+const NONE: ReadonlySet<string> = new Set();
+
+/** The header names a Connection header lists (lower case); none without one. */
+function namedIn(connection: string | string[] | undefined): ReadonlySet<string> {
+  if (connection === undefined) return NONE;
+  return new Set(
+    String(connection)
+      .split(",")
+      .map((name) => name.trim().toLowerCase()),
+  );
 }

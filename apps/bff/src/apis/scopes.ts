@@ -20,8 +20,15 @@ export function defaultScopeOf(resource: string): string {
 
 /** The short name of a resource in a session's keys (`at:{sid}:<id>`). */
 export function resourceId(resource: string): string {
-  return createHash("sha256").update(resource).digest("base64url").slice(0, 16);
+  let id = resourceIds.get(resource);
+  if (id === undefined) {
+    id = createHash("sha256").update(resource).digest("base64url").slice(0, 16);
+    // Few declared resources, asked on every proxied request: hashed once each.
+    resourceIds.set(resource, id);
+  }
+  return id;
 }
+const resourceIds = new Map<string, string>();
 
 /** The resource ids of the declared APIs that get user tokens (their shared tokens end with a session). */
 export function declaredResourceIds(
