@@ -78,7 +78,7 @@ export interface BuildAppOptions {
  * (shared by all instances), else memory.
  */
 export function createStore(config: AppConfig, logger?: FastifyBaseLogger): KeyValueStore {
-  if (!config.redis) return createMemoryStore();
+  if (!config.redis) return createMemoryStore({ maxEntries: config.memoryStoreMaxKeys });
   return createRedisStore({ ...config.redis, ...(logger ? { logger } : {}) });
 }
 

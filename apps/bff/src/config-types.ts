@@ -51,6 +51,8 @@ export interface Config extends OperationsSettings {
   authRateLimitPerMinute: number;
   /** Most sign-ins in progress at once (pre-login records); more get a 503 page. */
   preLoginMax: number;
+  /** Without Redis: most keys the in-process store holds before it forgets the least recently used. */
+  memoryStoreMaxKeys: number;
   graphTimeoutMs: number;
   /** Deadline of each request MSAL makes to the IdP (token endpoint): a hung IdP never hangs sign-in. */
   idpTimeoutMs: number;

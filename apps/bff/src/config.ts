@@ -11,6 +11,7 @@ import { ConfigError, ConfigProblems } from "./config-problems.js";
 import type { Config, EmulatorModeSettings, EntraSettings } from "./config-types.js";
 import { loadCredential } from "./credentials.js";
 import { GUID_SOURCE } from "./guid.js";
+import { DEFAULT_MEMORY_STORE_MAX_KEYS } from "./session/memory-store.js";
 import { loadRedisSettings, RedisEnvSchema } from "./session/redis-config.js";
 
 export { ConfigError } from "./config-problems.js";
@@ -102,6 +103,9 @@ export const EnvSchema = Type.Object({
   PRELOGIN_MAX: Type.Optional(
     Type.String({ pattern: "^[1-9][0-9]*$", description: "a whole number of sign-ins in progress, ≥ 1" }),
   ),
+  MEMORY_STORE_MAX_KEYS: Type.Optional(
+    Type.String({ pattern: "^[1-9][0-9]*$", description: "a whole number of keys, ≥ 1" }),
+  ),
   GRAPH_TIMEOUT_MS: Type.Optional(Type.String({ pattern: "^[1-9][0-9]*$", description: "milliseconds ≥ 1" })),
   IDP_TIMEOUT_MS: Type.Optional(Type.String({ pattern: "^[1-9][0-9]*$", description: "milliseconds ≥ 1" })),
   METRICS_TOKEN: Type.Optional(
@@ -192,6 +196,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
     trustProxy,
     authRateLimitPerMinute: Number(env.AUTH_RATE_LIMIT_PER_MINUTE ?? 30),
     preLoginMax: Number(env.PRELOGIN_MAX ?? 10_000),
+    memoryStoreMaxKeys: Number(env.MEMORY_STORE_MAX_KEYS ?? DEFAULT_MEMORY_STORE_MAX_KEYS),
     graphTimeoutMs: Number(env.GRAPH_TIMEOUT_MS ?? 5000),
     idpTimeoutMs: Number(env.IDP_TIMEOUT_MS ?? 10_000),
     ...operationsSettings(env),

@@ -37,6 +37,8 @@ describe("loadConfig", () => {
     expect(config.port).toBe(5000);
     expect(config.preLoginMax).toBe(10_000);
     expect(loadConfig({ PRELOGIN_MAX: "250" }).preLoginMax).toBe(250);
+    expect(config.memoryStoreMaxKeys).toBe(400_000);
+    expect(loadConfig({ MEMORY_STORE_MAX_KEYS: "1000000" }).memoryStoreMaxKeys).toBe(1_000_000);
   });
 
   it("reads a real tenant with a client secret", () => {
@@ -61,6 +63,8 @@ describe("loadConfig", () => {
     [{ LOG_LEVEL: "loud" }, "LOG_LEVEL"],
     [{ PRELOGIN_MAX: "0" }, "PRELOGIN_MAX"],
     [{ PRELOGIN_MAX: "many" }, "PRELOGIN_MAX"],
+    [{ MEMORY_STORE_MAX_KEYS: "0" }, "MEMORY_STORE_MAX_KEYS"],
+    [{ MEMORY_STORE_MAX_KEYS: "lots" }, "MEMORY_STORE_MAX_KEYS"],
     [{ REDIS_URL: "http://redis" }, "REDIS_URL"],
     [{ ENTRA_CLIENT_ID: CLIENT }, "ENTRA_TENANT_ID"],
     [{ ENTRA_TENANT_ID: TENANT }, "ENTRA_CLIENT_ID"],

@@ -4,6 +4,9 @@ import type { KeyValueStore } from "./kv-store.js";
 import { capOf, indexMemberOf, ttlToMs } from "./limits.js";
 import { MemoryIndexes } from "./memory-index.js";
 
+/** 100 000 active sessions (record, token cache, access token) with room for roles, locks and tombstones. */
+export const DEFAULT_MEMORY_STORE_MAX_KEYS = 400_000;
+
 export interface MemoryStoreOptions {
   /**
    * Upper bound on keys; the least recently used go first. Default 400 000: 100 000 active
@@ -29,7 +32,7 @@ export interface MemoryKeyValueStore extends KeyValueStore {
  * of their own that refuse instead of evict, so anonymous traffic never pushes a session out.
  */
 export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryKeyValueStore {
-  const maxEntries = options.maxEntries ?? 400_000;
+  const maxEntries = options.maxEntries ?? DEFAULT_MEMORY_STORE_MAX_KEYS;
   if (!Number.isInteger(maxEntries) || maxEntries < 1) {
     throw new RangeError(`maxEntries must be a whole number ≥ 1 (got ${maxEntries})`);
   }
