@@ -62,6 +62,10 @@ export function createRedisBroadcast(options: RedisConnectionOptions): SessionBr
   const changedChannel = `${publisher.keyPrefix}session-changed`;
   const local = createMemoryBroadcast();
   const sub = subscriber.client as Redis;
+  // `listen` subscribes on every "ready" and handles a refusal; ioredis' own resubscription after
+  // a reconnect would leave its failure (NOPERM, a timeout) as an unhandled rejection, which ends
+  // the process.
+  sub.options.autoResubscribe = false;
   let reliable = false;
   const delivery = new EventEmitter();
   const setReliable = (now: boolean) => {
