@@ -77,12 +77,12 @@ describe("record cache over Redis when the pub/sub subscription drops", () => {
     // No channel may be subscribed to any more: Redis drops the subscribers and refuses them again.
     await redis.acl("SETUSER", "default", "resetchannels");
     await until(async () => {
-      const clients = String(await redis.client("LIST", "TYPE", "pubsub"));
+      const clients = String(await redis.call("CLIENT", "LIST", "TYPE", "pubsub"));
       return clients.trim() === "";
     }, "the subscribers to be dropped");
     // Both instances reconnect and try to subscribe again, in vain.
     await until(async () => {
-      const clients = String(await redis.client("LIST", "TYPE", "normal"));
+      const clients = String(await redis.call("CLIENT", "LIST", "TYPE", "normal"));
       return clients.match(/ cmd=subscribe /g)?.length === 2;
     }, "the instances to try to subscribe again");
     // Every request reads the store, however often it comes…
