@@ -2,6 +2,14 @@ import { Signer } from "@fastify/cookie";
 import type { LightMyRequestResponse } from "fastify";
 import { describe, expect, it } from "vitest";
 import { ADELE, buildTestApp, CookieJar } from "../helpers/test-app.js";
+import { COOKIE_MODES } from "./helpers.js";
+
+/** Per mode: the session cookie's name and, over https, the previous release's name. */
+const MODES = COOKIE_MODES.map((m) => ({
+  ...m,
+  sid: `${m.sidPrefix}bff.sid`,
+  legacy: m.prefix ? `${m.prefix}bff.sid` : undefined,
+}));
 
 /**
  * SESSION_SECRET rotation on the lean reader: a cookie signed with an older secret of the list is
@@ -11,17 +19,6 @@ import { ADELE, buildTestApp, CookieJar } from "../helpers/test-app.js";
 const NEW = "the-newest-session-secret-of-at-least-32-chars-0123";
 const OLD = "the-previous-session-secret-of-at-least-32-chars-456";
 const ABSOLUTE_SECONDS = 8 * 3600;
-
-const MODES = [
-  { mode: "http", env: {}, sid: "bff.sid", legacy: undefined, headers: {} },
-  {
-    mode: "https",
-    env: { PUBLIC_URL: "https://app.contoso.test", TRUST_PROXY: "1" },
-    sid: "__Host-Http-bff.sid",
-    legacy: "__Host-bff.sid",
-    headers: { "x-forwarded-proto": "https" },
-  },
-] as const;
 
 function setCookiesOf(res: LightMyRequestResponse, name: string): string[] {
   return ([] as string[]).concat(res.headers["set-cookie"] ?? []).filter((c) => c.startsWith(`${name}=`));
