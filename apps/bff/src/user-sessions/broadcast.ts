@@ -101,7 +101,9 @@ export function createRedisBroadcast(options: RedisConnectionOptions): SessionBr
    * PUBLISH answers the publisher before Redis has necessarily written the message to every
    * subscriber's socket (and a loaded Redis can be descheduled in between). Redis runs the next
    * command only after it wrote out everything pending, so one more round trip means every
-   * instance's copy is on its way before the end or change is acknowledged to anyone.
+   * instance's copy is on its way before the end or change is acknowledged to anyone. (On a
+   * Cluster, subscribers of other nodes hear it over the cluster bus, later; the cache's 1 s bounds
+   * that.)
    */
   const announce = async (to: string, handle: string) => {
     await publisher.firstConnection;
