@@ -89,6 +89,19 @@ describe("record cache over Redis: an end on A is seen by B's very next request"
     }
   }, 90_000);
 
+  it("signing in again on A ends the browser's previous session on B at once (fixation, 10 rounds)", async () => {
+    const { fleet, a, b, reads } = await twoInstances();
+    for (let round = 0; round < 10; round++) {
+      const jar = await signIn(a.app, fleet.emulator, ADELE);
+      await warm(b, reads, jar);
+      const previous = jar.clone();
+      const again = await signIn(a.app, fleet.emulator, ADELE, jar);
+      expect(again.header()).not.toBe(previous.header());
+      await expectEndedOn(b, previous, round);
+      expect((await api(b.app, again, "/api/me")).statusCode).toBe(200);
+    }
+  }, 60_000);
+
   it("a store read on B that overlaps the sign-out on A is not cached (the read's ticket is void)", async () => {
     const { fleet, a, b, reads } = await twoInstances();
     for (let round = 0; round < 5; round++) {
