@@ -57,7 +57,8 @@ describe("record cache over Redis when the pub/sub subscription drops", () => {
       // The subscription is (back) up: B caches again.
       await until(() => servedFromCache(b, reads, jar), "B to cache the session");
       const killed = Number(await redis.client("KILL", "TYPE", "pubsub"));
-      expect(killed).toBeGreaterThanOrEqual(2);
+      // B's subscriber at least (it was caching, so subscribed); A's too once it is back.
+      expect(killed).toBeGreaterThanOrEqual(1);
       await endSilently(fleet, redis, jar);
       await expectRefusedOn(b, jar, round);
     }
