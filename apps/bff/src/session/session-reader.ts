@@ -81,7 +81,11 @@ export function createSessionReader({ kv, signer, cache }: SessionReaderOptions)
 
 export type SessionReader = ReturnType<typeof createSessionReader>;
 
-/** The fields every check reads; a record without them (corrupt, foreign) is no session. */
+/**
+ * The fields every check and route reads; a record without them (corrupt, foreign) is no session.
+ * The user and the roles and groups are checked too: routes answer them as they are, so a wrong
+ * type there would be a 500 on every request of the session instead of a 401.
+ */
 function isSessionAuth(auth: unknown): auth is SessionAuth {
   if (typeof auth !== "object" || auth === null) return false;
   const a = auth as Partial<SessionAuth>;
@@ -89,7 +93,18 @@ function isSessionAuth(auth: unknown): auth is SessionAuth {
     typeof a.cacheKey === "string" &&
     typeof a.expiresAt === "number" &&
     typeof a.lastSeenAt === "number" &&
-    typeof a.user === "object" &&
-    a.user !== null
+    isUser(a.user) &&
+    isOptionalStrings(a.roles) &&
+    isOptionalStrings(a.groups)
   );
+}
+
+function isUser(user: unknown): boolean {
+  if (typeof user !== "object" || user === null) return false;
+  const u = user as Record<string, unknown>;
+  return ["name", "username", "oid", "tid"].every((field) => typeof u[field] === "string");
+}
+
+function isOptionalStrings(value: unknown): boolean {
+  return value === undefined || (Array.isArray(value) && value.every((item) => typeof item === "string"));
 }

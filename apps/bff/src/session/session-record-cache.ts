@@ -88,15 +88,17 @@ export function createSessionRecordCache(options: SessionRecordCacheOptions = {}
       remove(id);
       // Oldest first: Map keeps insertion order.
       if (entries.size >= maxEntries) remove(entries.keys().next().value as string);
-      entries.set(id, { until: 0, ticket });
+      // Known by handle from the start: another instance's end or touch names the session by
+      // handle, and must void a read already in flight, not only a copy already cached.
+      const handle = digest(id);
+      entries.set(id, { until: 0, ticket, handle });
+      idByHandle.set(handle, id);
       return ticket;
     },
     set(id, auth, ticket) {
       const entry = entries.get(id);
-      if (!enabled || entry?.ticket !== ticket) return;
-      const handle = digest(id);
-      entries.set(id, { auth, until: clock() + ttlMs, handle });
-      idByHandle.set(handle, id);
+      if (!enabled || !entry || entry.ticket !== ticket) return;
+      entries.set(id, { auth, until: clock() + ttlMs, handle: entry.handle });
     },
     invalidate: remove,
     invalidateHandle(handle) {

@@ -62,6 +62,10 @@ export function createRedisBroadcast(options: RedisConnectionOptions): SessionBr
   const changedChannel = `${publisher.keyPrefix}session-changed`;
   const local = createMemoryBroadcast();
   const sub = subscriber.client as Redis;
+  // `listen` subscribes on every "ready" and handles a refusal; ioredis' own resubscription after
+  // a reconnect would leave its failure (NOPERM, a timeout) as an unhandled rejection, which ends
+  // the process.
+  sub.options.autoResubscribe = false;
   let reliable = false;
   const delivery = new EventEmitter();
   const setReliable = (now: boolean) => {
@@ -93,16 +97,23 @@ export function createRedisBroadcast(options: RedisConnectionOptions): SessionBr
     if (from === channel) void local.publish(message);
     else if (from === changedChannel) void local.publishChanged(message);
   });
+  /**
+   * PUBLISH answers the publisher before Redis has necessarily written the message to every
+   * subscriber's socket (and a loaded Redis can be descheduled in between). Redis runs the next
+   * command only after it wrote out everything pending, so one more round trip means every
+   * instance's copy is on its way before the end or change is acknowledged to anyone. (On a
+   * Cluster, subscribers of other nodes hear it over the cluster bus, later; the cache's 1 s bounds
+   * that.)
+   */
+  const announce = async (to: string, handle: string) => {
+    await publisher.firstConnection;
+    await publisher.client.publish(to, handle);
+    await publisher.client.ping();
+  };
   return {
-    async publish(handle) {
-      await publisher.firstConnection;
-      await publisher.client.publish(channel, handle);
-    },
+    publish: (handle) => announce(channel, handle),
     subscribe: (listener) => local.subscribe(listener),
-    async publishChanged(handle) {
-      await publisher.firstConnection;
-      await publisher.client.publish(changedChannel, handle);
-    },
+    publishChanged: (handle) => announce(changedChannel, handle),
     subscribeChanged: (listener) => local.subscribeChanged(listener),
     onDelivery(listener) {
       listener(reliable);

@@ -1,18 +1,7 @@
 import type { LightMyRequestResponse } from "fastify";
 import { describe, expect, it } from "vitest";
 import { ADELE, buildTestApp, CookieJar } from "../helpers/test-app.js";
-
-const MODES = [
-  { mode: "http", env: {}, prefix: "", sidPrefix: "", headers: {} },
-  {
-    mode: "https",
-    env: { PUBLIC_URL: "https://app.contoso.test", TRUST_PROXY: "1" },
-    prefix: "__Host-",
-    // The session cookie must stay HttpOnly and server-set; the previous release's name is also cleared.
-    sidPrefix: "__Host-Http-",
-    headers: { "x-forwarded-proto": "https" },
-  },
-] as const;
+import { COOKIE_MODES as MODES } from "./helpers.js";
 
 /**
  * The Set-Cookie that clears `name`: it must carry the attributes the cookie was set with, or the

@@ -68,3 +68,16 @@ export function graphCalls(emulator: Emulator): string[] {
     .filter((entry) => entry.path.startsWith("/v1.0/") || entry.path.startsWith("/beta/"))
     .map((entry) => `${entry.method} ${entry.path}`);
 }
+
+/** The BFF over http and behind an https proxy: its cookie prefixes and the headers to send. */
+export const COOKIE_MODES = [
+  { mode: "http", env: {}, prefix: "", sidPrefix: "", headers: {} },
+  {
+    mode: "https",
+    env: { PUBLIC_URL: "https://app.contoso.test", TRUST_PROXY: "1" },
+    prefix: "__Host-",
+    // The session cookie must stay HttpOnly and server-set; the previous release's name is also cleared.
+    sidPrefix: "__Host-Http-",
+    headers: { "x-forwarded-proto": "https" },
+  },
+] as const;
