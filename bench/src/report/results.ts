@@ -15,12 +15,14 @@ export const targetIds = [
   "meRedisStub",
   "bareProxyStub",
   "floorProxyStub",
+  "dutiesProxyStub",
   "meEmulator",
   "declaredEmulator",
   "bareProxyEmulator",
   "session",
   "bareJsonSession",
   "floorSession",
+  "dutiesSession",
 ] as const;
 export type TargetId = (typeof targetIds)[number];
 
@@ -30,12 +32,14 @@ export const targetLabels: Record<TargetId, string> = {
   meRedisStub: "BFF GET /api/me (Redis store) → static stub",
   bareProxyStub: "bare Fastify proxy → static stub",
   floorProxyStub: "floor: cookie + HMAC + Map lookup, proxy → static stub",
+  dutiesProxyStub: "floor + the BFF's per-request duties, proxy → static stub",
   meEmulator: "BFF GET /api/me (memory store) → emulator Graph",
   declaredEmulator: "BFF GET /api/graph/me (declared API, memory store) → emulator Graph",
   bareProxyEmulator: "bare Fastify proxy → emulator Graph",
   session: "BFF GET /api/session (memory store)",
   bareJsonSession: "bare Fastify, same JSON",
   floorSession: "floor: cookie + HMAC + Map lookup, same JSON",
+  dutiesSession: "floor + the BFF's per-request duties, same JSON",
 };
 
 /** One ratio row: `over` ÷ `under`, measured in the same run. */
@@ -73,6 +77,13 @@ export const comparisons: readonly Comparison[] = [
     over: "declaredStub",
     under: "floorProxyStub",
   },
+  { key: "meDuties", label: "/api/me ÷ floor + duties (stub)", over: "meStub", under: "dutiesProxyStub" },
+  {
+    key: "dutiesProxy",
+    label: "floor + duties ÷ bare proxy (stub)",
+    over: "dutiesProxyStub",
+    under: "bareProxyStub",
+  },
   {
     key: "floorProxy",
     label: "floor proxy ÷ bare proxy (stub)",
@@ -94,6 +105,13 @@ export const comparisons: readonly Comparison[] = [
   { key: "session", label: "/api/session ÷ bare Fastify", over: "session", under: "bareJsonSession" },
   { key: "sessionFloor", label: "/api/session ÷ floor", over: "session", under: "floorSession" },
   { key: "floorSession", label: "floor ÷ bare Fastify", over: "floorSession", under: "bareJsonSession" },
+  { key: "sessionDuties", label: "/api/session ÷ floor + duties", over: "session", under: "dutiesSession" },
+  {
+    key: "dutiesSession",
+    label: "floor + duties ÷ bare Fastify",
+    over: "dutiesSession",
+    under: "bareJsonSession",
+  },
 ];
 
 /** `over` ÷ `under` for each figure; cpu only when both CPU times are known. */

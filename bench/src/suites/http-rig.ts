@@ -229,20 +229,23 @@ export class HttpRig {
     });
   }
 
-  /** The floor (targets/floor.ts): its own signed sessions, the BFF's session JSON, the stub upstream. */
-  floor(): Promise<Child & { cookies: string[] }> {
-    return this.once("floor", async () => {
+  /**
+   * The floor (targets/floor.ts): its own signed sessions, the BFF's session JSON, the stub
+   * upstream; with `duties`, also the BFF's per-request duties (targets/duties.ts).
+   */
+  floor(duties = false): Promise<Child & { cookies: string[] }> {
+    const name = duties ? "floor + duties" : "floor";
+    return this.once(name, async () => {
       const input = {
         sessions: this.settings.sessions,
         sessionBody: await this.sessionJson(),
         graphMeUrl: await this.graphMe("stub"),
         accessToken: await this.token(),
+        duties,
       };
       const cmd = targetCommand("floor.ts");
       const args = [...cmd.args, JSON.stringify(input)];
-      const child = this.keep(
-        await spawnChild({ name: "floor", command: cmd.command, args, ready: "json-line" }),
-      );
+      const child = this.keep(await spawnChild({ name, command: cmd.command, args, ready: "json-line" }));
       return Object.assign(child, { cookies: child.info.cookies as string[] });
     });
   }

@@ -29,6 +29,7 @@ const specs: Record<TargetId, { bff?: BffKind; setup(rig: HttpRig): Promise<Load
   meRedisStub: { bff: "redisStub", setup: (rig) => bffLoad(rig, "redisStub", "/api/me") },
   bareProxyStub: { setup: (rig) => childLoad(rig.bareProxy("stub"), "/api/me") },
   floorProxyStub: { setup: (rig) => floorLoad(rig, "/api/me") },
+  dutiesProxyStub: { setup: (rig) => floorLoad(rig, "/api/me", true) },
   meEmulator: { bff: "memoryEmulator", setup: (rig) => bffLoad(rig, "memoryEmulator", "/api/me") },
   declaredEmulator: {
     bff: "memoryEmulator",
@@ -38,6 +39,7 @@ const specs: Record<TargetId, { bff?: BffKind; setup(rig: HttpRig): Promise<Load
   session: { bff: "memoryStub", setup: (rig) => bffLoad(rig, "memoryStub", "/api/session") },
   bareJsonSession: { setup: (rig) => childLoad(rig.bareJson(), "/api/session") },
   floorSession: { setup: (rig) => floorLoad(rig, "/api/session") },
+  dutiesSession: { setup: (rig) => floorLoad(rig, "/api/session", true) },
 };
 
 /** Every `/api/*` call carries the session cookie and `X-CSRF: 1`, as the SPA sends them. */
@@ -56,8 +58,8 @@ async function childLoad(
   return { url: `${info.url}${path}`, pid: process.pid };
 }
 
-async function floorLoad(rig: HttpRig, path: string): Promise<Load> {
-  const floor = await rig.floor();
+async function floorLoad(rig: HttpRig, path: string, duties = false): Promise<Load> {
+  const floor = await rig.floor(duties);
   return { url: `${floor.info.url}${path}`, headerSets: api(floor.cookies), pid: floor.process.pid };
 }
 

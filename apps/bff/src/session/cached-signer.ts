@@ -5,8 +5,8 @@ type UnsignResult = ReturnType<Signer["unsign"]>;
 
 /**
  * @fastify/cookie's HMAC signer with a bounded memo of cookies it has already verified.
- * @fastify/session verifies the cookie and signs the id again on every request; both HMACs are a
- * fixed cost per request on the hot path. A memo entry maps the exact signed string to its id, so
+ * The session reader verifies the cookie on every request (and @fastify/session, at sign-in, signs
+ * ids); an HMAC per request is a fixed cost on the hot path. A memo entry maps the exact signed string to its id, so
  * a tampered or foreign cookie is never found in it and still goes through the real HMAC check.
  * Whether the session still exists is the store's business, not the signer's.
  *

@@ -11,6 +11,7 @@ import { createSessionReader } from "./session-reader.js";
 import { noSessionRecordCache, type SessionRecordCache } from "./session-record-cache.js";
 import { createSessions, type Sessions } from "./sessions.js";
 import { clearStaleCookie } from "./stale-cookie.js";
+import { touchIntervalFor } from "./touch-interval.js";
 
 export type { SessionEndReason, Sessions } from "./sessions.js";
 
@@ -50,12 +51,7 @@ export interface SessionPluginOptions {
   recordCache?: { cache: SessionRecordCache; sync: SessionRecordSync };
 }
 
-export const TOUCH_INTERVAL_MS = 60_000;
-
-/** Once a minute, or a tenth of the idle timeout when that is shorter. */
-export function touchIntervalFor(idleMs: number): number {
-  return Math.min(TOUCH_INTERVAL_MS, Math.floor(idleMs / 10));
-}
+export { TOUCH_INTERVAL_MS, touchIntervalFor } from "./touch-interval.js";
 
 /**
  * Server-side sessions: a cookie that carries only a signed id, records in the KV store, and idle +
