@@ -1,4 +1,5 @@
 import type { KeyValueStore } from "../session/kv-store.js";
+import { readRecord } from "../session/record-format.js";
 import type { SessionAuth } from "../session/session-data.js";
 import { sessionKeys } from "../session/session-keys.js";
 import type { Authorization } from "./claims.js";
@@ -32,14 +33,13 @@ export class SessionAuthorization {
   async bySessionId(sessionId: string): Promise<Authorization | undefined> {
     const refreshed = await this.#read(sessionId);
     if (refreshed) return refreshed;
-    const raw = await this.kv.get(sessionKeys.record(sessionId));
-    if (!raw) return undefined;
-    try {
-      const auth = (JSON.parse(raw) as { auth?: Partial<SessionAuth> }).auth;
-      return { roles: auth?.roles ?? [], groups: auth?.groups ?? [] };
-    } catch {
-      return undefined;
-    }
+    // Through the record format, as every other reader: a record this release cannot read is none.
+    const record = readRecord<{ auth?: Partial<SessionAuth> }>(
+      "session",
+      await this.kv.get(sessionKeys.record(sessionId)),
+    );
+    if (!record) return undefined;
+    return { roles: record.auth?.roles ?? [], groups: record.auth?.groups ?? [] };
   }
 
   async #read(sessionId: string): Promise<Authorization | undefined> {
