@@ -140,9 +140,10 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
   const env = validateEnv(rawEnv, problems);
   const warnings: string[] = [];
 
-  const publicUrl =
-    problems.attempt(() => parsePublicUrl(env.PUBLIC_URL ?? "http://localhost:5000")) ??
-    new URL("http://localhost:5000");
+  const port = problems.attempt(() => parsePort("PORT", env.PORT ?? "5000")) ?? 0;
+  // Unset, it is where this process listens on this machine (PORT=0, any free port: 5000).
+  const localUrl = `http://localhost:${port || 5000}`;
+  const publicUrl = problems.attempt(() => parsePublicUrl(env.PUBLIC_URL ?? localUrl)) ?? new URL(localUrl);
   const publicBase = `${publicUrl.origin}${publicUrl.pathname.replace(/\/+$/, "")}`;
   const idp = loadIdp(env, problems);
 
@@ -173,7 +174,6 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
   if (!(absoluteHours > 0)) {
     problems.add(new ConfigError("SESSION_ABSOLUTE_HOURS", "must be more than 0"));
   }
-  const port = problems.attempt(() => parsePort("PORT", env.PORT ?? "5000")) ?? 0;
   const trustProxy = problems.attempt(() => parseTrustProxy(env.TRUST_PROXY)) ?? false;
   const redis = problems.attempt(() => loadRedisSettings(env));
   const apis = env.BFF_APIS ? (problems.attempt(() => loadApisFile(env.BFF_APIS as string)) ?? []) : [];

@@ -38,6 +38,12 @@ describe("loadConfig", () => {
     expect(config.preLoginMax).toBe(10_000);
     expect(loadConfig({ PRELOGIN_MAX: "250" }).preLoginMax).toBe(250);
     expect(config.memoryStoreMaxKeys).toBe(400_000);
+    // Without PUBLIC_URL the app is where it listens: another PORT moves the redirect URI with it.
+    expect(loadConfig({ PORT: "5100" }).redirectUri).toBe("http://localhost:5100/getAToken");
+    expect(loadConfig({ PORT: "0" }).redirectUri).toBe("http://localhost:5000/getAToken");
+    expect(loadConfig({ PORT: "5100", PUBLIC_URL: "http://localhost:8080" }).redirectUri).toBe(
+      "http://localhost:8080/getAToken",
+    );
     expect(loadConfig({ MEMORY_STORE_MAX_KEYS: "1000000" }).memoryStoreMaxKeys).toBe(1_000_000);
   });
 
